@@ -1,0 +1,72 @@
+// The collector's internal span model: what receivers produce and every later stage consumes.
+import type { Attributes, CostResult, GenAIFacts } from '@beacon/semconv';
+
+export interface SpanEvent {
+  timeUnixNano: bigint;
+  name: string;
+  attributes: Attributes;
+}
+
+export interface SpanLink {
+  traceId: string;
+  spanId: string;
+  traceState: string;
+  attributes: Attributes;
+}
+
+/** One span as decoded from OTLP (protobuf or JSON); ids are lowercase hex. */
+export interface DecodedSpan {
+  traceId: string;
+  spanId: string;
+  /** '' for a root span */
+  parentSpanId: string;
+  traceState: string;
+  name: string;
+  /** OTLP SpanKind 0..5 */
+  kind: number;
+  startTimeUnixNano: bigint;
+  endTimeUnixNano: bigint;
+  attributes: Attributes;
+  events: SpanEvent[];
+  links: SpanLink[];
+  /** OTLP status 0 UNSET, 1 OK, 2 ERROR */
+  statusCode: number;
+  statusMessage: string;
+  /** Resource attributes, shared by all spans of one ResourceSpans. */
+  resource: Attributes;
+  serviceName: string;
+  scopeName: string;
+  scopeVersion: string;
+}
+
+/** A span after the processors: normalized GenAI facts and cost when the span is a GenAI span. */
+export interface EnrichedSpan extends DecodedSpan {
+  genai: GenAIFacts | null;
+  cost: CostResult | null;
+  /** Agent that this span runs under (own agent name, or nearest ancestor's in the same batch). */
+  agentName: string | null;
+}
+
+/** The outcome of decoding one export request. */
+export interface DecodeResult {
+  spans: DecodedSpan[];
+  /** Spans rejected individually (invalid ids or timestamps): reported through partial_success. */
+  rejectedSpans: number;
+  /** Human-readable reasons for the rejected spans (deduplicated, capped). */
+  errors: string[];
+}
+
+/** Why the pipeline refused a batch: both map to OTLP's retryable answers. */
+export type RefusalReason = 'queue_full' | 'shutting_down';
+
+export type AcceptOutcome = { accepted: true } | { accepted: false; reason: RefusalReason; retryAfterSeconds: number };
+
+/**
+ * Where receivers hand decoded spans. `accept` is synchronous: it either takes the whole batch (the spans are
+ * then the pipeline's responsibility until stored) or refuses it whole, so the client can retry.
+ */
+export interface SpanSink {
+  accept(spans: DecodedSpan[], protocol: ReceiverProtocol): AcceptOutcome;
+}
+
+export type ReceiverProtocol = 'grpc' | 'http_protobuf' | 'http_json';
