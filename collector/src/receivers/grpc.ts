@@ -1,0 +1,133 @@
+// OTLP/gRPC trace receiver: opentelemetry.proto.collector.trace.v1.TraceService/Export on @grpc/grpc-js.
+import * as grpc from '@grpc/grpc-js';
+import type { DecodeResult } from '../model.js';
+import { DecodeError } from './decode.js';
+import { decodeTracesProtobuf } from './decode-protobuf.js';
+import { ExportTraceServiceResponse, TRACE_SERVICE_EXPORT_PATH } from './otlp-proto.js';
+import { DEFAULT_SHUTDOWN_TIMEOUT_MS, type OtlpReceiver, type OtlpReceiverOptions } from './receiver.js';
+import { encodeRpcStatus, exportResponse, rpcStatus } from './responses.js';
+
+export interface OtlpGrpcReceiverOptions extends OtlpReceiverOptions {
+  /** Largest request message accepted after decompression (grpc-js answers RESOURCE_EXHAUSTED beyond it). */
+  maxMessageBytes: number;
+}
+
+/** A request as the service's deserializer leaves it: decoded, or the reason it could not be. */
+type DecodedRequest = DecodeResult | DecodeError;
+
+/**
+ * Decoding happens in requestDeserialize, but a failure is returned rather than thrown: grpc-js turns deserializer
+ * exceptions into INTERNAL with a hidden message, and OTLP wants INVALID_ARGUMENT with the reason.
+ */
+function deserializeRequest(bytes: Buffer): DecodedRequest {
+  try {
+    return decodeTracesProtobuf(bytes);
+  } catch (err) {
+    if (err instanceof DecodeError) return err;
+    throw err;
+  }
+}
+
+const traceServiceDefinition: grpc.ServiceDefinition = {
+  Export: {
+    path: TRACE_SERVICE_EXPORT_PATH,
+    requestStream: false,
+    responseStream: false,
+    requestSerialize: () => {
+      throw new Error('the OTLP trace receiver only serves Export');
+    },
+    requestDeserialize: deserializeRequest,
+    responseSerialize: (response: object) =>
+      Buffer.from(
+        ExportTraceServiceResponse.encode(ExportTraceServiceResponse.fromObject(response)).finish(),
+      ),
+    responseDeserialize: (bytes: Buffer) => ExportTraceServiceResponse.decode(bytes),
+    originalName: 'export',
+  },
+};
+
+/** UNAVAILABLE carrying google.rpc.RetryInfo in grpc-status-details-bin: OTLP's "retry after this delay". */
+function unavailable(message: string, retryAfterSeconds: number): grpc.ServerErrorResponse {
+  const metadata = new grpc.Metadata();
+  const status = rpcStatus(grpc.status.UNAVAILABLE, message, retryAfterSeconds);
+  metadata.set('grpc-status-details-bin', encodeRpcStatus(status, 'protobuf'));
+  return Object.assign(new Error(message), { code: grpc.status.UNAVAILABLE, details: message, metadata });
+}
+
+function formatAddress(host: string, port: number): string {
+  return host.includes(':') && !host.startsWith('[') ? `[${host}]:${port}` : `${host}:${port}`;
+}
+
+export function createOtlpGrpcReceiver(options: OtlpGrpcReceiverOptions): OtlpReceiver {
+  const { sink, logger } = options;
+  const shutdownTimeoutMs = options.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS;
+  const server = new grpc.Server({ 'grpc.max_receive_message_length': options.maxMessageBytes });
+  let started = false;
+
+  const exportTraces: grpc.handleUnaryCall<DecodedRequest, object> = (call, callback) => {
+    const request = call.request;
+    if (request instanceof DecodeError) {
+      logger.debug({ error: request.message }, 'malformed OTLP/gRPC request');
+      callback({ code: grpc.status.INVALID_ARGUMENT, details: request.message });
+      return;
+    }
+    if (request.spans.length > 0) {
+      const outcome = sink.accept(request.spans, 'grpc');
+      if (!outcome.accepted) {
+        logger.debug({ spans: request.spans.length, reason: outcome.reason }, 'OTLP/gRPC batch refused');
+        const message =
+          outcome.reason === 'queue_full'
+            ? 'export queue is full, retry later'
+            : 'collector is shutting down, retry later';
+        callback(unavailable(message, outcome.retryAfterSeconds));
+        return;
+      }
+    }
+    if (request.rejectedSpans > 0) {
+      logger.debug(
+        { rejectedSpans: request.rejectedSpans, errors: request.errors },
+        'rejected invalid spans',
+      );
+    }
+    callback(null, exportResponse(request));
+  };
+
+  server.addService(traceServiceDefinition, { Export: exportTraces });
+
+  return {
+    start() {
+      return new Promise((resolve, reject) => {
+        const address = formatAddress(options.host, options.port);
+        server.bindAsync(address, grpc.ServerCredentials.createInsecure(), (err, port) => {
+          if (err) {
+            reject(err);
+            return;
+          }
+          started = true;
+          logger.debug({ host: options.host, port }, 'OTLP/gRPC receiver listening');
+          resolve({ port });
+        });
+      });
+    },
+
+    stop() {
+      if (!started) return Promise.resolve();
+      started = false;
+      return new Promise<void>((resolve) => {
+        const deadline = setTimeout(() => {
+          logger.warn(
+            { timeoutMs: shutdownTimeoutMs },
+            'OTLP/gRPC calls still in flight at shutdown: cancelling them',
+          );
+          server.forceShutdown();
+          resolve();
+        }, shutdownTimeoutMs);
+        deadline.unref();
+        server.tryShutdown(() => {
+          clearTimeout(deadline);
+          resolve();
+        });
+      });
+    },
+  };
+}

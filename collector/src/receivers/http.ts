@@ -1,0 +1,271 @@
+// OTLP/HTTP trace receiver (POST /v1/traces, protobuf or JSON, optionally gzip/deflate) on node:http.
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { AcceptOutcome, DecodeResult, ReceiverProtocol } from '../model.js';
+import { DecodeError } from './decode.js';
+import { decodeTracesJson } from './decode-json.js';
+import { decodeTracesProtobuf } from './decode-protobuf.js';
+import {
+  BodyTooLargeError,
+  contentEncodingOf,
+  InvalidBodyEncodingError,
+  RequestAbortedError,
+  readRequestBody,
+} from './http-body.js';
+import { DEFAULT_SHUTDOWN_TIMEOUT_MS, type OtlpReceiver, type OtlpReceiverOptions } from './receiver.js';
+import { encodeExportResponse, encodeRpcStatus, RpcCode, rpcStatus, type WireFormat } from './responses.js';
+
+export const OTLP_HTTP_TRACES_PATH = '/v1/traces';
+
+export interface OtlpHttpReceiverOptions extends OtlpReceiverOptions {
+  /** Largest body accepted, both as sent and after decompression; larger requests get 413. */
+  maxBodyBytes: number;
+}
+
+const CONTENT_TYPES: Record<WireFormat, string> = {
+  protobuf: 'application/x-protobuf',
+  json: 'application/json',
+};
+const ALLOWED_METHODS = 'POST, OPTIONS';
+const PREFLIGHT_MAX_AGE_SECONDS = 86_400;
+
+/** The wire format named by the Content-Type header (parameters such as charset ignored), or null. */
+function wireFormatOf(req: IncomingMessage): WireFormat | null {
+  const mediaType = (req.headers['content-type'] ?? '').split(';', 1)[0]!.trim().toLowerCase();
+  if (mediaType === CONTENT_TYPES.protobuf) return 'protobuf';
+  if (mediaType === CONTENT_TYPES.json) return 'json';
+  return null;
+}
+
+function pathnameOf(req: IncomingMessage): string {
+  const url = req.url ?? '/';
+  const query = url.indexOf('?');
+  return query === -1 ? url : url.slice(0, query);
+}
+
+/** Browser exporters send cross-origin POSTs; the endpoint has no cookies to protect, so any origin may post. */
+function setCorsHeaders(req: IncomingMessage, res: ServerResponse): void {
+  if (!req.headers.origin) return;
+  res.setHeader('Access-Control-Allow-Origin', '*');
+  res.setHeader('Access-Control-Expose-Headers', 'Retry-After');
+}
+
+function answerPreflight(req: IncomingMessage, res: ServerResponse): void {
+  res.setHeader('Access-Control-Allow-Origin', '*');
+  res.setHeader('Access-Control-Allow-Methods', ALLOWED_METHODS);
+  res.setHeader(
+    'Access-Control-Allow-Headers',
+    req.headers['access-control-request-headers'] ?? 'Content-Type, Content-Encoding',
+  );
+  res.setHeader('Access-Control-Max-Age', String(PREFLIGHT_MAX_AGE_SECONDS));
+  res.writeHead(204).end();
+}
+
+function send(res: ServerResponse, httpStatus: number, body: Buffer, format: WireFormat): void {
+  res
+    .writeHead(httpStatus, { 'Content-Type': CONTENT_TYPES[format], 'Content-Length': body.length })
+    .end(body);
+}
+
+function sendError(
+  res: ServerResponse,
+  httpStatus: number,
+  code: number,
+  message: string,
+  format: WireFormat,
+  retryAfterSeconds?: number,
+): void {
+  if (retryAfterSeconds !== undefined)
+    res.setHeader('Retry-After', String(Math.max(0, Math.ceil(retryAfterSeconds))));
+  send(res, httpStatus, encodeRpcStatus(rpcStatus(code, message, retryAfterSeconds), format), format);
+}
+
+/** OTLP/HTTP answers for a refused batch: both are retryable, 429 says "slow down", 503 "try elsewhere or later". */
+function sendRefusal(
+  res: ServerResponse,
+  outcome: Extract<AcceptOutcome, { accepted: false }>,
+  format: WireFormat,
+) {
+  if (outcome.reason === 'queue_full') {
+    sendError(
+      res,
+      429,
+      RpcCode.RESOURCE_EXHAUSTED,
+      'export queue is full, retry later',
+      format,
+      outcome.retryAfterSeconds,
+    );
+  } else {
+    sendError(
+      res,
+      503,
+      RpcCode.UNAVAILABLE,
+      'collector is shutting down, retry later',
+      format,
+      outcome.retryAfterSeconds,
+    );
+  }
+}
+
+export function createOtlpHttpReceiver(options: OtlpHttpReceiverOptions): OtlpReceiver {
+  const { sink, logger, maxBodyBytes } = options;
+  const shutdownTimeoutMs = options.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS;
+  let stopping = false;
+
+  async function handleTraces(req: IncomingMessage, res: ServerResponse, format: WireFormat): Promise<void> {
+    const encoding = contentEncodingOf(req);
+    if (!encoding) {
+      const header = req.headers['content-encoding'];
+      sendError(
+        res,
+        415,
+        RpcCode.INVALID_ARGUMENT,
+        `unsupported Content-Encoding "${header}": use gzip, deflate or identity`,
+        format,
+      );
+      return;
+    }
+    const declaredBytes = Number(req.headers['content-length']);
+    if (declaredBytes > maxBodyBytes) {
+      // Answer before reading; the connection is closed rather than drained.
+      res.setHeader('Connection', 'close');
+      sendError(res, 413, RpcCode.RESOURCE_EXHAUSTED, `request body exceeds ${maxBodyBytes} bytes`, format);
+      return;
+    }
+
+    let body: Buffer;
+    try {
+      body = await readRequestBody(req, encoding, maxBodyBytes);
+    } catch (err) {
+      if (err instanceof RequestAbortedError) {
+        logger.debug({ err }, 'OTLP/HTTP request aborted');
+        return;
+      }
+      if (err instanceof BodyTooLargeError) {
+        res.setHeader('Connection', 'close');
+        sendError(res, 413, RpcCode.RESOURCE_EXHAUSTED, err.message, format);
+        return;
+      }
+      if (err instanceof InvalidBodyEncodingError) {
+        sendError(res, 400, RpcCode.INVALID_ARGUMENT, err.message, format);
+        return;
+      }
+      throw err;
+    }
+
+    const protocol: ReceiverProtocol = format === 'json' ? 'http_json' : 'http_protobuf';
+    let result: DecodeResult;
+    try {
+      result = format === 'json' ? decodeTracesJson(body) : decodeTracesProtobuf(body);
+    } catch (err) {
+      if (!(err instanceof DecodeError)) throw err;
+      logger.debug({ protocol, error: err.message }, 'malformed OTLP/HTTP request');
+      sendError(res, 400, RpcCode.INVALID_ARGUMENT, err.message, format);
+      return;
+    }
+
+    if (result.spans.length > 0) {
+      const outcome = sink.accept(result.spans, protocol);
+      if (!outcome.accepted) {
+        logger.debug(
+          { protocol, spans: result.spans.length, reason: outcome.reason },
+          'OTLP/HTTP batch refused',
+        );
+        sendRefusal(res, outcome, format);
+        return;
+      }
+    }
+    if (result.rejectedSpans > 0) {
+      logger.debug(
+        { protocol, rejectedSpans: result.rejectedSpans, errors: result.errors },
+        'rejected invalid spans',
+      );
+    }
+    send(res, 200, encodeExportResponse(result, format), format);
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (stopping) res.setHeader('Connection', 'close');
+    const format = wireFormatOf(req);
+    const replyFormat = format ?? 'json';
+    setCorsHeaders(req, res);
+
+    const path = pathnameOf(req);
+    if (path !== OTLP_HTTP_TRACES_PATH) {
+      sendError(
+        res,
+        404,
+        RpcCode.NOT_FOUND,
+        `no OTLP endpoint at ${path}: send traces to POST ${OTLP_HTTP_TRACES_PATH}`,
+        replyFormat,
+      );
+      return;
+    }
+    if (req.method === 'OPTIONS') {
+      answerPreflight(req, res);
+      return;
+    }
+    if (req.method !== 'POST') {
+      res.setHeader('Allow', ALLOWED_METHODS);
+      sendError(res, 405, RpcCode.UNIMPLEMENTED, `method ${req.method} not allowed: use POST`, replyFormat);
+      return;
+    }
+    if (!format) {
+      const contentType = req.headers['content-type'] ?? '';
+      const message = `unsupported Content-Type "${contentType}": use application/x-protobuf or application/json`;
+      sendError(res, 415, RpcCode.INVALID_ARGUMENT, message, replyFormat);
+      return;
+    }
+    await handleTraces(req, res, format);
+  }
+
+  // Responses not yet started when stop() is called: told to close their connection instead of keeping it alive.
+  const inFlight = new Set<ServerResponse>();
+
+  const server = createServer((req, res) => {
+    inFlight.add(res);
+    res.on('close', () => inFlight.delete(res));
+    handle(req, res).catch((err: unknown) => {
+      logger.error({ err }, 'OTLP/HTTP request failed');
+      if (!res.headersSent)
+        sendError(res, 500, RpcCode.INTERNAL, 'internal error', wireFormatOf(req) ?? 'json');
+      else res.destroy();
+    });
+  });
+
+  return {
+    start() {
+      return new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(options.port, options.host, () => {
+          server.off('error', reject);
+          const { port } = server.address() as AddressInfo;
+          logger.debug({ host: options.host, port }, 'OTLP/HTTP receiver listening');
+          resolve({ port });
+        });
+      });
+    },
+
+    stop() {
+      stopping = true;
+      if (!server.listening) return Promise.resolve();
+      for (const res of inFlight) if (!res.headersSent) res.setHeader('Connection', 'close');
+      return new Promise<void>((resolve) => {
+        const deadline = setTimeout(() => {
+          logger.warn(
+            { timeoutMs: shutdownTimeoutMs },
+            'OTLP/HTTP requests still in flight at shutdown: closing them',
+          );
+          server.closeAllConnections();
+        }, shutdownTimeoutMs);
+        deadline.unref();
+        server.close(() => {
+          clearTimeout(deadline);
+          resolve();
+        });
+        // In-flight requests keep their connection until answered; idle keep-alive ones go now.
+        server.closeIdleConnections();
+      });
+    },
+  };
+}
