@@ -1,0 +1,37 @@
+// Retention is a TTL on every table that holds spans or data derived from them. The TTL expression per table lives
+// here so that creating a table and later changing the retention use the very same text.
+import { assertPositiveInteger } from '../sql.js';
+import { TABLES } from '../tables.js';
+
+/** Table → the time expression its TTL counts from. */
+export const RETENTION_COLUMNS: Readonly<Record<string, string>> = {
+  // Both as the contrib exporter writes them (GenerateTTLExpr(ttl, "toDateTime(Timestamp)") / "toDateTime(Start)").
+  [TABLES.traces]: 'toDateTime(Timestamp)',
+  [TABLES.traceIdTs]: 'toDateTime(Start)',
+  [TABLES.genaiSpans]: 'toDateTime(Timestamp)',
+  [TABLES.messages]: 'toDateTime(FirstSeen)',
+  [TABLES.traceSummaries]: 'toDateTime(Start)',
+};
+
+/**
+ * TTLs are computed in DateTime, which ends in 2106: a longer retention would wrap around and expire everything at
+ * once, so it is refused.
+ */
+export const MAX_RETENTION_DAYS = 25_000;
+
+/** The TTL expression (without the `TTL` keyword), as ClickHouse prints it back in system.tables.engine_full. */
+export function ttlExpression(table: string, retentionDays: number): string {
+  const column = RETENTION_COLUMNS[table];
+  if (!column) throw new Error(`no retention column for table ${table}`);
+  assertPositiveInteger('retentionDays', retentionDays);
+  if (retentionDays > MAX_RETENTION_DAYS) {
+    throw new RangeError(
+      `retentionDays must be at most ${MAX_RETENTION_DAYS} (ClickHouse DateTime ends in 2106)`,
+    );
+  }
+  return `${column} + toIntervalDay(${retentionDays})`;
+}
+
+export function ttlClause(table: string, retentionDays: number): string {
+  return `TTL ${ttlExpression(table, retentionDays)}`;
+}

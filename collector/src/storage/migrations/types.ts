@@ -1,0 +1,20 @@
+// What a migration is: a version, a name, and idempotent DDL rendered for one database.
+
+export interface SchemaContext {
+  /** Database name (unquoted); statements qualify every table with it. */
+  database: string;
+  retentionDays: number;
+  /**
+   * The server supports `TYPE text(...)` skip indexes (ClickHouse ≥ 26.2). The contrib exporter picks its
+   * otel_traces indexes by this, so Beacon does too.
+   */
+  fullTextIndexes: boolean;
+}
+
+export interface Migration {
+  /** Strictly increasing; recorded in beacon_schema_migrations once every statement succeeded. */
+  version: number;
+  name: string;
+  /** Each statement must be idempotent (IF NOT EXISTS): a crash between two of them re-runs the migration. */
+  statements(ctx: SchemaContext): string[];
+}

@@ -1,0 +1,19 @@
+// Table names: the contrib exporter's for raw spans (Grafana's ClickHouse data source reads them by these names),
+// Beacon's own for everything derived.
+export const TABLES = {
+  /** Raw spans, the OpenTelemetry Collector contrib ClickHouse exporter's schema. */
+  traces: 'otel_traces',
+  /** TraceId → first/last span start (second precision), the contrib exporter's lookup table. */
+  traceIdTs: 'otel_traces_trace_id_ts',
+  traceIdTsView: 'otel_traces_trace_id_ts_mv',
+  /** Normalized GenAI facts, one row per GenAI span, keyed by (TraceId, SpanId). */
+  genaiSpans: 'beacon_genai_spans',
+  /** Content-addressed messages: one row per distinct message (per day it is referenced). */
+  messages: 'beacon_messages',
+  /** Per-trace roll-up, maintained incrementally by the two materialized views below. */
+  traceSummaries: 'beacon_trace_summaries',
+  traceSummariesFromTracesView: 'beacon_trace_summaries_traces_mv',
+  traceSummariesFromGenAIView: 'beacon_trace_summaries_genai_mv',
+  /** Applied schema versions. */
+  schemaMigrations: 'beacon_schema_migrations',
+} as const;
