@@ -1,0 +1,21 @@
+// The ClickHouse exporter: spans → rows (rows.ts) → batched, retried inserts (writer.ts).
+export { attributesToMap, attributeValueToString } from './attributes.js';
+export { addressMessage, type ContentAddressedMessage, canonicalJson, RecentMessages } from './messages.js';
+export {
+  type BatchRows,
+  type GenAIRow,
+  type MessageRow,
+  SPAN_KIND_NAMES,
+  STATUS_CODE_NAMES,
+  type TraceRow,
+  toBatchRows,
+  toDateTime64,
+  toGenAIRow,
+  toTraceRow,
+} from './rows.js';
+export {
+  backoffDelay,
+  ClickHouseWriter,
+  type ClickHouseWriterOptions,
+  type ClickHouseWriterStats,
+} from './writer.js';
