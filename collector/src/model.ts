@@ -59,7 +59,9 @@ export interface DecodeResult {
 /** Why the pipeline refused a batch: both map to OTLP's retryable answers. */
 export type RefusalReason = 'queue_full' | 'shutting_down';
 
-export type AcceptOutcome = { accepted: true } | { accepted: false; reason: RefusalReason; retryAfterSeconds: number };
+export type AcceptOutcome =
+  | { accepted: true }
+  | { accepted: false; reason: RefusalReason; retryAfterSeconds: number };
 
 /**
  * Where receivers hand decoded spans. `accept` is synchronous: it either takes the whole batch (the spans are
