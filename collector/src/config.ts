@@ -1,0 +1,168 @@
+// Every setting of the collector, in one place: env var, CLI flag, default, and validation.
+// Precedence: CLI flag > environment > default. An invalid value stops start-up with one line naming the setting.
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(0).max(65535);
+const positiveInt = z.coerce.number().int().positive();
+const optionalString = z.string().min(1).optional();
+
+/** One row per setting: the single source for env names, flags, --help text and validation. */
+export const SETTINGS = {
+  host: {
+    env: 'BEACON_HOST',
+    flag: '--host <address>',
+    help: 'address all listeners bind to',
+    default: '0.0.0.0',
+    schema: z.string().min(1),
+  },
+  otlpGrpcPort: {
+    env: 'BEACON_OTLP_GRPC_PORT',
+    flag: '--otlp-grpc-port <port>',
+    help: 'OTLP gRPC receiver port',
+    default: '4317',
+    schema: port,
+  },
+  otlpHttpPort: {
+    env: 'BEACON_OTLP_HTTP_PORT',
+    flag: '--otlp-http-port <port>',
+    help: 'OTLP HTTP receiver port (/v1/traces)',
+    default: '4318',
+    schema: port,
+  },
+  apiPort: {
+    env: 'BEACON_API_PORT',
+    flag: '--api-port <port>',
+    help: 'query API, UI, /healthz and /readyz port',
+    default: '4320',
+    schema: port,
+  },
+  clickhouseUrl: {
+    env: 'BEACON_CLICKHOUSE_URL',
+    flag: '--clickhouse-url <url>',
+    help: 'ClickHouse server HTTP URL; unset = embedded engine (chDB)',
+    default: undefined,
+    schema: z.url().optional(),
+  },
+  clickhouseUser: {
+    env: 'BEACON_CLICKHOUSE_USER',
+    flag: '--clickhouse-user <user>',
+    help: 'ClickHouse user',
+    default: undefined,
+    schema: optionalString,
+  },
+  clickhousePassword: {
+    env: 'BEACON_CLICKHOUSE_PASSWORD',
+    flag: '--clickhouse-password <password>',
+    help: 'ClickHouse password',
+    default: undefined,
+    schema: z.string().optional(),
+  },
+  clickhouseDatabase: {
+    env: 'BEACON_CLICKHOUSE_DATABASE',
+    flag: '--clickhouse-database <name>',
+    help: 'ClickHouse database',
+    default: 'beacon',
+    schema: z
+      .string()
+      .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected a database identifier (letters, digits, _)'),
+  },
+  dataDir: {
+    env: 'BEACON_DATA_DIR',
+    flag: '--data-dir <path>',
+    help: 'embedded engine data directory',
+    default: './.beacon/data',
+    schema: z.string().min(1),
+  },
+  retentionDays: {
+    env: 'BEACON_RETENTION_DAYS',
+    flag: '--retention-days <days>',
+    help: 'days spans are kept (TTL)',
+    default: '30',
+    schema: positiveInt,
+  },
+  logLevel: {
+    env: 'BEACON_LOG_LEVEL',
+    flag: '--log-level <level>',
+    help: 'fatal|error|warn|info|debug|trace',
+    default: 'info',
+    schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+  },
+  maxRequestBytes: {
+    env: 'BEACON_MAX_REQUEST_BYTES',
+    flag: '--max-request-bytes <bytes>',
+    help: 'largest OTLP request accepted, after decompression',
+    default: String(16 * 1024 * 1024),
+    schema: positiveInt,
+  },
+  queueMaxSpans: {
+    env: 'BEACON_QUEUE_MAX_SPANS',
+    flag: '--queue-max-spans <n>',
+    help: 'spans held in memory before clients are told to retry',
+    default: '200000',
+    schema: positiveInt,
+  },
+  batchSpans: {
+    env: 'BEACON_BATCH_SPANS',
+    flag: '--batch-spans <n>',
+    help: 'spans per ClickHouse insert',
+    default: '10000',
+    schema: positiveInt,
+  },
+  flushIntervalMs: {
+    env: 'BEACON_FLUSH_INTERVAL_MS',
+    flag: '--flush-interval-ms <ms>',
+    help: 'longest a span waits before it is written',
+    default: '500',
+    schema: positiveInt,
+  },
+  shutdownTimeoutMs: {
+    env: 'BEACON_SHUTDOWN_TIMEOUT_MS',
+    flag: '--shutdown-timeout-ms <ms>',
+    help: 'time allowed to flush accepted spans on SIGTERM',
+    default: '30000',
+    schema: positiveInt,
+  },
+  priceOverridesFile: {
+    env: 'BEACON_PRICE_OVERRIDES_FILE',
+    flag: '--price-overrides-file <path>',
+    help: 'JSON prices for custom/self-hosted models',
+    default: undefined,
+    schema: optionalString,
+  },
+} as const;
+
+export type SettingName = keyof typeof SETTINGS;
+export type CollectorConfig = { [K in SettingName]: z.output<(typeof SETTINGS)[K]['schema']> };
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/**
+ * Resolves the configuration from CLI flag values (already parsed, keyed by setting name) and the environment.
+ * Throws ConfigError naming the first invalid setting.
+ */
+export function loadConfig(
+  flags: Partial<Record<SettingName, string>> = {},
+  env: NodeJS.ProcessEnv = process.env,
+): CollectorConfig {
+  const out: Record<string, unknown> = {};
+  for (const [name, setting] of Object.entries(SETTINGS) as [SettingName, (typeof SETTINGS)[SettingName]][]) {
+    const fromFlag = flags[name];
+    const fromEnv = env[setting.env];
+    const raw = fromFlag ?? (fromEnv === '' ? undefined : fromEnv) ?? setting.default;
+    const parsed = (setting.schema as z.ZodType).safeParse(raw);
+    if (!parsed.success) {
+      const source = fromFlag !== undefined ? setting.flag.split(' ')[0] : setting.env;
+      const why = parsed.error.issues[0]?.message ?? 'invalid value';
+      throw new ConfigError(`invalid ${source}=${JSON.stringify(raw)}: ${why}`);
+    }
+    out[name] = parsed.data;
+  }
+  return out as CollectorConfig;
+}
+
+/** The configuration with secrets masked, for the start-up log line. */
+export function redactConfig(config: CollectorConfig): Record<string, unknown> {
+  return { ...config, clickhousePassword: config.clickhousePassword ? '***' : undefined };
+}

@@ -1,0 +1,122 @@
+// Wires the pipeline: receivers → processors → ClickHouse exporter, plus the API port. One function so tests,
+// the CLI and benchmarks start the same collector.
+import { readFile } from 'node:fs/promises';
+import { createPricer, type PriceOverrides, parsePriceOverrides } from '@beacon/semconv';
+import { createApiServer } from './api/server.js';
+import { type CollectorConfig, ConfigError, redactConfig } from './config.js';
+import { ClickHouseWriter } from './exporters/clickhouse/index.js';
+import { createLogger, type Logger } from './logger.js';
+import { createPipeline } from './processors/pipeline.js';
+import { createOtlpGrpcReceiver, createOtlpHttpReceiver } from './receivers/index.js';
+import { createClickHouse, migrate } from './storage/index.js';
+
+export { type CollectorConfig, ConfigError, loadConfig, SETTINGS } from './config.js';
+
+export interface RunningCollector {
+  readonly config: CollectorConfig;
+  readonly logger: Logger;
+  readonly ports: { grpc: number; http: number; api: number };
+  readonly storage: Awaited<ReturnType<typeof createClickHouse>>;
+  readonly writer: ClickHouseWriter;
+  /** Graceful: refuse new spans, finish in-flight requests, write every accepted span, close storage. */
+  stop(): Promise<void>;
+}
+
+async function loadPriceOverrides(path: string | undefined): Promise<PriceOverrides | undefined> {
+  if (!path) return undefined;
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    throw new ConfigError(`cannot read BEACON_PRICE_OVERRIDES_FILE ${path}: ${(err as Error).message}`);
+  }
+  try {
+    return parsePriceOverrides(JSON.parse(text));
+  } catch (err) {
+    throw new ConfigError(`invalid BEACON_PRICE_OVERRIDES_FILE ${path}: ${(err as Error).message}`);
+  }
+}
+
+export async function startCollector(
+  config: CollectorConfig,
+  options: { logger?: Logger } = {},
+): Promise<RunningCollector> {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const pricer = createPricer({ overrides: await loadPriceOverrides(config.priceOverridesFile) });
+
+  const storage = await createClickHouse({
+    url: config.clickhouseUrl,
+    username: config.clickhouseUser,
+    password: config.clickhousePassword,
+    database: config.clickhouseDatabase,
+    dataDir: config.dataDir,
+  });
+  await migrate(storage.client, { database: config.clickhouseDatabase, retentionDays: config.retentionDays });
+
+  const writer = new ClickHouseWriter({
+    client: storage.client,
+    database: config.clickhouseDatabase,
+    maxQueueSpans: config.queueMaxSpans,
+    batchSpans: config.batchSpans,
+    flushIntervalMs: config.flushIntervalMs,
+    logger: logger.child({ component: 'clickhouse-writer' }),
+  });
+  const pipeline = createPipeline({ pricer, exporter: writer });
+
+  let stopping = false;
+  const api = createApiServer({
+    host: config.host,
+    port: config.apiPort,
+    logger,
+    readiness: {
+      notReadyReason: () => {
+        if (stopping) return 'shutting down';
+        return writer.healthy
+          ? null
+          : `ClickHouse writes failing: ${writer.lastWriteError ?? 'unknown error'}`;
+      },
+    },
+  });
+  const grpc = createOtlpGrpcReceiver({
+    host: config.host,
+    port: config.otlpGrpcPort,
+    sink: pipeline,
+    logger: logger.child({ component: 'otlp-grpc' }),
+    maxMessageBytes: config.maxRequestBytes,
+  });
+  const http = createOtlpHttpReceiver({
+    host: config.host,
+    port: config.otlpHttpPort,
+    sink: pipeline,
+    logger: logger.child({ component: 'otlp-http' }),
+    maxBodyBytes: config.maxRequestBytes,
+  });
+
+  const [grpcPort, httpPort, apiPort] = await Promise.all([grpc.start(), http.start(), api.start()]);
+  const ports = { grpc: grpcPort.port, http: httpPort.port, api: apiPort.port };
+  logger.info(
+    { ports, engine: storage.engine, config: redactConfig(config) },
+    `Beacon collector ready: OTLP gRPC :${ports.grpc}, OTLP HTTP :${ports.http}, API :${ports.api} (${storage.engine} ClickHouse)`,
+  );
+
+  let stopped: Promise<void> | undefined;
+  const stop = () => {
+    stopped ??= (async () => {
+      stopping = true;
+      pipeline.beginShutdown();
+      await Promise.all([grpc.stop(), http.stop()]);
+      const before = writer.queueDepth;
+      logger.info({ queuedSpans: before }, 'shutting down: writing accepted spans');
+      await writer.close({ timeoutMs: config.shutdownTimeoutMs });
+      await api.stop();
+      await storage.close();
+      logger.info(
+        { spansWritten: writer.stats.spansWritten, spansDropped: writer.stats.spansDropped },
+        'stopped',
+      );
+    })();
+    return stopped;
+  };
+
+  return { config, logger, ports, storage, writer, stop };
+}
