@@ -32,7 +32,7 @@ export const SETTINGS = {
   apiPort: {
     env: 'BEACON_API_PORT',
     flag: '--api-port <port>',
-    help: 'query API, UI, /healthz and /readyz port',
+    help: 'query API, UI, /metrics, /healthz and /readyz port',
     default: '4320',
     schema: port,
   },
@@ -120,6 +120,13 @@ export const SETTINGS = {
     flag: '--shutdown-timeout-ms <ms>',
     help: 'time allowed to flush accepted spans on SIGTERM',
     default: '30000',
+    schema: positiveInt,
+  },
+  metricsMaxLabelValues: {
+    env: 'BEACON_METRICS_MAX_LABEL_VALUES',
+    flag: '--metrics-max-label-values <n>',
+    help: 'most distinct values a /metrics label (model, agent, ...) takes, "other" included; later values fold into "other"',
+    default: '200',
     schema: positiveInt,
   },
   priceOverridesFile: {

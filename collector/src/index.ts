@@ -1,11 +1,13 @@
-// Wires the pipeline: receivers → processors → ClickHouse exporter, plus the API port. One function so tests,
-// the CLI and benchmarks start the same collector.
+// Wires the pipeline: receivers → processors → ClickHouse exporter (+ Prometheus metrics), plus the API port. One
+// function so tests, the CLI and benchmarks start the same collector.
 import { readFile } from 'node:fs/promises';
 import { createPricer, type PriceOverrides, parsePriceOverrides } from '@beacon/semconv';
 import { createApiServer } from './api/server.js';
 import { type CollectorConfig, ConfigError, redactConfig } from './config.js';
 import { ClickHouseWriter } from './exporters/clickhouse/index.js';
+import { PrometheusExporter } from './exporters/prometheus/index.js';
 import { createLogger, type Logger } from './logger.js';
+import type { SpanRejectReason } from './model.js';
 import { createPipeline } from './processors/pipeline.js';
 import { createOtlpGrpcReceiver, createOtlpHttpReceiver } from './receivers/index.js';
 import { createClickHouse, migrate } from './storage/index.js';
@@ -18,6 +20,8 @@ export interface RunningCollector {
   readonly ports: { grpc: number; http: number; api: number };
   readonly storage: Awaited<ReturnType<typeof createClickHouse>>;
   readonly writer: ClickHouseWriter;
+  /** The metrics served at GET /metrics on the API port. */
+  readonly metrics: PrometheusExporter;
   /** Graceful: refuse new spans, finish in-flight requests, write every accepted span, close storage. */
   stop(): Promise<void>;
 }
@@ -34,6 +38,18 @@ async function loadPriceOverrides(path: string | undefined): Promise<PriceOverri
     return parsePriceOverrides(JSON.parse(text));
   } catch (err) {
     throw new ConfigError(`invalid BEACON_PRICE_OVERRIDES_FILE ${path}: ${(err as Error).message}`);
+  }
+}
+
+/** The collector's version (its package.json), for beacon_build_info. */
+async function collectorVersion(): Promise<string> {
+  try {
+    const pkg = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8')) as {
+      version?: unknown;
+    };
+    return typeof pkg.version === 'string' ? pkg.version : 'unknown';
+  } catch {
+    return 'unknown';
   }
 }
 
@@ -61,13 +77,27 @@ export async function startCollector(
     flushIntervalMs: config.flushIntervalMs,
     logger: logger.child({ component: 'clickhouse-writer' }),
   });
-  const pipeline = createPipeline({ pricer, exporter: writer });
+  const metrics = new PrometheusExporter({
+    maxLabelValues: config.metricsMaxLabelValues,
+    version: await collectorVersion(),
+    spansReceived: () => pipeline.stats.received,
+    writer,
+    logger: logger.child({ component: 'prometheus-exporter' }),
+  });
+  const pipeline = createPipeline({
+    pricer,
+    exporter: writer,
+    fanOut: [metrics],
+    onFanOutError: (err) => logger.error({ err }, 'exporter failed on an accepted batch'),
+  });
+  const onRejected = (count: number, reason: SpanRejectReason) => metrics.recordRejected(count, reason);
 
   let stopping = false;
   const api = createApiServer({
     host: config.host,
     port: config.apiPort,
     logger,
+    metrics,
     readiness: {
       notReadyReason: () => {
         if (stopping) return 'shutting down';
@@ -83,6 +113,7 @@ export async function startCollector(
     sink: pipeline,
     logger: logger.child({ component: 'otlp-grpc' }),
     maxMessageBytes: config.maxRequestBytes,
+    onRejected,
   });
   const http = createOtlpHttpReceiver({
     host: config.host,
@@ -90,6 +121,7 @@ export async function startCollector(
     sink: pipeline,
     logger: logger.child({ component: 'otlp-http' }),
     maxBodyBytes: config.maxRequestBytes,
+    onRejected,
   });
 
   const [grpcPort, httpPort, apiPort] = await Promise.all([grpc.start(), http.start(), api.start()]);
@@ -118,5 +150,5 @@ export async function startCollector(
     return stopped;
   };
 
-  return { config, logger, ports, storage, writer, stop };
+  return { config, logger, ports, storage, writer, metrics, stop };
 }

@@ -59,6 +59,27 @@ export interface DecodeResult {
 /** Why the pipeline refused a batch: both map to OTLP's retryable answers. */
 export type RefusalReason = 'queue_full' | 'shutting_down';
 
+/**
+ * Why a receiver did not take spans: `invalid_span` (decoding rejected single spans, reported in partial_success),
+ * a request it could not read at all (`malformed_request`, `too_large`, `unsupported_media_type`), or the pipeline's
+ * refusal of a whole batch.
+ */
+export type SpanRejectReason =
+  | 'invalid_span'
+  | 'malformed_request'
+  | 'too_large'
+  | 'unsupported_media_type'
+  | RefusalReason;
+
+export const SPAN_REJECT_REASONS: readonly SpanRejectReason[] = [
+  'invalid_span',
+  'malformed_request',
+  'too_large',
+  'unsupported_media_type',
+  'queue_full',
+  'shutting_down',
+];
+
 export type AcceptOutcome =
   | { accepted: true }
   | { accepted: false; reason: RefusalReason; retryAfterSeconds: number };
@@ -72,3 +93,5 @@ export interface SpanSink {
 }
 
 export type ReceiverProtocol = 'grpc' | 'http_protobuf' | 'http_json';
+
+export const RECEIVER_PROTOCOLS: readonly ReceiverProtocol[] = ['grpc', 'http_protobuf', 'http_json'];

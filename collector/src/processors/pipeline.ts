@@ -1,13 +1,22 @@
-// The processor chain between receivers and exporters: normalize → enrich → hand to the writer's queue.
+// The processor chain between receivers and exporters: normalize → enrich → hand to the writer's queue, then fan
+// the accepted batch out to the other exporters (metrics).
 import type { Pricer } from '@beacon/semconv';
 import type { AcceptOutcome, DecodedSpan, EnrichedSpan, ReceiverProtocol, SpanSink } from '../model.js';
 import { enrichSpans } from './enrich.js';
 import { normalizeSpan } from './normalize.js';
 
-/** Where processed spans go; the ClickHouse writer implements it. */
+/** Where processed spans go first; the ClickHouse writer implements it, and decides whether a batch is taken. */
 export interface SpanExporter {
   /** false = the queue is full and nothing was taken. */
   enqueue(spans: EnrichedSpan[]): boolean;
+}
+
+/**
+ * An exporter that sees every batch the storage exporter took, and only those: a batch refused (and retried by the
+ * client) reaches it once. It cannot refuse, and must not throw.
+ */
+export interface FanOutExporter {
+  export(spans: readonly EnrichedSpan[]): void;
 }
 
 export interface PipelineStats {
@@ -24,7 +33,18 @@ export interface Pipeline extends SpanSink {
 /** Seconds a refused client should wait: long enough for one flush cycle to drain the queue. */
 const RETRY_AFTER_SECONDS = 1;
 
-export function createPipeline(options: { pricer: Pricer; exporter: SpanExporter }): Pipeline {
+export interface PipelineOptions {
+  pricer: Pricer;
+  /** Storage: its enqueue() decides whether a batch is accepted. */
+  exporter: SpanExporter;
+  /** Receive each accepted batch after the storage exporter took it. */
+  fanOut?: readonly FanOutExporter[];
+  /** A fan-out exporter threw (a bug): the batch stays accepted, the error is reported here. */
+  onFanOutError?: (err: unknown) => void;
+}
+
+export function createPipeline(options: PipelineOptions): Pipeline {
+  const fanOut = options.fanOut ?? [];
   let shuttingDown = false;
   const stats: PipelineStats = { received: { grpc: 0, http_protobuf: 0, http_json: 0 }, refused: 0 };
 
@@ -45,6 +65,13 @@ export function createPipeline(options: { pricer: Pricer; exporter: SpanExporter
       const enriched = enrichSpans(spans, facts, options.pricer);
       if (!options.exporter.enqueue(enriched)) return refuse('queue_full', spans.length);
       stats.received[protocol] += spans.length;
+      for (const exporter of fanOut) {
+        try {
+          exporter.export(enriched);
+        } catch (err) {
+          options.onFanOutError?.(err);
+        }
+      }
       return { accepted: true };
     },
   };

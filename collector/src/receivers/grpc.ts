@@ -1,6 +1,6 @@
 // OTLP/gRPC trace receiver: opentelemetry.proto.collector.trace.v1.TraceService/Export on @grpc/grpc-js.
 import * as grpc from '@grpc/grpc-js';
-import type { DecodeResult } from '../model.js';
+import type { DecodeResult, SpanRejectReason } from '../model.js';
 import { DecodeError } from './decode.js';
 import { decodeTracesProtobuf } from './decode-protobuf.js';
 import { ExportTraceServiceResponse, TRACE_SERVICE_EXPORT_PATH } from './otlp-proto.js';
@@ -8,7 +8,10 @@ import { DEFAULT_SHUTDOWN_TIMEOUT_MS, type OtlpReceiver, type OtlpReceiverOption
 import { encodeRpcStatus, exportResponse, rpcStatus } from './responses.js';
 
 export interface OtlpGrpcReceiverOptions extends OtlpReceiverOptions {
-  /** Largest request message accepted after decompression (grpc-js answers RESOURCE_EXHAUSTED beyond it). */
+  /**
+   * Largest request message accepted after decompression. grpc-js answers RESOURCE_EXHAUSTED beyond it before the
+   * service sees the call, so such requests do not reach onRejected.
+   */
   maxMessageBytes: number;
 }
 
@@ -60,6 +63,7 @@ function formatAddress(host: string, port: number): string {
 
 export function createOtlpGrpcReceiver(options: OtlpGrpcReceiverOptions): OtlpReceiver {
   const { sink, logger } = options;
+  const rejected = (count: number, reason: SpanRejectReason) => options.onRejected?.(count, reason);
   const shutdownTimeoutMs = options.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS;
   const server = new grpc.Server({ 'grpc.max_receive_message_length': options.maxMessageBytes });
   let started = false;
@@ -67,6 +71,7 @@ export function createOtlpGrpcReceiver(options: OtlpGrpcReceiverOptions): OtlpRe
   const exportTraces: grpc.handleUnaryCall<DecodedRequest, object> = (call, callback) => {
     const request = call.request;
     if (request instanceof DecodeError) {
+      rejected(1, 'malformed_request');
       logger.debug({ error: request.message }, 'malformed OTLP/gRPC request');
       callback({ code: grpc.status.INVALID_ARGUMENT, details: request.message });
       return;
@@ -74,6 +79,7 @@ export function createOtlpGrpcReceiver(options: OtlpGrpcReceiverOptions): OtlpRe
     if (request.spans.length > 0) {
       const outcome = sink.accept(request.spans, 'grpc');
       if (!outcome.accepted) {
+        rejected(request.spans.length, outcome.reason);
         logger.debug({ spans: request.spans.length, reason: outcome.reason }, 'OTLP/gRPC batch refused');
         const message =
           outcome.reason === 'queue_full'
@@ -84,6 +90,7 @@ export function createOtlpGrpcReceiver(options: OtlpGrpcReceiverOptions): OtlpRe
       }
     }
     if (request.rejectedSpans > 0) {
+      rejected(request.rejectedSpans, 'invalid_span');
       logger.debug(
         { rejectedSpans: request.rejectedSpans, errors: request.errors },
         'rejected invalid spans',

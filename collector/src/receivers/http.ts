@@ -1,7 +1,7 @@
 // OTLP/HTTP trace receiver (POST /v1/traces, protobuf or JSON, optionally gzip/deflate) on node:http.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { AcceptOutcome, DecodeResult, ReceiverProtocol } from '../model.js';
+import type { AcceptOutcome, DecodeResult, ReceiverProtocol, SpanRejectReason } from '../model.js';
 import { DecodeError } from './decode.js';
 import { decodeTracesJson } from './decode-json.js';
 import { decodeTracesProtobuf } from './decode-protobuf.js';
@@ -109,12 +109,14 @@ function sendRefusal(
 
 export function createOtlpHttpReceiver(options: OtlpHttpReceiverOptions): OtlpReceiver {
   const { sink, logger, maxBodyBytes } = options;
+  const rejected = (count: number, reason: SpanRejectReason) => options.onRejected?.(count, reason);
   const shutdownTimeoutMs = options.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS;
   let stopping = false;
 
   async function handleTraces(req: IncomingMessage, res: ServerResponse, format: WireFormat): Promise<void> {
     const encoding = contentEncodingOf(req);
     if (!encoding) {
+      rejected(1, 'unsupported_media_type');
       const header = req.headers['content-encoding'];
       sendError(
         res,
@@ -128,6 +130,7 @@ export function createOtlpHttpReceiver(options: OtlpHttpReceiverOptions): OtlpRe
     const declaredBytes = Number(req.headers['content-length']);
     if (declaredBytes > maxBodyBytes) {
       // Answer before reading; the connection is closed rather than drained.
+      rejected(1, 'too_large');
       res.setHeader('Connection', 'close');
       sendError(res, 413, RpcCode.RESOURCE_EXHAUSTED, `request body exceeds ${maxBodyBytes} bytes`, format);
       return;
@@ -142,11 +145,13 @@ export function createOtlpHttpReceiver(options: OtlpHttpReceiverOptions): OtlpRe
         return;
       }
       if (err instanceof BodyTooLargeError) {
+        rejected(1, 'too_large');
         res.setHeader('Connection', 'close');
         sendError(res, 413, RpcCode.RESOURCE_EXHAUSTED, err.message, format);
         return;
       }
       if (err instanceof InvalidBodyEncodingError) {
+        rejected(1, 'malformed_request');
         sendError(res, 400, RpcCode.INVALID_ARGUMENT, err.message, format);
         return;
       }
@@ -159,6 +164,7 @@ export function createOtlpHttpReceiver(options: OtlpHttpReceiverOptions): OtlpRe
       result = format === 'json' ? decodeTracesJson(body) : decodeTracesProtobuf(body);
     } catch (err) {
       if (!(err instanceof DecodeError)) throw err;
+      rejected(1, 'malformed_request');
       logger.debug({ protocol, error: err.message }, 'malformed OTLP/HTTP request');
       sendError(res, 400, RpcCode.INVALID_ARGUMENT, err.message, format);
       return;
@@ -167,6 +173,7 @@ export function createOtlpHttpReceiver(options: OtlpHttpReceiverOptions): OtlpRe
     if (result.spans.length > 0) {
       const outcome = sink.accept(result.spans, protocol);
       if (!outcome.accepted) {
+        rejected(result.spans.length, outcome.reason);
         logger.debug(
           { protocol, spans: result.spans.length, reason: outcome.reason },
           'OTLP/HTTP batch refused',
@@ -176,6 +183,7 @@ export function createOtlpHttpReceiver(options: OtlpHttpReceiverOptions): OtlpRe
       }
     }
     if (result.rejectedSpans > 0) {
+      rejected(result.rejectedSpans, 'invalid_span');
       logger.debug(
         { protocol, rejectedSpans: result.rejectedSpans, errors: result.errors },
         'rejected invalid spans',
@@ -211,6 +219,7 @@ export function createOtlpHttpReceiver(options: OtlpHttpReceiverOptions): OtlpRe
       return;
     }
     if (!format) {
+      rejected(1, 'unsupported_media_type');
       const contentType = req.headers['content-type'] ?? '';
       const message = `unsupported Content-Type "${contentType}": use application/x-protobuf or application/json`;
       sendError(res, 415, RpcCode.INVALID_ARGUMENT, message, replyFormat);
