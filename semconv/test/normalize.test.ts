@@ -52,7 +52,7 @@ describe('normalizeGenAISpan', () => {
     });
 
     it('takes current OTel naming as already inclusive', () => {
-      const current = {
+      const current: Record<string, string | number> = {
         ...anthropicRaw,
         'gen_ai.provider.name': 'anthropic',
         'gen_ai.usage.input_tokens': 5000,

@@ -438,7 +438,7 @@ describe('exposition formats', () => {
     expect(head.status).toBe(200);
     const post = await fetch(`${collector.apiUrl}/metrics`, { method: 'POST' });
     expect(post.status).toBe(405);
-    expect((await post.json()).error.code).toBe('method_not_allowed');
+    expect(((await post.json()) as { error: { code: string } }).error.code).toBe('method_not_allowed');
   });
 });
 

@@ -467,7 +467,7 @@ describe('beacon_messages', () => {
       parts: [{ type: 'text', content: `answer ${i}` }],
     });
     const trace = traceId();
-    const spans = [];
+    const spans: EnrichedSpan[] = [];
     const history: Message[] = [];
     for (let i = 0; i < 50; i++) {
       history.push(user(i));
