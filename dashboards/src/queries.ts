@@ -56,7 +56,13 @@ interface PanelJson {
   type?: string;
   title?: string;
   datasource?: { type?: string };
-  targets?: { refId?: string; expr?: string; instant?: boolean; datasource?: { type?: string } }[];
+  targets?: {
+    refId?: string;
+    expr?: string;
+    rawSql?: string;
+    instant?: boolean;
+    datasource?: { type?: string };
+  }[];
   panels?: PanelJson[];
 }
 
@@ -115,6 +121,56 @@ export function listPromQueries(
           expr: target.expr,
           promql: substituteVariables(target.expr, values),
           instant: target.instant === true,
+        });
+      }
+    }
+  }
+  return out;
+}
+
+export interface DashboardSqlQuery {
+  dashboard: string;
+  panel: string;
+  refId: string;
+  /** The SQL as stored, with the ClickHouse data source's macros and template variables. */
+  rawSql: string;
+  /** The SQL with macros expanded the way grafana-clickhouse-datasource does and variables set to "All". */
+  sql: string;
+}
+
+/**
+ * Expands the ClickHouse data source macros the dashboards use ($__timeFilter, $__timeInterval) for a time range
+ * of the last `rangeSeconds`, then the template variables (`${ch_database}` → database, regex variables → `.*`).
+ */
+export function substituteClickHouseMacros(rawSql: string, database: string, rangeSeconds = 3600): string {
+  const expanded = rawSql
+    .replace(
+      /\$__timeFilter\(([^)]+)\)/g,
+      (_, column: string) => `${column} >= now() - INTERVAL ${rangeSeconds} SECOND AND ${column} <= now()`,
+    )
+    .replace(
+      /\$__timeInterval\(([^)]+)\)/g,
+      (_, column: string) => `toStartOfInterval(${column}, INTERVAL 60 SECOND)`,
+    );
+  return substituteVariables(expanded, { ch_database: database });
+}
+
+/** Every ClickHouse panel query of the given dashboards (default: all), ready to run against Beacon's tables. */
+export function listClickHouseQueries(
+  database: string,
+  dashboards: GeneratedDashboard[] = buildDashboards(),
+): DashboardSqlQuery[] {
+  const out: DashboardSqlQuery[] = [];
+  for (const { uid, json } of dashboards) {
+    for (const panel of panelsOf(json)) {
+      for (const target of panel.targets ?? []) {
+        if (typeof target.rawSql !== 'string') continue;
+        out.push({
+          dashboard: uid,
+          panel: panel.title ?? '(untitled)',
+          refId: target.refId ?? '?',
+          rawSql: target.rawSql,
+          sql: substituteClickHouseMacros(target.rawSql, database),
         });
       }
     }

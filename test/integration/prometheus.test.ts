@@ -4,7 +4,7 @@
 import { calcPrice } from '@pydantic/genai-prices';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startTestCollector, type TestCollector } from '../../collector/test/e2e/harness.js';
-import { listPromQueries } from '../../dashboards/src/queries.js';
+import { listClickHouseQueries, listPromQueries } from '../../dashboards/src/queries.js';
 import { newSpanId, postTraces, type SpanSpec, traceRequest } from './otlp-json.js';
 import { type PrometheusServer, startPrometheus } from './prometheus-server.js';
 
@@ -273,6 +273,17 @@ describe('Prometheus scraping a collector that received a known workload', () =>
     for (const q of queries) {
       const result = await prometheus.query(q.promql);
       if (result.length === 0) empty.push(`${q.dashboard} / ${q.panel}: ${q.promql}`);
+    }
+    expect(empty).toEqual([]);
+  });
+
+  test('every dashboard panel query on ClickHouse (cost per trace, tool latency) runs and returns rows', async () => {
+    const queries = listClickHouseQueries(collector.config.clickhouseDatabase);
+    expect(queries.length).toBeGreaterThan(0);
+    const empty: string[] = [];
+    for (const q of queries) {
+      const rows = await collector.query(q.sql);
+      if (rows.length === 0) empty.push(`${q.dashboard} / ${q.panel}:\n${q.sql}`);
     }
     expect(empty).toEqual([]);
   });
