@@ -19,7 +19,8 @@ export interface PrometheusServer {
   close(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
+/** A port free on loopback right now (the OS picks it), for servers the tests start. */
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.once('error', reject);

@@ -4,8 +4,13 @@
 import { calcPrice } from '@pydantic/genai-prices';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startTestCollector, type TestCollector } from '../../collector/test/e2e/harness.js';
+import {
+  newSpanId,
+  postTracesOk,
+  type SpanSpec,
+  traceRequest,
+} from '../../collector/test/support/otlp-json.js';
 import { listClickHouseQueries, listPromQueries } from '../../dashboards/src/queries.js';
-import { newSpanId, postTraces, type SpanSpec, traceRequest } from './otlp-json.js';
 import { type PrometheusServer, startPrometheus } from './prometheus-server.js';
 
 const MAX_LABEL_VALUES = 50;
@@ -125,7 +130,7 @@ beforeAll(async () => {
   await prometheus.waitFor('up{job="beacon-collector"}', (r) => r[0]?.value[1] === '1');
   for (const run of byAgent(CALLS)) {
     const { service, spans } = agentRun(run);
-    await postTraces(collector.httpUrl, traceRequest(service, spans));
+    await postTracesOk(collector.httpUrl, traceRequest(service, spans));
   }
   // One malformed request, so the rejected-spans series exists.
   await fetch(`${collector.httpUrl}/v1/traces`, {
@@ -218,7 +223,7 @@ describe('Prometheus scraping a collector that received a known workload', () =>
     const sending = (async () => {
       for (let i = 0; i < RATE_RUNS; i++) {
         const { service, spans } = agentRun([CALLS[0]!]);
-        await postTraces(collector.httpUrl, traceRequest(service, spans));
+        await postTracesOk(collector.httpUrl, traceRequest(service, spans));
         await new Promise((r) => setTimeout(r, 200));
       }
     })();
@@ -243,7 +248,7 @@ describe('Prometheus scraping a collector that received a known workload', () =>
           'gen_ai.usage.output_tokens': 1,
         },
       }));
-      await postTraces(collector.httpUrl, traceRequest('junk', spans));
+      await postTracesOk(collector.httpUrl, traceRequest('junk', spans));
     }
     // Wait until Prometheus has scraped every request: the workload, the rate test's runs and the 10,000 junk calls.
     const total = CALLS.length + RATE_RUNS + models.length;

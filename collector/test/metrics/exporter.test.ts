@@ -12,6 +12,7 @@ import type { DecodedSpan, EnrichedSpan, SpanRejectReason } from '../../src/mode
 import { createPipeline } from '../../src/processors/pipeline.js';
 import { createOtlpHttpReceiver, type OtlpReceiver } from '../../src/receivers/index.js';
 import { jsonSpan, RecordingSink, requestWith, silentLogger } from '../receivers/helpers.js';
+import { makeCost, makeFacts, makeSpan } from '../support/spans.js';
 import { PROMETHEUS_ACCEPT, parseExposition, total } from './helpers.js';
 
 describe('LabelGuard', () => {
@@ -63,39 +64,19 @@ describe('Accept negotiation', () => {
 });
 
 function modelCall(overrides: Partial<EnrichedSpan> = {}): EnrichedSpan {
-  return {
+  return makeSpan({
     traceId: 'a'.repeat(32),
     spanId: 'b'.repeat(16),
-    parentSpanId: '',
-    traceState: '',
     name: 'chat m',
     kind: 3,
     startTimeUnixNano: 1_764_000_000_000_000_000n,
     endTimeUnixNano: 1_764_000_002_500_000_000n,
-    attributes: {},
-    events: [],
-    links: [],
-    statusCode: 0,
-    statusMessage: '',
     resource: {},
-    serviceName: 'svc',
     scopeName: '',
     scopeVersion: '',
-    genai: {
-      convention: 'otel',
-      operation: 'chat',
-      provider: 'openai',
+    genai: makeFacts({
       requestModel: 'm',
       responseModel: null,
-      responseId: null,
-      agentName: null,
-      agentId: null,
-      toolName: null,
-      toolCallId: null,
-      toolType: null,
-      toolArguments: null,
-      toolResult: null,
-      conversationId: null,
       usage: {
         inputTokens: 10,
         outputTokens: 5,
@@ -103,26 +84,18 @@ function modelCall(overrides: Partial<EnrichedSpan> = {}): EnrichedSpan {
         cacheWriteTokens: null,
         reasoningTokens: null,
       },
-      finishReasons: [],
-      errorType: null,
-      systemInstructions: [],
-      inputMessages: [],
-      outputMessages: [],
-      reportedCostUsd: null,
-      usageMissing: false,
-    },
-    cost: {
+    }),
+    cost: makeCost({
       costUsd: 0.25,
       inputCostUsd: 0.2,
       outputCostUsd: 0.05,
       priceSource: 'override',
       priceEntry: 'openai/m',
       priceDataVersion: 'override:1',
-      unpriced: false,
-    },
+    }),
     agentName: 'planner',
     ...overrides,
-  };
+  });
 }
 
 function exporter(maxLabelValues = 200) {

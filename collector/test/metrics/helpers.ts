@@ -1,7 +1,3 @@
-// Shared by the metrics tests: an exposition-text parser (classic and OpenMetrics), sample lookups, and OTLP/JSON
-// request builders with current timestamps (older spans fall outside the retention TTL).
-import { randomBytes } from 'node:crypto';
-
 export interface Exemplar {
   labels: Record<string, string>;
   value: number;
@@ -148,70 +144,11 @@ export async function scrape(
   return { ...parseExposition(text), contentType: res.headers.get('content-type') ?? '', text };
 }
 
-// --- OTLP/JSON -------------------------------------------------------------------------------------------------
-
-export type AttrInput = string | number | boolean;
-
-export interface SpanSpec {
-  name: string;
-  attributes: Record<string, AttrInput>;
-  spanId?: string;
-  parent?: string;
-  /** OTLP status code: 2 = ERROR. */
-  statusCode?: number;
-  durationMs?: number;
-  traceId?: string;
-}
-
-export const newTraceId = () => randomBytes(16).toString('hex');
-export const newSpanId = () => randomBytes(8).toString('hex');
-
-function anyValue(value: AttrInput): Record<string, unknown> {
-  if (typeof value === 'string') return { stringValue: value };
-  if (typeof value === 'boolean') return { boolValue: value };
-  return Number.isInteger(value) ? { intValue: String(value) } : { doubleValue: value };
-}
-
-/** One ExportTraceServiceRequest (OTLP/JSON) for one service; spans start now. */
-export function traceRequest(service: string, spans: SpanSpec[], traceId = newTraceId()): string {
-  const now = BigInt(Date.now()) * 1_000_000n;
-  return JSON.stringify({
-    resourceSpans: [
-      {
-        resource: { attributes: [{ key: 'service.name', value: { stringValue: service } }] },
-        scopeSpans: [
-          {
-            scope: { name: 'beacon-metrics-test' },
-            spans: spans.map((s) => ({
-              traceId: s.traceId ?? traceId,
-              spanId: s.spanId ?? newSpanId(),
-              parentSpanId: s.parent ?? '',
-              name: s.name,
-              kind: 3,
-              startTimeUnixNano: String(now),
-              endTimeUnixNano: String(now + BigInt(s.durationMs ?? 100) * 1_000_000n),
-              attributes: Object.entries(s.attributes).map(([key, value]) => ({
-                key,
-                value: anyValue(value),
-              })),
-              status: { code: s.statusCode ?? 0 },
-            })),
-          },
-        ],
-      },
-    ],
-  });
-}
-
-export async function postTraces(
-  httpUrl: string,
-  body: string | Buffer,
-  contentType = 'application/json',
-): Promise<{ status: number; text: string }> {
-  const res = await fetch(`${httpUrl}/v1/traces`, {
-    method: 'POST',
-    headers: { 'content-type': contentType },
-    body,
-  });
-  return { status: res.status, text: await res.text() };
-}
+export {
+  type AttrInput,
+  newSpanId,
+  newTraceId,
+  postTraces,
+  type SpanSpec,
+  traceRequest,
+} from '../support/otlp-json.js';

@@ -2,6 +2,7 @@ import { createPricer, normalizeGenAISpan } from '@beacon/semconv';
 import { describe, expect, test } from 'vitest';
 import type { DecodedSpan } from '../../src/model.js';
 import { enrichSpans } from '../../src/processors/enrich.js';
+import { makeSpan } from '../support/spans.js';
 
 function span(
   spanId: string,
@@ -9,25 +10,7 @@ function span(
   attributes: DecodedSpan['attributes'],
   name = 'span',
 ): DecodedSpan {
-  return {
-    traceId: 'a'.repeat(32),
-    spanId,
-    parentSpanId,
-    traceState: '',
-    name,
-    kind: 1,
-    startTimeUnixNano: 1_764_000_000_000_000_000n,
-    endTimeUnixNano: 1_764_000_001_000_000_000n,
-    attributes,
-    events: [],
-    links: [],
-    statusCode: 0,
-    statusMessage: '',
-    resource: {},
-    serviceName: 'svc',
-    scopeName: '',
-    scopeVersion: '',
-  };
+  return makeSpan({ traceId: 'a'.repeat(32), spanId, parentSpanId, attributes, name });
 }
 
 const enrich = (spans: DecodedSpan[]) =>

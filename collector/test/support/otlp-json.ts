@@ -1,5 +1,5 @@
-// Builds OTLP/JSON trace requests for integration tests: GenAI spans with current timestamps (older spans fall
-// outside the retention TTL) and random ids.
+// Builds OTLP/JSON trace requests for tests: GenAI spans with current timestamps (older spans fall outside the
+// retention TTL and are never stored) and random ids.
 import { randomBytes } from 'node:crypto';
 
 export type AttrInput = string | number | boolean | string[];
@@ -10,9 +10,16 @@ export interface SpanSpec {
   /** Defaults to a root span. */
   parent?: string;
   spanId?: string;
+  /** Defaults to the request's trace id. */
+  traceId?: string;
+  /** OTLP status code (0 UNSET, 1 OK, 2 ERROR); `error` sets ERROR with that message. */
+  statusCode?: number;
   error?: string;
   durationMs?: number;
 }
+
+export const newTraceId = () => randomBytes(16).toString('hex');
+export const newSpanId = () => randomBytes(8).toString('hex');
 
 function anyValue(value: AttrInput): Record<string, unknown> {
   if (Array.isArray(value)) return { arrayValue: { values: value.map((v) => ({ stringValue: v })) } };
@@ -21,10 +28,7 @@ function anyValue(value: AttrInput): Record<string, unknown> {
   return Number.isInteger(value) ? { intValue: String(value) } : { doubleValue: value };
 }
 
-export const newSpanId = () => randomBytes(8).toString('hex');
-export const newTraceId = () => randomBytes(16).toString('hex');
-
-/** One trace of one service as an ExportTraceServiceRequest (OTLP/JSON). */
+/** One ExportTraceServiceRequest (OTLP/JSON) for one service; spans start now. */
 export function traceRequest(service: string, spans: SpanSpec[], traceId = newTraceId()): string {
   const now = BigInt(Date.now()) * 1_000_000n;
   return JSON.stringify({
@@ -33,9 +37,9 @@ export function traceRequest(service: string, spans: SpanSpec[], traceId = newTr
         resource: { attributes: [{ key: 'service.name', value: { stringValue: service } }] },
         scopeSpans: [
           {
-            scope: { name: 'beacon-integration' },
+            scope: { name: 'beacon-test' },
             spans: spans.map((s) => ({
-              traceId,
+              traceId: s.traceId ?? traceId,
               spanId: s.spanId ?? newSpanId(),
               parentSpanId: s.parent ?? '',
               name: s.name,
@@ -46,7 +50,7 @@ export function traceRequest(service: string, spans: SpanSpec[], traceId = newTr
                 key,
                 value: anyValue(value),
               })),
-              status: s.error ? { code: 2, message: s.error } : { code: 1 },
+              status: s.error ? { code: 2, message: s.error } : { code: s.statusCode ?? 0 },
             })),
           },
         ],
@@ -55,12 +59,22 @@ export function traceRequest(service: string, spans: SpanSpec[], traceId = newTr
   });
 }
 
-export async function postTraces(baseUrl: string, body: string): Promise<Response> {
-  const res = await fetch(`${baseUrl}/v1/traces`, {
+/** POSTs an OTLP request to a collector's HTTP receiver and returns the answer, whatever its status. */
+export async function postTraces(
+  httpUrl: string,
+  body: string | Buffer,
+  contentType = 'application/json',
+): Promise<{ status: number; text: string }> {
+  const res = await fetch(`${httpUrl}/v1/traces`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': contentType },
     body,
   });
-  if (res.status !== 200) throw new Error(`OTLP export answered ${res.status}: ${await res.text()}`);
-  return res;
+  return { status: res.status, text: await res.text() };
+}
+
+/** Like postTraces, but throws unless the collector accepted the request (200). */
+export async function postTracesOk(httpUrl: string, body: string): Promise<void> {
+  const { status, text } = await postTraces(httpUrl, body);
+  if (status !== 200) throw new Error(`OTLP export answered ${status}: ${text}`);
 }
