@@ -129,6 +129,32 @@ export const SETTINGS = {
     default: '200',
     schema: positiveInt,
   },
+  apiCorsOrigins: {
+    env: 'BEACON_API_CORS_ORIGINS',
+    flag: '--api-cors-origins <origins>',
+    help: 'browser origins allowed to call the query API: comma-separated origins, "localhost" (any port on localhost) or "*"',
+    default: 'localhost',
+    schema: z
+      .string()
+      .transform((value) =>
+        value
+          .split(',')
+          .map((origin) => origin.trim())
+          .filter(Boolean),
+      )
+      .pipe(
+        z
+          .array(
+            z
+              .string()
+              .regex(
+                /^(\*|localhost|https?:\/\/[^/\s]+)$/,
+                'expected "*", "localhost" or origins like https://grafana.example.com',
+              ),
+          )
+          .min(1),
+      ),
+  },
   priceOverridesFile: {
     env: 'BEACON_PRICE_OVERRIDES_FILE',
     flag: '--price-overrides-file <path>',

@@ -1,8 +1,12 @@
-// The API port: health, readiness and Prometheus metrics (/metrics); the query API and standalone UI mount here
-// as they land.
+// The API port: health, readiness, Prometheus metrics (/metrics), the query API (/api/v1, routes in query-api.ts)
+// and, through `fallback`, the standalone UI.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../logger.js';
+import { ApiError, CorsPolicy, readJsonBody, sendApiError, sendError, sendJson } from './http.js';
+import { type Route, type RouteResult, Router } from './router.js';
+
+export { sendError } from './http.js';
 
 export interface Readiness {
   /** null when ready, else why not (e.g. storage unreachable). */
@@ -14,20 +18,15 @@ export interface MetricsSource {
   scrape(accept: string | undefined): Promise<{ contentType: string; body: string }>;
 }
 
+/** Serves a request outside /api and the built-in paths; returns true when it answered (e.g. the standalone UI). */
+export type FallbackHandler = (req: http.IncomingMessage, res: http.ServerResponse) => boolean;
+
 export interface ApiServer {
   start(): Promise<{ port: number }>;
   stop(): Promise<void>;
 }
 
-function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
-  res.end(text);
-}
-
-export function sendError(res: http.ServerResponse, status: number, code: string, message: string): void {
-  sendJson(res, status, { error: { code, message } });
-}
+const API_ROOT = '/api/';
 
 export function createApiServer(options: {
   host: string;
@@ -36,7 +35,19 @@ export function createApiServer(options: {
   logger: Logger;
   /** Without it, /metrics is a 404 like any unknown path. */
   metrics?: MetricsSource;
+  /** The query API's routes (all under /api/); without them every /api/ path is a 404. */
+  routes?: readonly Route[];
+  /** Largest JSON request body of the query API. */
+  maxBodyBytes?: number;
+  /** Browser origins allowed to call /api/ (see CorsPolicy); default: localhost origins. */
+  corsOrigins?: readonly string[];
+  /** Asked before the JSON 404 for paths outside /api/. */
+  fallback?: FallbackHandler;
 }): ApiServer {
+  const router = new Router(options.routes ?? []);
+  const cors = new CorsPolicy(options.corsOrigins ?? ['localhost']);
+  const maxBodyBytes = options.maxBodyBytes ?? 16 * 1024 * 1024;
+
   const serveMetrics = async (
     metrics: MetricsSource,
     req: http.IncomingMessage,
@@ -58,24 +69,85 @@ export function createApiServer(options: {
     }
   };
 
-  const server = http.createServer((req, res) => {
-    const path = (req.url ?? '/').split('?')[0];
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
-      sendError(res, 405, 'method_not_allowed', `${req.method} is not supported on ${path}`);
+  const send = (res: http.ServerResponse, result: RouteResult) => {
+    const headers = { 'cache-control': 'no-store', ...result.headers };
+    if ('json' in result) {
+      sendJson(res, result.status ?? 200, result.json, headers);
       return;
     }
-    if (path === '/healthz') {
+    res.writeHead(result.status ?? 200, {
+      ...headers,
+      'content-type': result.contentType,
+      'content-length': Buffer.byteLength(result.body),
+    });
+    res.end(result.body);
+  };
+
+  const serveApi = async (req: http.IncomingMessage, res: http.ServerResponse, url: URL) => {
+    const method = req.method ?? 'GET';
+    try {
+      const match = router.match(method, url.pathname);
+      if (method === 'OPTIONS') {
+        const allowed = [...match.allowed, ...(match.allowed.includes('GET') ? ['HEAD'] : []), 'OPTIONS'];
+        cors.preflight(req, res, allowed.join(', '));
+        return;
+      }
+      cors.apply(req, res);
+      if (match.kind === 'not_found') throw new ApiError(404, 'not_found', `no route for ${url.pathname}`);
+      if (match.kind === 'method_not_allowed') {
+        throw new ApiError(405, 'method_not_allowed', `${method} is not supported on ${url.pathname}`, {
+          allow: match.allowed.join(', '),
+        });
+      }
+      const result = await match.route.handle(req, match.pathValues, url.searchParams, () =>
+        readJsonBody(req, maxBodyBytes),
+      );
+      send(res, result);
+    } catch (err) {
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
+      if (err instanceof ApiError) {
+        sendApiError(res, err);
+        return;
+      }
+      options.logger.error({ err, method, path: url.pathname }, 'query API request failed');
+      sendError(res, 500, 'internal', 'the request failed; see the collector log');
+    }
+  };
+
+  const server = http.createServer((req, res) => {
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://localhost');
+    } catch {
+      sendError(res, 400, 'bad_request', 'invalid request URL');
+      return;
+    }
+    const path = url.pathname;
+    if (path.startsWith(API_ROOT)) {
+      void serveApi(req, res, url);
+      return;
+    }
+    const isRead = req.method === 'GET' || req.method === 'HEAD';
+    if (isRead && path === '/healthz') {
       sendJson(res, 200, { status: 'ok' });
       return;
     }
-    if (path === '/readyz') {
+    if (isRead && path === '/readyz') {
       const reason = options.readiness.notReadyReason();
       if (reason) sendJson(res, 503, { status: 'not_ready', reason });
       else sendJson(res, 200, { status: 'ready' });
       return;
     }
-    if (path === '/metrics' && options.metrics) {
+    if (isRead && path === '/metrics' && options.metrics) {
       void serveMetrics(options.metrics, req, res);
+      return;
+    }
+    if (options.fallback?.(req, res)) return;
+    if (!isRead) {
+      sendError(res, 405, 'method_not_allowed', `${req.method} is not supported on ${path}`);
       return;
     }
     sendError(res, 404, 'not_found', `no route for ${path}`);

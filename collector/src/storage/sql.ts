@@ -1,5 +1,16 @@
 // Small SQL helpers. Values always travel as server-side parameters ({name:Type}); only identifiers (the configured
 // database, Beacon's own table names) and validated integers are ever spliced into statement text.
+import type { ClickHouseClient } from '@clickhouse/client';
+
+/** Runs a SELECT with server-side bound parameters and returns its rows. */
+export async function queryRows<T>(
+  client: ClickHouseClient,
+  query: string,
+  params: Record<string, unknown> = {},
+): Promise<T[]> {
+  const result = await client.query({ query, query_params: params, format: 'JSONEachRow' });
+  return result.json<T>();
+}
 
 /** Backtick-quotes an identifier, escaping backslashes and backticks, as the contrib exporter's `ident` does. */
 export function quoteIdentifier(name: string): string {

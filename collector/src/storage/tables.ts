@@ -14,6 +14,10 @@ export const TABLES = {
   traceSummaries: 'beacon_trace_summaries',
   traceSummariesFromTracesView: 'beacon_trace_summaries_traces_mv',
   traceSummariesFromGenAIView: 'beacon_trace_summaries_genai_mv',
+  /** Tags of a trace: append-only versions of the whole tag set, the latest wins. */
+  traceTags: 'beacon_trace_tags',
+  /** Annotations of a span: append-only versions of the span's whole annotation list, the latest wins. */
+  spanAnnotations: 'beacon_span_annotations',
   /** Applied schema versions. */
   schemaMigrations: 'beacon_schema_migrations',
 } as const;

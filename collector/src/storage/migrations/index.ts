@@ -3,19 +3,26 @@
 // retention, so changing BEACON_RETENTION_DAYS between starts takes effect on existing tables.
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { Logger } from 'pino';
-import { qualifiedName } from '../sql.js';
+import { qualifiedName, queryRows } from '../sql.js';
 import { TABLES } from '../tables.js';
 import { otelTraces } from './0001-otel-traces.js';
 import { genaiSpans } from './0002-genai-spans.js';
 import { messages } from './0003-messages.js';
 import { traceSummaries } from './0004-trace-summaries.js';
+import { tagsAndAnnotations } from './0005-tags-annotations.js';
 import { RETENTION_COLUMNS, ttlExpression } from './retention.js';
 import type { Migration, SchemaContext } from './types.js';
 
 export { RETENTION_COLUMNS, ttlExpression } from './retention.js';
 export type { Migration, SchemaContext } from './types.js';
 
-export const MIGRATIONS: readonly Migration[] = [otelTraces, genaiSpans, messages, traceSummaries];
+export const MIGRATIONS: readonly Migration[] = [
+  otelTraces,
+  genaiSpans,
+  messages,
+  traceSummaries,
+  tagsAndAnnotations,
+];
 
 export interface MigrateOptions {
   database: string;
@@ -40,15 +47,6 @@ const FULL_TEXT_SINCE: readonly [number, number] = [26, 2];
 export function supportsFullTextIndexes(version: string): boolean {
   const [major = 0, minor = 0] = version.split('.').map((part) => Number.parseInt(part, 10));
   return major > FULL_TEXT_SINCE[0] || (major === FULL_TEXT_SINCE[0] && minor >= FULL_TEXT_SINCE[1]);
-}
-
-async function queryRows<T>(
-  client: ClickHouseClient,
-  query: string,
-  params: Record<string, unknown> = {},
-): Promise<T[]> {
-  const result = await client.query({ query, query_params: params, format: 'JSONEachRow' });
-  return result.json<T>();
 }
 
 async function appliedVersions(client: ClickHouseClient, database: string): Promise<Set<number>> {

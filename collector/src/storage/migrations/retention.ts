@@ -11,6 +11,10 @@ export const RETENTION_COLUMNS: Readonly<Record<string, string>> = {
   [TABLES.genaiSpans]: 'toDateTime(Timestamp)',
   [TABLES.messages]: 'toDateTime(FirstSeen)',
   [TABLES.traceSummaries]: 'toDateTime(Start)',
+  // Counted from the version's write: a tag or annotation outlives its spans by at most the time between the span
+  // and the edit, and a newer version always outlives the older ones.
+  [TABLES.traceTags]: 'toDateTime(UpdatedAt)',
+  [TABLES.spanAnnotations]: 'toDateTime(UpdatedAt)',
 };
 
 /**

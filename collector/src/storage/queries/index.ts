@@ -1,0 +1,24 @@
+// The SQL behind the query API (collector/src/api): one module per concern, all over bound parameters.
+export { hasControlCharacters, type QueryContext } from './context.js';
+export { type SearchFilter, search } from './search.js';
+export { type LoadSpansOptions, loadSpans, spanExists, storedSpanKeys, tracesLinkingTo } from './spans.js';
+export {
+  bucketCount,
+  defaultStepSeconds,
+  MAX_POINTS,
+  STATS_GROUP_BY,
+  type StatsFilter,
+  type StatsGroupBy,
+  statsSummary,
+  statsTimeseries,
+} from './stats.js';
+export { latestAnnotations, latestTags, versionNow, writeAnnotations, writeTags } from './tags.js';
+export {
+  listTraces,
+  type TraceBounds,
+  type TraceCursor,
+  type TraceListFilter,
+  type TraceListPage,
+  traceBounds,
+  traceSummary,
+} from './traces.js';

@@ -1,0 +1,316 @@
+// The spans of one trace with their GenAI facts, messages and annotations (trace detail, graph, export).
+//
+// otel_traces is ordered by (ServiceName, SpanName, time), not by TraceId, so a trace is found the way Grafana's
+// ClickHouse data source finds it: the lookup table otel_traces_trace_id_ts (ordered by TraceId) gives the seconds
+// the trace's spans start in, and that Timestamp range prunes partitions before the TraceId index is consulted.
+// beacon_genai_spans is ordered by (TraceId, SpanId) and beacon_messages by Hash: both are primary-key reads.
+import type { Message, MessagePart } from '@beacon/semconv';
+import type {
+  Annotation,
+  GenAISpanView,
+  SpanEventView,
+  SpanKindName,
+  SpanLinkView,
+  SpanView,
+  StatusCodeName,
+} from '../../api/contract.js';
+import { SPAN_KIND_NAMES, STATUS_CODE_NAMES } from '../../exporters/clickhouse/index.js';
+import { instantParam, nanosText, nanosToMs, orNull, type QueryContext, select, table } from './context.js';
+import { latestAnnotations } from './tags.js';
+import type { TraceBounds } from './traces.js';
+
+interface SpanRow {
+  spanId: string;
+  parentSpanId: string;
+  traceState: string;
+  name: string;
+  kind: string;
+  serviceName: string;
+  scopeName: string;
+  scopeVersion: string;
+  startNs: string;
+  durationNs: string;
+  statusCode: string;
+  statusMessage: string;
+  attributes: Record<string, string>;
+  resourceAttributes: Record<string, string>;
+  eventTimes: string[];
+  eventNames: string[];
+  eventAttributes: Record<string, string>[];
+  linkTraceIds: string[];
+  linkSpanIds: string[];
+  linkTraceStates: string[];
+  linkAttributes: Record<string, string>[];
+}
+
+interface GenAIRow {
+  spanId: string;
+  operation: string;
+  provider: string;
+  requestModel: string;
+  responseModel: string;
+  agentName: string;
+  agentId: string;
+  toolName: string;
+  toolCallId: string;
+  toolArguments: string;
+  toolResult: string;
+  conversationId: string;
+  inputTokens: number | null;
+  outputTokens: number | null;
+  cacheReadTokens: number | null;
+  cacheWriteTokens: number | null;
+  reasoningTokens: number | null;
+  costUsd: number | null;
+  priceSource: string;
+  priceEntry: string;
+  unpriced: number;
+  usageMissing: number;
+  finishReasons: string[];
+  errorType: string;
+  inputHashes: string[];
+  outputHashes: string[];
+  systemHashes: string[];
+}
+
+/** The span kind and status names the contrib exporter writes (and so does Beacon's). */
+const SPAN_KINDS: readonly SpanKindName[] = SPAN_KIND_NAMES;
+const STATUS_CODES: readonly StatusCodeName[] = STATUS_CODE_NAMES;
+
+/** The Timestamp range of a trace's spans, as bound parameters (Grafana's `Start` to `End + 1` second). */
+function rangeParams(bounds: TraceBounds): { startNs: string; endNs: string } {
+  return {
+    startNs: (BigInt(bounds.startSeconds) * 1_000_000_000n).toString(),
+    endNs: ((BigInt(bounds.endSeconds) + 1n) * 1_000_000_000n).toString(),
+  };
+}
+
+const IN_RANGE = `Timestamp >= ${instantParam('startNs')} AND Timestamp < ${instantParam('endNs')}`;
+
+async function spanRows(ctx: QueryContext, traceId: string, bounds: TraceBounds): Promise<SpanRow[]> {
+  // LIMIT 1 BY SpanId: an SDK that resent a span after a timeout must not show it twice.
+  return select<SpanRow>(
+    ctx,
+    `SELECT
+    SpanId AS spanId, ParentSpanId AS parentSpanId, TraceState AS traceState, SpanName AS name, SpanKind AS kind,
+    ServiceName AS serviceName, ScopeName AS scopeName, ScopeVersion AS scopeVersion,
+    ${nanosText('Timestamp')} AS startNs, toString(Duration) AS durationNs,
+    StatusCode AS statusCode, StatusMessage AS statusMessage,
+    SpanAttributes AS attributes, ResourceAttributes AS resourceAttributes,
+    arrayMap(t -> ${nanosText('t')}, Events.Timestamp) AS eventTimes, Events.Name AS eventNames,
+    Events.Attributes AS eventAttributes,
+    Links.TraceId AS linkTraceIds, Links.SpanId AS linkSpanIds, Links.TraceState AS linkTraceStates,
+    Links.Attributes AS linkAttributes
+FROM ${table(ctx, 'traces')}
+WHERE TraceId = {traceId:String} AND ${IN_RANGE}
+ORDER BY Timestamp, SpanId
+LIMIT 1 BY SpanId`,
+    { traceId, ...rangeParams(bounds) },
+  );
+}
+
+async function genaiRows(ctx: QueryContext, traceId: string, bounds: TraceBounds): Promise<GenAIRow[]> {
+  return select<GenAIRow>(
+    ctx,
+    `SELECT
+    SpanId AS spanId, Operation AS operation, Provider AS provider,
+    RequestModel AS requestModel, ResponseModel AS responseModel, AgentName AS agentName, AgentId AS agentId,
+    ToolName AS toolName, ToolCallId AS toolCallId, ToolArguments AS toolArguments, ToolResult AS toolResult,
+    ConversationId AS conversationId,
+    InputTokens AS inputTokens, OutputTokens AS outputTokens, CacheReadTokens AS cacheReadTokens,
+    CacheWriteTokens AS cacheWriteTokens, ReasoningTokens AS reasoningTokens,
+    CostUsd AS costUsd, PriceSource AS priceSource, PriceEntry AS priceEntry,
+    Unpriced AS unpriced, UsageMissing AS usageMissing, FinishReasons AS finishReasons, ErrorType AS errorType,
+    InputMessageHashes AS inputHashes, OutputMessageHashes AS outputHashes, SystemInstructionHashes AS systemHashes
+FROM ${table(ctx, 'genaiSpans')}
+WHERE TraceId = {traceId:String} AND ${IN_RANGE}
+LIMIT 1 BY SpanId`,
+    { traceId, ...rangeParams(bounds) },
+  );
+}
+
+/** Hash → message, for the hashes still stored (a message outlives its spans, never the reverse). */
+async function messagesByHash(ctx: QueryContext, hashes: string[]): Promise<Map<string, Message>> {
+  if (hashes.length === 0) return new Map();
+  const rows = await select<{ hash: string; content: string }>(
+    ctx,
+    `SELECT Hash AS hash, Content AS content
+FROM ${table(ctx, 'messages')}
+WHERE Hash IN {hashes:Array(String)}
+LIMIT 1 BY Hash`,
+    { hashes },
+  );
+  const messages = new Map<string, Message>();
+  for (const row of rows) {
+    try {
+      messages.set(row.hash, JSON.parse(row.content) as Message);
+    } catch {
+      // Content is always canonical JSON written by the exporter; a row that is not is skipped, not fatal.
+    }
+  }
+  return messages;
+}
+
+function resolve(hashes: string[], messages: Map<string, Message>): Message[] {
+  return hashes.map((hash) => messages.get(hash)).filter((m): m is Message => m !== undefined);
+}
+
+function toGenAIView(row: GenAIRow, messages: Map<string, Message>): GenAISpanView {
+  const systemInstructions: MessagePart[] = resolve(row.systemHashes, messages).flatMap((m) => m.parts);
+  return {
+    operation: row.operation,
+    provider: orNull(row.provider),
+    requestModel: orNull(row.requestModel),
+    responseModel: orNull(row.responseModel),
+    agentName: orNull(row.agentName),
+    agentId: orNull(row.agentId),
+    toolName: orNull(row.toolName),
+    toolCallId: orNull(row.toolCallId),
+    toolArguments: orNull(row.toolArguments),
+    toolResult: orNull(row.toolResult),
+    conversationId: orNull(row.conversationId),
+    usage: {
+      inputTokens: row.inputTokens,
+      outputTokens: row.outputTokens,
+      cacheReadTokens: row.cacheReadTokens,
+      cacheWriteTokens: row.cacheWriteTokens,
+      reasoningTokens: row.reasoningTokens,
+    },
+    costUsd: row.costUsd,
+    priceSource: orNull(row.priceSource),
+    priceEntry: orNull(row.priceEntry),
+    unpriced: Number(row.unpriced) === 1,
+    usageMissing: Number(row.usageMissing) === 1,
+    finishReasons: row.finishReasons,
+    errorType: orNull(row.errorType),
+    systemInstructions,
+    inputMessages: resolve(row.inputHashes, messages),
+    outputMessages: resolve(row.outputHashes, messages),
+  };
+}
+
+function toSpanView(
+  traceId: string,
+  row: SpanRow,
+  genai: GenAISpanView | null,
+  annotations: Annotation[],
+): SpanView {
+  const events: SpanEventView[] = row.eventNames.map((name, i) => ({
+    timeUnixNano: row.eventTimes[i] ?? '0',
+    name,
+    attributes: row.eventAttributes[i] ?? {},
+  }));
+  const links: SpanLinkView[] = row.linkTraceIds.map((linkTraceId, i) => ({
+    traceId: linkTraceId,
+    spanId: row.linkSpanIds[i] ?? '',
+    attributes: row.linkAttributes[i] ?? {},
+    traceState: row.linkTraceStates[i] ?? '',
+  }));
+  return {
+    traceId,
+    spanId: row.spanId,
+    parentSpanId: row.parentSpanId,
+    name: row.name,
+    kind: SPAN_KINDS.find((k) => k === row.kind) ?? 'Unspecified',
+    serviceName: row.serviceName,
+    scopeName: row.scopeName,
+    startTimeUnixNano: row.startNs,
+    durationMs: nanosToMs(row.durationNs),
+    statusCode: STATUS_CODES.find((c) => c === row.statusCode) ?? 'Unset',
+    statusMessage: row.statusMessage,
+    attributes: row.attributes,
+    resourceAttributes: row.resourceAttributes,
+    events,
+    links,
+    genai,
+    annotations,
+    traceState: row.traceState,
+    scopeVersion: row.scopeVersion,
+  };
+}
+
+export interface LoadSpansOptions {
+  /** Resolve message hashes into messages (default true; the graph does without). */
+  messages?: boolean;
+  /** Attach annotations (default true). */
+  annotations?: boolean;
+}
+
+/** Every span of a trace, ordered by start time (then span id), with GenAI facts, messages and annotations. */
+export async function loadSpans(
+  ctx: QueryContext,
+  traceId: string,
+  bounds: TraceBounds,
+  options: LoadSpansOptions = {},
+): Promise<SpanView[]> {
+  const [spans, genai, annotations] = await Promise.all([
+    spanRows(ctx, traceId, bounds),
+    genaiRows(ctx, traceId, bounds),
+    options.annotations === false ? new Map<string, Annotation[]>() : latestAnnotations(ctx, traceId),
+  ]);
+  const hashes =
+    options.messages === false
+      ? []
+      : [...new Set(genai.flatMap((row) => [...row.systemHashes, ...row.inputHashes, ...row.outputHashes]))];
+  const messages = await messagesByHash(ctx, hashes);
+  const genaiBySpan = new Map(genai.map((row) => [row.spanId, toGenAIView(row, messages)]));
+  return spans.map((row) =>
+    toSpanView(traceId, row, genaiBySpan.get(row.spanId) ?? null, annotations.get(row.spanId) ?? []),
+  );
+}
+
+/** True when the trace holds this span. */
+export async function spanExists(
+  ctx: QueryContext,
+  traceId: string,
+  spanId: string,
+  bounds: TraceBounds,
+): Promise<boolean> {
+  const [row] = await select<{ n: number }>(
+    ctx,
+    `SELECT toFloat64(count()) AS n FROM ${table(ctx, 'traces')}
+WHERE TraceId = {traceId:String} AND SpanId = {spanId:String} AND ${IN_RANGE}`,
+    { traceId, spanId, ...rangeParams(bounds) },
+  );
+  return Number(row?.n ?? 0) > 0;
+}
+
+/** Trace ids per lookup: keeps the parameters far below a server's URL limit (as the writer's reconcile does). */
+const TRACE_ID_CHUNK = 1000;
+
+/** `traceId/spanId` of the spans already stored among these traces (an import skips them). */
+export async function storedSpanKeys(ctx: QueryContext, traceIds: string[]): Promise<Set<string>> {
+  const keys = new Set<string>();
+  const lookup = table(ctx, 'traceIdTs');
+  for (let i = 0; i < traceIds.length; i += TRACE_ID_CHUNK) {
+    const rows = await select<{ traceId: string; spanId: string }>(
+      ctx,
+      `SELECT TraceId AS traceId, SpanId AS spanId
+FROM ${table(ctx, 'traces')}
+WHERE TraceId IN {traceIds:Array(String)}
+  AND Timestamp >= (SELECT min(Start) FROM ${lookup} WHERE TraceId IN {traceIds:Array(String)})
+  AND Timestamp < (SELECT max(End) + 1 FROM ${lookup} WHERE TraceId IN {traceIds:Array(String)})`,
+      { traceIds: traceIds.slice(i, i + TRACE_ID_CHUNK) },
+    );
+    for (const row of rows) keys.add(`${row.traceId}/${row.spanId}`);
+  }
+  return keys;
+}
+
+/** Traces (other than `traceId`) with a span starting in the range that links to a span of `traceId`. */
+export async function tracesLinkingTo(
+  ctx: QueryContext,
+  traceId: string,
+  range: { fromNs: bigint; toNs: bigint; limit: number },
+): Promise<string[]> {
+  const rows = await select<{ traceId: string }>(
+    ctx,
+    `SELECT DISTINCT TraceId AS traceId
+FROM ${table(ctx, 'traces')}
+WHERE Timestamp >= ${instantParam('fromNs')} AND Timestamp <= ${instantParam('toNs')}
+  AND has(Links.TraceId, {traceId:String}) AND TraceId != {traceId:String}
+LIMIT {limit:UInt32}`,
+    { traceId, fromNs: range.fromNs.toString(), toNs: range.toNs.toString(), limit: range.limit },
+  );
+  return rows.map((row) => row.traceId);
+}
