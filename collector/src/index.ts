@@ -2,13 +2,16 @@
 // function so tests, the CLI and benchmarks start the same collector.
 import { readFile } from 'node:fs/promises';
 import { createPricer, type PriceOverrides, parsePriceOverrides } from '@beacon/semconv';
+import { createQueryApi } from './api/query-api.js';
 import { createApiServer } from './api/server.js';
+import { createStaticUiHandler } from './api/static-ui.js';
 import { type CollectorConfig, ConfigError, redactConfig } from './config.js';
 import { ClickHouseWriter } from './exporters/clickhouse/index.js';
 import { PrometheusExporter } from './exporters/prometheus/index.js';
 import { createLogger, type Logger } from './logger.js';
 import type { SpanRejectReason } from './model.js';
 import { createPipeline } from './processors/pipeline.js';
+import { decodeTracesJson } from './receivers/decode-json.js';
 import { createOtlpGrpcReceiver, createOtlpHttpReceiver } from './receivers/index.js';
 import { createClickHouse, migrate } from './storage/index.js';
 
@@ -92,12 +95,23 @@ export async function startCollector(
   });
   const onRejected = (count: number, reason: SpanRejectReason) => metrics.recordRejected(count, reason);
 
+  const queryApi = createQueryApi({
+    storage: { client: storage.client, database: config.clickhouseDatabase },
+    maxBodyBytes: config.maxRequestBytes,
+    ingest: { sink: pipeline, decodeOtlpJson: decodeTracesJson, flush: () => writer.flush() },
+  });
+
   let stopping = false;
   const api = createApiServer({
     host: config.host,
     port: config.apiPort,
     logger,
     metrics,
+    routes: queryApi.routes,
+    maxBodyBytes: config.maxRequestBytes,
+    corsOrigins: config.apiCorsOrigins,
+    // The standalone UI (grafana-plugin/dist-standalone) at `/`; absent build → a logged hint, API still up.
+    fallback: createStaticUiHandler({ logger: logger.child({ component: 'static-ui' }) }),
     readiness: {
       notReadyReason: () => {
         if (stopping) return 'shutting down';
