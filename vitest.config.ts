@@ -2,17 +2,37 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: [
-      'semconv/test/**/*.test.ts',
-      'collector/test/**/*.test.ts',
-      'dashboards/test/**/*.test.ts',
-      'alerts/test/**/*.test.ts',
-      'test/**/*.test.ts',
-    ],
     // Each test file runs in its own process: the embedded ClickHouse engine binds one data directory per process.
     pool: 'forks',
     isolate: true,
     testTimeout: 60_000,
     hookTimeout: 120_000,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'node',
+          include: [
+            'semconv/test/**/*.test.ts',
+            'collector/test/**/*.test.ts',
+            'dashboards/test/**/*.test.ts',
+            'alerts/test/**/*.test.ts',
+            'test/**/*.test.ts',
+          ],
+        },
+      },
+      {
+        // The Grafana app plugin: React components in jsdom, plus checks of the built dist/.
+        extends: true,
+        test: {
+          name: 'grafana-plugin',
+          environment: 'jsdom',
+          include: ['grafana-plugin/src/**/*.test.{ts,tsx}', 'grafana-plugin/test/**/*.test.{ts,tsx}'],
+          setupFiles: ['grafana-plugin/test/setup.ts'],
+          // @grafana/* ship ESM that imports .css (uPlot) and CJS moment-timezone: let Vite process them.
+          server: { deps: { inline: [/@grafana\//] } },
+        },
+      },
+    ],
   },
 });

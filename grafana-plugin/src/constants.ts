@@ -1,0 +1,21 @@
+import pluginJson from './plugin.json';
+
+export const PLUGIN_ID = pluginJson.id;
+export const PLUGIN_BASE_URL = `/a/${PLUGIN_ID}`;
+
+/** Routes under the app's base URL (relative, as react-router `<Route path>`s). */
+export enum ROUTES {
+  Traces = 'traces',
+  Compare = 'compare',
+}
+
+/** Data source uids the trace page links to when the config page leaves them empty. */
+export const DEFAULT_JAEGER_UID = 'jaeger';
+export const DEFAULT_LOKI_UID = 'loki';
+
+/** The plugin's jsonData (settings saved by the config page; secureJsonData holds `apiKey`). */
+export interface BeaconJsonData {
+  collectorUrl?: string;
+  jaegerDatasourceUid?: string;
+  lokiDatasourceUid?: string;
+}

@@ -1,0 +1,264 @@
+// One trace: summary, agent graph with time travel, waterfall with the critical path, context growth, and the
+// selected span's detail. The URL `/traces/<traceId>/<spanId>` selects a span, so every view deep-links.
+import type { GraphNode, TraceDetailResponse, TraceGraphResponse } from '@beacon/collector/api-contract';
+import { css } from '@emotion/css';
+import type { GrafanaTheme2 } from '@grafana/data';
+import {
+  Alert,
+  Badge,
+  Button,
+  EmptyState,
+  LoadingPlaceholder,
+  Tab,
+  TabsBar,
+  Text,
+  useStyles2,
+} from '@grafana/ui';
+import { useMemo } from 'react';
+import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom';
+import { BeaconApiError } from '../../api/client';
+import { useBeaconClient, usePaths } from '../../api/context';
+import { ContextView } from '../../components/ContextView/ContextView';
+import { ErrorAlert } from '../../components/common/ErrorAlert';
+import { Page } from '../../components/Page/Page';
+import { SpanDetail } from '../../components/SpanDetail/SpanDetail';
+import { TimeTravel } from '../../components/TimeTravel/TimeTravel';
+import { TraceLinks } from '../../components/TraceLinks/TraceLinks';
+import { Waterfall } from '../../components/Waterfall/Waterfall';
+import { useAsync } from '../../hooks/useAsync';
+import { formatCost, formatDuration, formatTime, formatTokens, shortId } from '../../utils/format';
+import { deriveGraph } from '../../utils/graph';
+import { nsToMs } from '../../utils/spans';
+import { traceBounds } from '../../utils/timeline';
+
+type View = 'graph' | 'timeline' | 'context';
+const VIEWS: { id: View; label: string }[] = [
+  { id: 'graph', label: 'Agent graph' },
+  { id: 'timeline', label: 'Timeline' },
+  { id: 'context', label: 'Context' },
+];
+
+interface Loaded {
+  detail: TraceDetailResponse;
+  graph: TraceGraphResponse;
+}
+
+export function TracePage() {
+  const styles = useStyles2(getStyles);
+  const client = useBeaconClient();
+  const paths = usePaths();
+  const navigate = useNavigate();
+  const { traceId = '', spanId } = useParams();
+  const [params, setParams] = useSearchParams();
+  const view = (VIEWS.find((v) => v.id === params.get('view'))?.id ?? 'graph') as View;
+
+  const state = useAsync<Loaded>(
+    async (signal) => {
+      const [detail, graph] = await Promise.all([
+        client.getTrace(traceId, { signal }),
+        // The graph endpoint is an enrichment: without it the graph is derived from the spans.
+        client.getTraceGraph(traceId, { signal }).catch(() => null),
+      ]);
+      const usable = graph && (graph.nodes.length > 0 || detail.spans.length === 0);
+      return { detail, graph: usable ? graph : deriveGraph(detail.spans) };
+    },
+    [client, traceId],
+  );
+
+  const spans = state.value?.detail.spans;
+  const bounds = useMemo(() => traceBounds(spans ?? []), [spans]);
+  const selected = spanId ? spans?.find((s) => s.spanId === spanId) : undefined;
+
+  const select = (id: string) =>
+    navigate({ pathname: paths.trace(traceId, id), search: params.toString() }, { replace: true });
+  const selectNode = (node: GraphNode) => {
+    const id = node.spanIds[0];
+    if (!id) return;
+    if (node.traceId && node.traceId !== traceId) navigate(paths.trace(node.traceId, id));
+    else select(id);
+  };
+  const setView = (v: View) => {
+    const next = new URLSearchParams(params);
+    if (v === 'graph') next.delete('view');
+    else next.set('view', v);
+    setParams(next, { replace: true });
+  };
+
+  if (state.status === 'loading') {
+    return (
+      <Page title={`Trace ${shortId(traceId)}`}>
+        <LoadingPlaceholder text="Loading trace…" />
+      </Page>
+    );
+  }
+  if (state.status === 'error') {
+    const notFound = state.error instanceof BeaconApiError && state.error.status === 404;
+    return (
+      <Page title={`Trace ${shortId(traceId)}`}>
+        {notFound ? (
+          <EmptyState
+            variant="not-found"
+            message="Trace not found"
+            button={<Button onClick={() => navigate(paths.traces())}>Back to traces</Button>}
+          >
+            <Text element="p">
+              No trace <code>{traceId}</code> in Beacon. It may be older than the retention, or not flushed
+              yet.
+            </Text>
+          </EmptyState>
+        ) : (
+          <ErrorAlert title="Could not load the trace" error={state.error} />
+        )}
+      </Page>
+    );
+  }
+
+  const { detail, graph } = state.value;
+  const t = detail.trace;
+  const title = t.rootSpanName || `Trace ${shortId(traceId)}`;
+  const stats: [string, string][] = [
+    ['Started', formatTime(nsToMs(t.startTimeUnixNano))],
+    ['Duration', formatDuration(t.durationMs)],
+    ['Cost', `${formatCost(t.costUsd)}${t.unpricedCount > 0 ? ` (+${t.unpricedCount} unpriced)` : ''}`],
+    ['Tokens in / out', `${formatTokens(t.inputTokens)} / ${formatTokens(t.outputTokens)}`],
+    ['Spans', String(t.spanCount || detail.spans.length)],
+    ['LLM / tool calls', `${t.llmCallCount} / ${t.toolCallCount}`],
+    ['Agent', t.rootAgent ?? (t.agents.join(', ') || '–')],
+    ['Models', t.models.join(', ') || '–'],
+  ];
+
+  return (
+    <Page
+      title={title}
+      subTitle={
+        <>
+          {t.rootServiceName} · <code>{traceId}</code>
+        </>
+      }
+      actions={
+        <>
+          <TraceLinks
+            target={{ traceId, serviceName: t.rootServiceName, startMs: bounds.start, endMs: bounds.end }}
+          />
+          <Button
+            size="sm"
+            variant="secondary"
+            icon="code-branch"
+            onClick={() => navigate(paths.compare(traceId))}
+          >
+            Compare…
+          </Button>
+        </>
+      }
+    >
+      <div className={styles.stats} data-testid="trace-stats">
+        <Badge
+          text={t.status === 'error' ? `${t.errorCount} error${t.errorCount === 1 ? '' : 's'}` : 'ok'}
+          color={t.status === 'error' ? 'red' : 'green'}
+        />
+        {stats.map(([label, value]) => (
+          <div key={label} className={styles.stat}>
+            <span className={styles.statLabel}>{label}</span>
+            <span>{value}</span>
+          </div>
+        ))}
+        {t.tags.map((tag) => (
+          <Badge key={tag} text={tag} color="blue" />
+        ))}
+      </div>
+
+      {detail.spans.length === 0 ? (
+        <EmptyState variant="not-found" message="This trace has no spans stored" />
+      ) : (
+        <div className={styles.layout}>
+          <div className={styles.main}>
+            <TabsBar>
+              {VIEWS.map((v) => (
+                <Tab key={v.id} label={v.label} active={view === v.id} onChangeTab={() => setView(v.id)} />
+              ))}
+            </TabsBar>
+            <div className={styles.tabContent}>
+              {view === 'graph' && (
+                <TimeTravel
+                  spans={detail.spans}
+                  graph={graph}
+                  selectedSpanId={spanId}
+                  onSelect={selectNode}
+                  onStep={(s) => select(s.spanId)}
+                />
+              )}
+              {view === 'timeline' && (
+                <Waterfall spans={detail.spans} selectedSpanId={spanId} onSelect={select} />
+              )}
+              {view === 'context' && (
+                <ContextView spans={detail.spans} selectedSpanId={spanId} onSelect={select} />
+              )}
+            </div>
+          </div>
+          <aside className={styles.side} aria-label="Span detail">
+            {spanId && !selected && (
+              <Alert severity="warning" title="Span not in this trace">
+                No span <code>{spanId}</code> in trace <code>{shortId(traceId)}</code>.{' '}
+                <Link to={paths.trace(traceId)}>Clear selection</Link>
+              </Alert>
+            )}
+            {selected ? (
+              <SpanDetail span={selected} traceStartMs={bounds.start} />
+            ) : (
+              !spanId && (
+                <Text color="secondary" element="p">
+                  Select a node in the graph or a bar in the timeline to see the span: the conversation of an
+                  LLM call, a tool call's input and output, errors.
+                </Text>
+              )
+            )}
+          </aside>
+        </div>
+      )}
+    </Page>
+  );
+}
+
+const getStyles = (theme: GrafanaTheme2) => ({
+  stats: css({
+    display: 'flex',
+    flexWrap: 'wrap',
+    alignItems: 'center',
+    gap: theme.spacing(1, 3),
+    marginBottom: theme.spacing(2),
+  }),
+  stat: css({
+    display: 'flex',
+    flexDirection: 'column',
+  }),
+  statLabel: css({
+    color: theme.colors.text.secondary,
+    fontSize: theme.typography.bodySmall.fontSize,
+  }),
+  layout: css({
+    display: 'grid',
+    gridTemplateColumns: 'minmax(0, 3fr) minmax(320px, 2fr)',
+    gap: theme.spacing(2),
+    [theme.breakpoints.down('lg')]: {
+      gridTemplateColumns: 'minmax(0, 1fr)',
+    },
+  }),
+  main: css({
+    minWidth: 0,
+  }),
+  tabContent: css({
+    paddingTop: theme.spacing(1),
+  }),
+  side: css({
+    minWidth: 0,
+    borderLeft: `1px solid ${theme.colors.border.weak}`,
+    paddingLeft: theme.spacing(2),
+    maxHeight: '85vh',
+    overflowY: 'auto',
+    [theme.breakpoints.down('lg')]: {
+      borderLeft: 'none',
+      paddingLeft: 0,
+      maxHeight: 'none',
+    },
+  }),
+});

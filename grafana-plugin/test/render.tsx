@@ -1,0 +1,72 @@
+// Renders app components the way a host does: a router, and a BeaconProvider with a (fake) BeaconClient.
+import type {
+  SearchResponse,
+  TraceDetailResponse,
+  TraceGraphResponse,
+  TraceListResponse,
+} from '@beacon/collector/api-contract';
+import { render } from '@testing-library/react';
+import type { ReactElement } from 'react';
+import { MemoryRouter, Route, Routes, useLocation } from 'react-router-dom';
+import { vi } from 'vitest';
+import { BeaconApiError, type BeaconClient } from '../src/api/client';
+import { BeaconProvider, type ExploreLinksConfig } from '../src/api/context';
+
+/**
+ * A test double of the app's data client: every method a vi.fn; the list is empty and traces are 404 until a
+ * test says otherwise.
+ */
+export function fakeClient() {
+  const notFound = () => Promise.reject(new BeaconApiError(404, 'not_found', 'not found'));
+  return {
+    listTraces: vi.fn<BeaconClient['listTraces']>(() =>
+      Promise.resolve<TraceListResponse>({ traces: [], nextCursor: null }),
+    ),
+    getTrace: vi.fn<BeaconClient['getTrace']>(() => notFound() as Promise<TraceDetailResponse>),
+    getTraceGraph: vi.fn<BeaconClient['getTraceGraph']>(() => notFound() as Promise<TraceGraphResponse>),
+    search: vi.fn<BeaconClient['search']>(() => Promise.resolve<SearchResponse>({ hits: [] })),
+  } satisfies BeaconClient;
+}
+
+export function deferred<T>() {
+  let resolve!: (value: T) => void;
+  let reject!: (err: unknown) => void;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
+}
+
+let currentLocation = '';
+function LocationProbe() {
+  const location = useLocation();
+  currentLocation = `${location.pathname}${location.search}`;
+  return null;
+}
+/** The router location after the last render. */
+export function location(): string {
+  return currentLocation;
+}
+
+export interface RenderOptions {
+  client: BeaconClient;
+  /** Initial URL. */
+  url?: string;
+  /** Route pattern the element is mounted on (absolute, as in Grafana). */
+  path?: string;
+  links?: Partial<ExploreLinksConfig>;
+}
+
+export function renderPage(element: ReactElement, { client, url = '/', path = '*', links }: RenderOptions) {
+  return render(
+    <MemoryRouter initialEntries={[url]}>
+      <BeaconProvider client={client} links={links}>
+        <LocationProbe />
+        <Routes>
+          <Route path={path} element={element} />
+        </Routes>
+      </BeaconProvider>
+    </MemoryRouter>,
+  );
+}
