@@ -361,18 +361,27 @@ function tooltip(): VizTooltipOptionsBuilder {
   return new VizTooltipOptionsBuilder().mode(TooltipDisplayMode.Multi).sort(SortOrder.Descending);
 }
 
-export function timeseries(spec: TimeseriesSpec): TimeseriesPanelBuilder {
-  const panel = new TimeseriesPanelBuilder()
+/** What every Beacon time series panel shares, whatever its data source. */
+function baseTimeseries(
+  spec: PanelSpec,
+  datasource: common.DataSourceRef,
+  fillOpacity: number,
+): TimeseriesPanelBuilder {
+  return new TimeseriesPanelBuilder()
     .title(spec.title)
     .description(spec.description)
-    .datasource(PROMETHEUS)
+    .datasource(datasource)
     .unit(spec.unit)
     .span(spec.w ?? 12)
     .height(spec.h ?? 8)
     .colorScheme(new FieldColorBuilder().mode(FieldColorModeId.PaletteClassic))
     .lineWidth(1)
-    .fillOpacity(spec.stack ? 40 : 10)
-    .showPoints(VisibilityMode.Never)
+    .fillOpacity(fillOpacity)
+    .showPoints(VisibilityMode.Never);
+}
+
+export function timeseries(spec: TimeseriesSpec): TimeseriesPanelBuilder {
+  const panel = baseTimeseries(spec, PROMETHEUS, spec.stack ? 40 : 10)
     .spanNulls(false)
     .legend(legend(spec.legendCalcs ?? ['mean', 'max']))
     .tooltip(tooltip())
@@ -387,17 +396,7 @@ export function timeseries(spec: TimeseriesSpec): TimeseriesPanelBuilder {
 export function clickhouseTimeseries(
   spec: PanelSpec & { sql: string /** Series name, e.g. `${__field.labels.tool}`. */; displayName?: string },
 ): TimeseriesPanelBuilder {
-  const panel = new TimeseriesPanelBuilder()
-    .title(spec.title)
-    .description(spec.description)
-    .datasource(CLICKHOUSE)
-    .unit(spec.unit)
-    .span(spec.w ?? 12)
-    .height(spec.h ?? 8)
-    .colorScheme(new FieldColorBuilder().mode(FieldColorModeId.PaletteClassic))
-    .lineWidth(1)
-    .fillOpacity(10)
-    .showPoints(VisibilityMode.Never)
+  const panel = baseTimeseries(spec, CLICKHOUSE, 10)
     .legend(legend(['mean', 'max']))
     .tooltip(tooltip())
     .min(0)
