@@ -162,7 +162,77 @@ export const SETTINGS = {
     default: undefined,
     schema: optionalString,
   },
+  openaiApiKey: {
+    env: 'BEACON_OPENAI_API_KEY',
+    flag: '--openai-api-key <key>',
+    help: 'key replays (and analysis refinement) use for provider openai; never stored or logged',
+    default: undefined,
+    schema: optionalString,
+  },
+  openaiBaseUrl: {
+    env: 'BEACON_OPENAI_BASE_URL',
+    flag: '--openai-base-url <url>',
+    help: 'OpenAI API base URL for replays',
+    default: 'https://api.openai.com/v1',
+    schema: z.url(),
+  },
+  anthropicApiKey: {
+    env: 'BEACON_ANTHROPIC_API_KEY',
+    flag: '--anthropic-api-key <key>',
+    help: 'key replays (and analysis refinement) use for provider anthropic; never stored or logged',
+    default: undefined,
+    schema: optionalString,
+  },
+  anthropicBaseUrl: {
+    env: 'BEACON_ANTHROPIC_BASE_URL',
+    flag: '--anthropic-base-url <url>',
+    help: 'Anthropic API base URL for replays',
+    default: 'https://api.anthropic.com',
+    schema: z.url(),
+  },
+  openaiCompatibleBaseUrl: {
+    env: 'BEACON_OPENAI_COMPATIBLE_BASE_URL',
+    flag: '--openai-compatible-base-url <url>',
+    help: 'OpenAI-compatible endpoint (Ollama, vLLM, ...) for replays of other providers, e.g. http://localhost:11434/v1',
+    default: undefined,
+    schema: z.url().optional(),
+  },
+  openaiCompatibleApiKey: {
+    env: 'BEACON_OPENAI_COMPATIBLE_API_KEY',
+    flag: '--openai-compatible-api-key <key>',
+    help: 'key for the OpenAI-compatible endpoint, if it wants one; never stored or logged',
+    default: undefined,
+    schema: optionalString,
+  },
+  replayTimeoutMs: {
+    env: 'BEACON_REPLAY_TIMEOUT_MS',
+    flag: '--replay-timeout-ms <ms>',
+    help: 'longest a replayed model call may take',
+    default: '120000',
+    schema: positiveInt,
+  },
+  analysisLlm: {
+    env: 'BEACON_ANALYSIS_LLM',
+    flag: '--analysis-llm <provider:model>',
+    help: 'model that rewrites analysis explanations, e.g. openai:gpt-4o-mini (keys and URLs as for replay); unset = deterministic text only',
+    default: undefined,
+    schema: z
+      .string()
+      .regex(
+        /^(openai|anthropic|openai_compatible):\S+$/,
+        'expected provider:model with provider openai, anthropic or openai_compatible',
+      )
+      .optional(),
+  },
 } as const;
+
+/** Settings holding credentials: masked wherever the configuration is shown. */
+export const SECRET_SETTINGS = [
+  'clickhousePassword',
+  'openaiApiKey',
+  'anthropicApiKey',
+  'openaiCompatibleApiKey',
+] as const satisfies readonly SettingName[];
 
 export type SettingName = keyof typeof SETTINGS;
 export type CollectorConfig = { [K in SettingName]: z.output<(typeof SETTINGS)[K]['schema']> };
@@ -197,5 +267,7 @@ export function loadConfig(
 
 /** The configuration with secrets masked, for the start-up log line. */
 export function redactConfig(config: CollectorConfig): Record<string, unknown> {
-  return { ...config, clickhousePassword: config.clickhousePassword ? '***' : undefined };
+  const shown: Record<string, unknown> = { ...config };
+  for (const name of SECRET_SETTINGS) shown[name] = config[name] ? '***' : undefined;
+  return shown;
 }

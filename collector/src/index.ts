@@ -2,7 +2,9 @@
 // function so tests, the CLI and benchmarks start the same collector.
 import { readFile } from 'node:fs/promises';
 import { createPricer, type PriceOverrides, parsePriceOverrides } from '@beacon/semconv';
+import { createAnalysisApi } from './api/analysis-api.js';
 import { createQueryApi } from './api/query-api.js';
+import { createReplayApi } from './api/replay-api.js';
 import { createApiServer } from './api/server.js';
 import { createStaticUiHandler } from './api/static-ui.js';
 import { type CollectorConfig, ConfigError, redactConfig } from './config.js';
@@ -99,6 +101,7 @@ export async function startCollector(
     storage: { client: storage.client, database: config.clickhouseDatabase },
     maxBodyBytes: config.maxRequestBytes,
     ingest: { sink: pipeline, decodeOtlpJson: decodeTracesJson, flush: () => writer.flush() },
+    modules: [createReplayApi(), createAnalysisApi()],
   });
 
   let stopping = false;

@@ -246,6 +246,7 @@ export function summary(over: Partial<TraceSummary> = {}): TraceSummary {
     unpricedCount: 0,
     usageMissingCount: 0,
     tags: [],
+    failureCategories: [],
     ...over,
   };
 }

@@ -35,6 +35,8 @@ export interface TraceSummary {
   /** Model calls that reported no token usage. */
   usageMissingCount: number;
   tags: string[];
+  /** Failure categories detected at ingest on the trace's error spans (auto-tags), e.g. ['rate_limit']. */
+  failureCategories: FailureCategory[];
 }
 
 /**
@@ -229,4 +231,182 @@ export interface SpanAnnotationsResponse {
   traceId: string;
   spanId: string;
   annotations: Annotation[];
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Replay: re-run an LLM-call span with edits (POST /api/v1/replay) and the prompt versions each replay saves.
+
+/** openai_compatible: any endpoint speaking OpenAI's chat completions (Ollama, vLLM, LiteLLM, …). */
+export type ReplayProvider = 'openai' | 'anthropic' | 'openai_compatible';
+
+export interface ReplayTool {
+  name: string;
+  description?: string;
+  /** JSON Schema of the arguments. */
+  parameters?: Record<string, unknown>;
+}
+
+/** The editable parts of a model call: what a prompt version stores and what a replay sends. */
+export interface PromptEdit {
+  provider: ReplayProvider;
+  model: string;
+  /** System instructions as text; null for none. */
+  system: string | null;
+  /** The conversation sent to the model (OTel GenAI message parts). */
+  messages: Message[];
+  temperature: number | null;
+  maxTokens: number | null;
+  tools: ReplayTool[];
+}
+
+/**
+ * POST /api/v1/replay. Every field but traceId/spanId is optional and defaults to the original call's value
+ * (provider from the span's gen_ai.provider.name: openai → openai, anthropic → anthropic, anything else →
+ * openai_compatible). With `stream: true` the answer is text/event-stream: `delta` events ({ text }) as tokens
+ * arrive, then one `result` event (ReplayResult) or one `error` event (ApiErrorBody).
+ */
+export interface ReplayRequest extends Partial<PromptEdit> {
+  traceId: string;
+  spanId: string;
+  /** Endpoint base URL, e.g. http://localhost:11434/v1; default: the provider's configured one. */
+  baseUrl?: string;
+  /** Used for this call only: never stored, logged or returned. Default: the collector's configured key. */
+  apiKey?: string;
+  stream?: boolean;
+  /** Label of the prompt version this replay saves. */
+  label?: string;
+}
+
+export interface DiffOp {
+  op: 'equal' | 'insert' | 'delete';
+  text: string;
+}
+
+export interface ReplayCallView {
+  traceId: string;
+  spanId: string;
+  provider: string | null;
+  model: string | null;
+  /** The completion as text (text parts joined; tool calls rendered as `name(arguments)`). */
+  output: string;
+  outputMessages: Message[];
+  finishReasons: string[];
+  usage: TokenUsageView;
+  costUsd: number | null;
+  durationMs: number;
+}
+
+export interface ReplayResult {
+  original: ReplayCallView;
+  /** The new call; traceId/spanId are those of the replay's own trace, which links to the original span. */
+  replay: ReplayCallView;
+  /** Word-level diff from original.output to replay.output. */
+  diff: DiffOp[];
+  /** The prompt version this replay saved. */
+  version: PromptVersion;
+}
+
+export interface PromptVersion {
+  id: string;
+  /** Groups the versions of one prompt: the source span's service and agent (or span name). */
+  promptKey: string;
+  /** 1, 2, … within promptKey. */
+  version: number;
+  label: string | null;
+  createdAt: string;
+  sourceTraceId: string;
+  sourceSpanId: string;
+  edit: PromptEdit;
+  /** The replay trace run with this version; null for a restored version not yet run. */
+  replayTraceId: string | null;
+}
+
+/** GET /api/v1/prompts/versions?traceId=&spanId= (or ?promptKey=) — newest first. */
+export interface PromptVersionListResponse {
+  promptKey: string;
+  versions: PromptVersion[];
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Analysis: POST /api/v1/analysis/{kind}. Findings are computed deterministically from stored spans; an LLM, when
+// configured, only rewrites the prose (`refinement`), citing span ids.
+
+export type AnalysisKind = 'root-cause' | 'cost' | 'anomalies' | 'error-patterns' | 'summary' | 'compare';
+
+export type FailureCategory =
+  | 'rate_limit'
+  | 'context_overflow'
+  | 'tool_failure'
+  | 'timeout'
+  | 'auth'
+  | 'loop'
+  | 'other';
+
+export interface AnalysisRequest {
+  /** The trace analysed; required for every kind but error-patterns (which then looks across traces). */
+  traceId?: string;
+  /** compare: the trace to compare with; default: the baseline marked for the trace's root span name. */
+  baselineTraceId?: string;
+  /** anomalies: how many earlier traces of the same root span name form the reference (default 20). */
+  window?: number;
+  /** error-patterns across traces: time range (RFC 3339 or epoch ms; default the last 24 hours). */
+  from?: string;
+  to?: string;
+  /** Ask the configured LLM to rewrite the explanation (default true when one is configured). */
+  refine?: boolean;
+}
+
+export interface Finding {
+  /** Stable within one response, e.g. `root-cause-1`. */
+  id: string;
+  /** What was found: root_cause, repeated_prompt, expensive_model, cacheable_prefix, context_growth, cost_spike, … */
+  type: string;
+  category: FailureCategory | null;
+  severity: 'info' | 'warning' | 'critical';
+  title: string;
+  detail: string;
+  traceId: string;
+  /** The spans to highlight in the graph and waterfall, most important first. */
+  spanIds: string[];
+  /** cost findings: what fixing it would save on this trace (USD). */
+  estimatedSavingsUsd: number | null;
+  /** The numbers the finding rests on (e.g. { value, median, ratio }). */
+  evidence: Record<string, string | number | boolean | null>;
+}
+
+/** error-patterns: failures grouped by category and message shape. */
+export interface ErrorPattern {
+  category: FailureCategory;
+  /** The failure message with numbers, ids and quoted values replaced by placeholders. */
+  signature: string;
+  spanCount: number;
+  traceCount: number;
+  /** Up to 20, newest first. */
+  traceIds: string[];
+  example: { traceId: string; spanId: string; spanName: string; message: string };
+  firstSeen: string;
+  lastSeen: string;
+}
+
+export interface AnalysisResponse {
+  kind: AnalysisKind;
+  traceId: string | null;
+  /** compare: the trace compared with. */
+  baselineTraceId: string | null;
+  findings: Finding[];
+  /** Deterministic prose built from the findings and spans. */
+  text: string;
+  /** cost: the sum of the findings' savings. */
+  totalEstimatedSavingsUsd: number | null;
+  /** error-patterns only. */
+  patterns: ErrorPattern[];
+  /** When an LLM is configured and refine was not false: its rewrite of `text`, citing span ids. */
+  refinement: { model: string; text: string } | null;
+}
+
+/** PUT /api/v1/traces/{traceId}/baseline — marks the trace as the baseline of its root span name. */
+export interface BaselineResponse {
+  traceId: string;
+  /** Root service + root span name: what later traces are compared by. */
+  baselineKey: string;
 }

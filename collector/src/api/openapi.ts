@@ -3,24 +3,29 @@
 import type { JsonSchema, ParamSpecs } from './params.js';
 import type { Route } from './router.js';
 
-const schemaRef = (name: string): JsonSchema => ({ $ref: `#/components/schemas/${name}` });
+export const schemaRef = (name: string): JsonSchema => ({ $ref: `#/components/schemas/${name}` });
 
 /** A media type object whose schema is a component: `content: { 'application/json': ref('X') }`. */
 export function ref(name: keyof typeof SCHEMAS): { schema: JsonSchema } {
   return { schema: schemaRef(name) };
 }
 
-const string = { type: 'string' };
-const nullableString = { type: ['string', 'null'] };
-const number = { type: 'number' };
-const nullableNumber = { type: ['number', 'null'] };
-const integer = { type: 'integer' };
-const boolean = { type: 'boolean' };
-const nanos = { type: 'string', pattern: '^[0-9]+$', description: 'Nanoseconds since the epoch, decimal.' };
-const stringMap = { type: 'object', additionalProperties: { type: 'string' } };
-const array = (items: JsonSchema) => ({ type: 'array', items });
+/** ref() for the components of an API module (replay, analysis), which buildOpenApiDocument receives as extras. */
+export function componentRef(name: string): { schema: JsonSchema } {
+  return { schema: schemaRef(name) };
+}
+
+export const string = { type: 'string' };
+export const nullableString = { type: ['string', 'null'] };
+export const number = { type: 'number' };
+export const nullableNumber = { type: ['number', 'null'] };
+export const integer = { type: 'integer' };
+export const boolean = { type: 'boolean' };
+export const nanos = { type: 'string', pattern: '^[0-9]+$', description: 'Nanoseconds since the epoch, decimal.' };
+export const stringMap = { type: 'object', additionalProperties: { type: 'string' } };
+export const array = (items: JsonSchema) => ({ type: 'array', items });
 /** An object with these properties, all required unless listed in `optional`. */
-const object = (properties: Record<string, JsonSchema>, optional: string[] = []): JsonSchema => ({
+export const object = (properties: Record<string, JsonSchema>, optional: string[] = []): JsonSchema => ({
   type: 'object',
   properties,
   required: Object.keys(properties).filter((key) => !optional.includes(key)),
@@ -213,7 +218,13 @@ function parameters(specs: ParamSpecs, location: 'path' | 'query') {
   }));
 }
 
-export function buildOpenApiDocument(routes: readonly Route[]): Record<string, unknown> {
+export function buildOpenApiDocument(
+  routes: readonly Route[],
+  extraSchemas: Record<string, JsonSchema> = {},
+): Record<string, unknown> {
+  for (const name of Object.keys(extraSchemas)) {
+    if (name in SCHEMAS) throw new Error(`OpenAPI component ${name} is defined twice`);
+  }
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of routes) {
     const responses: Record<string, unknown> = { ...route.doc.responses };
@@ -260,6 +271,6 @@ export function buildOpenApiDocument(routes: readonly Route[]): Record<string, u
         '{"error": {"code", "message"}}.',
     },
     paths,
-    components: { schemas: SCHEMAS },
+    components: { schemas: { ...SCHEMAS, ...extraSchemas } },
   };
 }

@@ -43,6 +43,7 @@ import {
   hexId,
   instant,
   integer,
+  type JsonSchema,
   nonNegativeNumber,
   oneOf,
   optionalInteger,
@@ -66,6 +67,14 @@ export interface QueryApiOptions {
     /** Resolves once every accepted span is stored, so an imported trace can be read right after the answer. */
     flush(): Promise<void>;
   };
+  /** Routes of other API modules (replay, analysis) and their OpenAPI components, served and documented here. */
+  modules?: readonly ApiModule[];
+}
+
+/** A group of routes with the OpenAPI component schemas their docs refer to (componentRef). */
+export interface ApiModule {
+  routes: Route[];
+  schemas: Record<string, JsonSchema>;
 }
 
 /** Traces linked to or from the one graphed, at most. */
@@ -488,6 +497,8 @@ export function createQueryApi(options: QueryApiOptions): { routes: Route[] } {
     }),
   ];
 
+  const modules = options.modules ?? [];
+  for (const module of modules) routes.push(...module.routes);
   routes.push(
     defineRoute({
       method: 'GET',
@@ -506,7 +517,10 @@ export function createQueryApi(options: QueryApiOptions): { routes: Route[] } {
       handler: async () => ({ json: openapi }),
     }),
   );
-  const openapi = buildOpenApiDocument(routes);
+  const openapi = buildOpenApiDocument(
+    routes,
+    Object.assign({}, ...modules.map((module) => module.schemas)),
+  );
 
   return { routes };
 }

@@ -120,6 +120,8 @@ function toSummary(row: SummaryRow, tags: string[]): TraceSummary {
     unpricedCount,
     usageMissingCount,
     tags,
+    // Filled from beacon_span_failures by the [4/9] auto-tagging (migration 0007).
+    failureCategories: [],
   };
 }
 
