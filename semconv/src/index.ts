@@ -9,6 +9,12 @@ export {
 } from './cost.js';
 export { OTHER_ERROR_TYPE, readErrorType } from './facts.js';
 export {
+  FAILURE_CATEGORIES,
+  type Failure,
+  type FailureCategory,
+  type FailureInput,
+} from './failures.js';
+export {
   contentToParts,
   type EventMessages,
   normalizeMessage,

@@ -2,7 +2,7 @@
 // plugin / standalone UI read. Types only — the plugin imports them with `import type`, so nothing here runs.
 // Timestamps are nanoseconds since the epoch as decimal strings (JSON numbers lose precision past 2^53);
 // durations are milliseconds as numbers (fractions allowed).
-import type { Message, MessagePart } from '@beacon/semconv';
+import type { FailureCategory, Message, MessagePart } from '@beacon/semconv';
 
 export interface ApiErrorBody {
   error: { code: string; message: string };
@@ -333,14 +333,7 @@ export interface PromptVersionListResponse {
 
 export type AnalysisKind = 'root-cause' | 'cost' | 'anomalies' | 'error-patterns' | 'summary' | 'compare';
 
-export type FailureCategory =
-  | 'rate_limit'
-  | 'context_overflow'
-  | 'tool_failure'
-  | 'timeout'
-  | 'auth'
-  | 'loop'
-  | 'other';
+export type { FailureCategory } from '@beacon/semconv';
 
 export interface AnalysisRequest {
   /** The trace analysed; required for every kind but error-patterns (which then looks across traces). */

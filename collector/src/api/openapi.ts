@@ -21,7 +21,11 @@ export const number = { type: 'number' };
 export const nullableNumber = { type: ['number', 'null'] };
 export const integer = { type: 'integer' };
 export const boolean = { type: 'boolean' };
-export const nanos = { type: 'string', pattern: '^[0-9]+$', description: 'Nanoseconds since the epoch, decimal.' };
+export const nanos = {
+  type: 'string',
+  pattern: '^[0-9]+$',
+  description: 'Nanoseconds since the epoch, decimal.',
+};
 export const stringMap = { type: 'object', additionalProperties: { type: 'string' } };
 export const array = (items: JsonSchema) => ({ type: 'array', items });
 /** An object with these properties, all required unless listed in `optional`. */

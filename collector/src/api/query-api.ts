@@ -517,10 +517,7 @@ export function createQueryApi(options: QueryApiOptions): { routes: Route[] } {
       handler: async () => ({ json: openapi }),
     }),
   );
-  const openapi = buildOpenApiDocument(
-    routes,
-    Object.assign({}, ...modules.map((module) => module.schemas)),
-  );
+  const openapi = buildOpenApiDocument(routes, Object.assign({}, ...modules.map((module) => module.schemas)));
 
   return { routes };
 }
