@@ -109,7 +109,10 @@ export async function readJsonBody(req: IncomingMessage, maxBytes: number): Prom
   try {
     return JSON.parse(text);
   } catch (err) {
-    throw badRequest(`body: invalid JSON (${(err as Error).message})`);
+    // V8's message quotes the body around the error; a body may hold a provider key (replay), so only the position
+    // is echoed back.
+    const position = /position (\d+)/.exec((err as Error).message)?.[1];
+    throw badRequest(`body: invalid JSON${position === undefined ? '' : ` at position ${position}`}`);
   }
 }
 

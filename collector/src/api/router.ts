@@ -9,7 +9,19 @@ export type HttpMethod = 'GET' | 'POST' | 'PUT';
 
 export type RouteResult =
   | { status?: number; json: unknown; headers?: Record<string, string> }
-  | { status?: number; body: string; contentType: string; headers?: Record<string, string> };
+  | { status?: number; body: string; contentType: string; headers?: Record<string, string> }
+  | { events: (stream: EventStream) => Promise<void>; headers?: Record<string, string> };
+
+/**
+ * A text/event-stream answer (Server-Sent Events), written as the route produces it. The status (200) and headers
+ * are sent before `events` runs, so a route checks its input first and returns a JSON error instead.
+ */
+export interface EventStream {
+  /** Writes one event: `event: <name>` and its data as one JSON line. */
+  send(event: string, data: unknown): void;
+  /** Aborted when the client goes away. */
+  readonly signal: AbortSignal;
+}
 
 export interface RouteContext<P, Q> {
   req: IncomingMessage;

@@ -69,7 +69,47 @@ export function createApiServer(options: {
     }
   };
 
-  const send = (res: http.ServerResponse, result: RouteResult) => {
+  /** Server-Sent Events: headers now, each event as the route sends it, the end when the route returns. */
+  const sendEvents = async (
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    result: Extract<RouteResult, { events: unknown }>,
+  ) => {
+    const aborter = new AbortController();
+    const onClose = () => {
+      if (!res.writableEnded) aborter.abort();
+    };
+    res.on('close', onClose);
+    res.writeHead(200, {
+      'cache-control': 'no-store',
+      ...result.headers,
+      'content-type': 'text/event-stream; charset=utf-8',
+      // Proxies (nginx) must pass each event on as it comes.
+      'x-accel-buffering': 'no',
+    });
+    res.flushHeaders();
+    const stream = {
+      signal: aborter.signal,
+      send(event: string, data: unknown) {
+        if (res.writableEnded || res.destroyed) return;
+        // JSON.stringify never emits a raw newline, so the data is a single `data:` line.
+        res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+      },
+    };
+    try {
+      await result.events(stream);
+    } catch (err) {
+      options.logger.error({ err, path: req.url }, 'event stream failed');
+      stream.send('error', {
+        error: { code: 'internal', message: 'the request failed; see the collector log' },
+      });
+    } finally {
+      res.off('close', onClose);
+      res.end();
+    }
+  };
+
+  const send = (res: http.ServerResponse, result: Exclude<RouteResult, { events: unknown }>) => {
     const headers = { 'cache-control': 'no-store', ...result.headers };
     if ('json' in result) {
       sendJson(res, result.status ?? 200, result.json, headers);
@@ -102,7 +142,8 @@ export function createApiServer(options: {
       const result = await match.route.handle(req, match.pathValues, url.searchParams, () =>
         readJsonBody(req, maxBodyBytes),
       );
-      send(res, result);
+      if ('events' in result) await sendEvents(req, res, result);
+      else send(res, result);
     } catch (err) {
       if (res.headersSent) {
         res.destroy();
