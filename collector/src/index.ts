@@ -15,6 +15,7 @@ import type { SpanRejectReason } from './model.js';
 import { createPipeline } from './processors/pipeline.js';
 import { decodeTracesJson } from './receivers/decode-json.js';
 import { createOtlpGrpcReceiver, createOtlpHttpReceiver } from './receivers/index.js';
+import { callModel } from './replay/call-model.js';
 import { createClickHouse, migrate } from './storage/index.js';
 
 export { type CollectorConfig, ConfigError, loadConfig, SETTINGS } from './config.js';
@@ -101,7 +102,22 @@ export async function startCollector(
     storage: { client: storage.client, database: config.clickhouseDatabase },
     maxBodyBytes: config.maxRequestBytes,
     ingest: { sink: pipeline, decodeOtlpJson: decodeTracesJson, flush: () => writer.flush() },
-    modules: [createReplayApi(), createAnalysisApi()],
+    modules: [
+      createReplayApi({
+        storage: { client: storage.client, database: config.clickhouseDatabase },
+        settings: config,
+        sink: pipeline,
+        flush: () => writer.flush(),
+        logger: logger.child({ component: 'replay' }),
+      }),
+      createAnalysisApi({
+        storage: { client: storage.client, database: config.clickhouseDatabase },
+        pricer,
+        config,
+        callModel,
+        logger: logger.child({ component: 'analysis' }),
+      }),
+    ],
   });
 
   let stopping = false;

@@ -18,6 +18,14 @@ export const TABLES = {
   traceTags: 'beacon_trace_tags',
   /** Annotations of a span: append-only versions of the span's whole annotation list, the latest wins. */
   spanAnnotations: 'beacon_span_annotations',
+  /** Prompt versions saved by replays: append-only, one row per version. */
+  promptVersions: 'beacon_prompt_versions',
+  /** Failures of spans classified at ingest: one row per failing span (category, signature, message). */
+  spanFailures: 'beacon_span_failures',
+  /** Feeds each trace's failure categories (its auto-tags) from beacon_span_failures into the trace summaries. */
+  traceSummariesFromFailuresView: 'beacon_trace_summaries_failures_mv',
+  /** The trace marked as baseline per baseline key: append-only versions, the latest wins. */
+  baselines: 'beacon_baselines',
   /** Applied schema versions. */
   schemaMigrations: 'beacon_schema_migrations',
 } as const;

@@ -14,10 +14,20 @@ export interface TestCollector extends RunningCollector {
   query<T = Record<string, unknown>>(sql: string, params?: Record<string, unknown>): Promise<T[]>;
   /** Stops the collector and removes its data directory. */
   dispose(): Promise<void>;
+  /** Every line the collector logged, when started with `captureLogs` (else empty). */
+  logs: string[];
+}
+
+export interface TestCollectorOptions {
+  /** Keep the collector's log lines (pino JSON) in `logs` instead of discarding them. */
+  captureLogs?: boolean;
+  /** Log level; default BEACON_TEST_LOG_LEVEL, else silent (debug when capturing). */
+  logLevel?: string;
 }
 
 export async function startTestCollector(
   overrides: Partial<Record<keyof CollectorConfig, string>> = {},
+  options: TestCollectorOptions = {},
 ): Promise<TestCollector> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'beacon-test-'));
   const config = loadConfig(
@@ -32,9 +42,11 @@ export async function startTestCollector(
     },
     {},
   );
-  const collector = await startCollector(config, {
-    logger: createLogger(process.env.BEACON_TEST_LOG_LEVEL ?? 'silent'),
-  });
+  const logs: string[] = [];
+  const logger = options.captureLogs
+    ? createLogger(options.logLevel ?? 'debug', { write: (line: string) => void logs.push(line) })
+    : createLogger(options.logLevel ?? process.env.BEACON_TEST_LOG_LEVEL ?? 'silent');
+  const collector = await startCollector(config, { logger });
   const query = async <T>(sql: string, params: Record<string, unknown> = {}): Promise<T[]> => {
     await collector.writer.flush();
     const result = await collector.storage.client.query({
@@ -50,6 +62,7 @@ export async function startTestCollector(
     grpcUrl: `http://127.0.0.1:${collector.ports.grpc}`,
     apiUrl: `http://127.0.0.1:${collector.ports.api}`,
     query,
+    logs,
     dispose: async () => {
       await collector.stop();
       await rm(dataDir, { recursive: true, force: true });

@@ -10,6 +10,8 @@ import { genaiSpans } from './0002-genai-spans.js';
 import { messages } from './0003-messages.js';
 import { traceSummaries } from './0004-trace-summaries.js';
 import { tagsAndAnnotations } from './0005-tags-annotations.js';
+import { promptVersions } from './0006-prompt-versions.js';
+import { failuresAndBaselines } from './0007-failures-baselines.js';
 import { RETENTION_COLUMNS, ttlExpression } from './retention.js';
 import type { Migration, SchemaContext } from './types.js';
 
@@ -22,6 +24,8 @@ export const MIGRATIONS: readonly Migration[] = [
   messages,
   traceSummaries,
   tagsAndAnnotations,
+  promptVersions,
+  failuresAndBaselines,
 ];
 
 export interface MigrateOptions {

@@ -15,6 +15,11 @@ export const RETENTION_COLUMNS: Readonly<Record<string, string>> = {
   // and the edit, and a newer version always outlives the older ones.
   [TABLES.traceTags]: 'toDateTime(UpdatedAt)',
   [TABLES.spanAnnotations]: 'toDateTime(UpdatedAt)',
+  // Counted from the version's creation, like the tags: a prompt version lives as long as the replay trace it ran.
+  [TABLES.promptVersions]: 'toDateTime(CreatedAt)',
+  [TABLES.spanFailures]: 'toDateTime(Timestamp)',
+  // Counted from the mark, like the tags: it outlives its trace by at most the time between the trace and the mark.
+  [TABLES.baselines]: 'toDateTime(UpdatedAt)',
 };
 
 /**

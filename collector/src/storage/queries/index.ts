@@ -1,8 +1,15 @@
 // The SQL behind the query API (collector/src/api): one module per concern, all over bound parameters.
 
+export { type EarlierTracesFilter, earlierTraces, type TraceMeasuresRow } from './analysis.js';
 export { baselineKey, currentBaseline, markBaseline } from './baselines.js';
 export { hasControlCharacters, type QueryContext } from './context.js';
 export { type FailurePatternFilter, failurePatterns } from './failures.js';
+export {
+  getPromptVersion,
+  insertPromptVersion,
+  latestPromptVersionNumber,
+  listPromptVersions,
+} from './prompts.js';
 export { type SearchFilter, search } from './search.js';
 export { type LoadSpansOptions, loadSpans, spanExists, storedSpanKeys, tracesLinkingTo } from './spans.js';
 export {
