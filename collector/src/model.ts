@@ -1,5 +1,5 @@
 // The collector's internal span model: what receivers produce and every later stage consumes.
-import type { Attributes, CostResult, GenAIFacts } from '@beacon/semconv';
+import type { Attributes, CostResult, Failure, GenAIFacts } from '@beacon/semconv';
 
 export interface SpanEvent {
   timeUnixNano: bigint;
@@ -45,6 +45,8 @@ export interface EnrichedSpan extends DecodedSpan {
   cost: CostResult | null;
   /** Agent that this span runs under (own agent name, or nearest ancestor's in the same batch). */
   agentName: string | null;
+  /** What kind of failure the span records (error spans, and repeats of a call looping in the same batch). */
+  failure: Failure | null;
 }
 
 /** The outcome of decoding one export request. */

@@ -9,10 +9,17 @@ export {
 } from './cost.js';
 export { OTHER_ERROR_TYPE, readErrorType } from './facts.js';
 export {
+  type CallFacts,
+  type CallSpan,
+  callFingerprint,
+  classifyFailure,
   FAILURE_CATEGORIES,
   type Failure,
   type FailureCategory,
   type FailureInput,
+  failureSignature,
+  findRepeatedCalls,
+  type RepeatedCalls,
 } from './failures.js';
 export {
   contentToParts,

@@ -1,5 +1,6 @@
 // GET /api/v1/openapi.json: an OpenAPI 3.1 document generated from the route table (paths, parameters and their
 // validation, request bodies, responses) plus JSON Schemas of the types in contract.ts.
+import { FAILURE_CATEGORIES } from '@beacon/semconv';
 import type { JsonSchema, ParamSpecs } from './params.js';
 import type { Route } from './router.js';
 
@@ -69,6 +70,10 @@ const SCHEMAS = {
     unpricedCount: integer,
     usageMissingCount: integer,
     tags: array(string),
+    failureCategories: {
+      ...array({ type: 'string', enum: FAILURE_CATEGORIES }),
+      description: "Failure categories detected at ingest on the trace's failing spans (auto-tags).",
+    },
   }),
   TraceListResponse: object({ traces: array(schemaRef('TraceSummary')), nextCursor: nullableString }),
   TokenUsageView: object({

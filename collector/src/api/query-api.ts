@@ -1,4 +1,5 @@
 // The query API under /api/v1: the route table (types in contract.ts, SQL in storage/queries). Served by server.ts.
+import { FAILURE_CATEGORIES } from '@beacon/semconv';
 import type { DecodedSpan, DecodeResult, SpanSink } from '../model.js';
 import {
   bucketCount,
@@ -161,6 +162,7 @@ export function createQueryApi(options: QueryApiOptions): { routes: Route[] } {
           'Case-insensitive text in span or service names, agents, models, tags, or the trace id itself.',
         ),
         tag: text('Traces carrying this tag.'),
+        failure: oneOf(FAILURE_CATEGORIES, 'Traces with a failure of this category.'),
         from: instant('Traces starting at or after this time.'),
         to: instant('Traces starting at or before this time.'),
         minCostUsd: nonNegativeNumber('Traces whose model calls cost at least this much (USD).'),
@@ -191,6 +193,7 @@ export function createQueryApi(options: QueryApiOptions): { routes: Route[] } {
           status: query.status,
           q: query.q,
           tag: query.tag,
+          failure: query.failure,
           fromNs: query.from,
           toNs: query.to,
           minCostUsd: query.minCostUsd,

@@ -1,6 +1,19 @@
-// Adds what a span does not say about itself: its cost, and the agent it ran under.
-import { type GenAIFacts, isInferenceOperation, type Pricer } from '@beacon/semconv';
+// Adds what a span does not say about itself: its cost, the agent it ran under, and the kind of failure it records.
+import {
+  callFingerprint,
+  classifyFailure,
+  type Failure,
+  failureSignature,
+  findRepeatedCalls,
+  type GenAIFacts,
+  isInferenceOperation,
+  type Pricer,
+} from '@beacon/semconv';
 import type { DecodedSpan, EnrichedSpan } from '../model.js';
+
+const STATUS_ERROR = 2;
+/** The same call made this often under one parent is a loop. */
+const LOOP_MIN_REPEATS = 3;
 
 /** Nanoseconds since the epoch → Date, for picking the price in force when the call was made. */
 function spanDate(span: DecodedSpan): Date {
@@ -32,6 +45,7 @@ export function enrichSpans(
     return null;
   };
 
+  const failures = classifyFailures(spans, facts);
   return spans.map((span, i) => {
     const genai = facts[i] ?? null;
     return {
@@ -41,6 +55,48 @@ export function enrichSpans(
       // and pricing them too would count the same tokens twice in every total.
       cost: genai && isInferenceOperation(genai.operation) ? pricer.price(genai, spanDate(span)) : null,
       agentName: agentOf(i),
+      failure: failures[i] ?? null,
     };
   });
+}
+
+/**
+ * Each span's failure: its error classified, and for a call repeated identically (same parent, name, tool arguments
+ * or model input) at least LOOP_MIN_REPEATS times, `loop` on every repeat after the first that has no failure of its
+ * own. Only loops inside this export batch are seen here; loops spread over several batches are found by the
+ * analyses over the stored trace at query time.
+ */
+function classifyFailures(spans: DecodedSpan[], facts: (GenAIFacts | null)[]): (Failure | null)[] {
+  const failures = spans.map((span, i) =>
+    classifyFailure({
+      spanName: span.name,
+      isError: span.statusCode === STATUS_ERROR,
+      statusMessage: span.statusMessage,
+      attributes: span.attributes,
+      events: span.events,
+      errorType: facts[i]?.errorType ?? null,
+      operation: facts[i]?.operation ?? null,
+    }),
+  );
+  const loops = findRepeatedCalls(
+    spans.map((span, i) => ({
+      traceId: span.traceId,
+      // The position in the batch: exact even if a (malformed) batch repeats a span id.
+      spanId: String(i),
+      parentSpanId: span.parentSpanId,
+      name: span.name,
+      fingerprint: callFingerprint(facts[i] ?? null),
+      startTimeUnixNano: span.startTimeUnixNano,
+    })),
+    LOOP_MIN_REPEATS,
+  );
+  for (const loop of loops) {
+    for (const position of loop.spanIds.slice(1)) {
+      const i = Number(position);
+      if (failures[i]) continue;
+      const message = `Identical call repeated ${loop.spanIds.length} times under the same parent: ${spans[i]!.name}`;
+      failures[i] = { category: 'loop', signature: failureSignature(message), message };
+    }
+  }
+  return failures;
 }

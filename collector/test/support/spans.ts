@@ -31,6 +31,7 @@ export function makeSpan(overrides: Partial<EnrichedSpan> = {}): EnrichedSpan {
     genai: null,
     cost: null,
     agentName: null,
+    failure: null,
     ...overrides,
   };
 }

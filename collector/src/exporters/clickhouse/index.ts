@@ -3,6 +3,7 @@ export { attributesToMap, attributeValueToString } from './attributes.js';
 export { addressMessage, type ContentAddressedMessage, canonicalJson, RecentMessages } from './messages.js';
 export {
   type BatchRows,
+  type FailureRow,
   type GenAIRow,
   type MessageRow,
   SPAN_KIND_NAMES,
@@ -10,6 +11,7 @@ export {
   type TraceRow,
   toBatchRows,
   toDateTime64,
+  toFailureRow,
   toGenAIRow,
   toTraceRow,
 } from './rows.js';

@@ -1,8 +1,8 @@
-// EnrichedSpan → rows for otel_traces (the contrib exporter's columns and values), beacon_genai_spans and
-// beacon_messages, as JSONEachRow objects. Every value is made valid for its column (and for the materialized
-// views computing from it) here, so a batch can only fail for reasons of the database, never because of its
-// content: the writer retries failed batches indefinitely.
-import { type GenAIFacts, isInferenceOperation } from '@beacon/semconv';
+// EnrichedSpan → rows for otel_traces (the contrib exporter's columns and values), beacon_genai_spans,
+// beacon_messages and beacon_span_failures, as JSONEachRow objects. Every value is made valid for its column (and
+// for the materialized views computing from it) here, so a batch can only fail for reasons of the database, never
+// because of its content: the writer retries failed batches indefinitely.
+import { type Failure, type GenAIFacts, isInferenceOperation } from '@beacon/semconv';
 import type { EnrichedSpan } from '../../model.js';
 import { attributesToMap } from './attributes.js';
 import {
@@ -238,6 +238,41 @@ export function toGenAIRow(span: EnrichedSpan, genai: GenAIFacts, messages: Span
   });
 }
 
+/** beacon_span_failures: one row per failing span. */
+export interface FailureRow {
+  Timestamp: string;
+  TraceId: string;
+  SpanId: string;
+  ParentSpanId: string;
+  ServiceName: string;
+  SpanName: string;
+  Duration: string;
+  AgentName: string;
+  Operation: string;
+  ErrorType: string;
+  Category: string;
+  Signature: string;
+  Message: string;
+}
+
+export function toFailureRow(span: EnrichedSpan, failure: Failure): FailureRow {
+  return wellFormedDeep<FailureRow>({
+    Timestamp: toDateTime64(span.startTimeUnixNano),
+    TraceId: span.traceId,
+    SpanId: span.spanId,
+    ParentSpanId: span.parentSpanId,
+    ServiceName: span.serviceName,
+    SpanName: span.name,
+    Duration: durationNanos(span),
+    AgentName: span.genai?.agentName ?? span.agentName ?? '',
+    Operation: span.genai?.operation ?? '',
+    ErrorType: span.genai?.errorType ?? '',
+    Category: failure.category,
+    Signature: failure.signature,
+    Message: failure.message,
+  });
+}
+
 /** beacon_messages */
 export interface MessageRow {
   Hash: string;
@@ -257,14 +292,16 @@ export interface BatchRows {
   genai: GenAIRow[];
   /** Only messages not already written for this day (by this process): each distinct one once. */
   messages: PendingMessage[];
+  failures: FailureRow[];
 }
 
 /** All rows of one batch. `recent` is only read here; the writer records the messages once they are stored. */
 export function toBatchRows(spans: readonly EnrichedSpan[], recent: RecentMessages): BatchRows {
-  const rows: BatchRows = { traces: [], genai: [], messages: [] };
+  const rows: BatchRows = { traces: [], genai: [], messages: [], failures: [] };
   const inBatch = new Map<string, PendingMessage>();
   for (const span of spans) {
     rows.traces.push(toTraceRow(span));
+    if (span.failure) rows.failures.push(toFailureRow(span, span.failure));
     if (!span.genai) continue;
     const messages = addressSpanMessages(span.genai);
     rows.genai.push(toGenAIRow(span, span.genai, messages));

@@ -1,7 +1,7 @@
 // The ClickHouse exporter: a bounded in-memory queue of processed spans, written in batches (otel_traces,
-// beacon_genai_spans, beacon_messages). A batch that fails is retried with exponential backoff and jitter until it
-// is stored; it stays counted in the queue meanwhile, so a full queue pushes back on the receivers (OTLP clients are
-// told to retry) instead of dropping data. Exactly once: after a failed attempt, the rows a table already holds are
+// beacon_genai_spans, beacon_messages, beacon_span_failures). A batch that fails is retried with exponential backoff
+// and jitter until it is stored; it stays counted in the queue meanwhile, so a full queue pushes back on the
+// receivers (OTLP clients are told to retry) instead of dropping data. Exactly once: after a failed attempt, the rows a table already holds are
 // looked up by (TraceId, SpanId) and not inserted again.
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { Logger } from 'pino';
@@ -9,7 +9,7 @@ import type { EnrichedSpan } from '../../model.js';
 import { qualifiedName } from '../../storage/sql.js';
 import { TABLES } from '../../storage/tables.js';
 import { RecentMessages } from './messages.js';
-import { type BatchRows, type GenAIRow, type TraceRow, toBatchRows } from './rows.js';
+import { type BatchRows, type FailureRow, type GenAIRow, type TraceRow, toBatchRows } from './rows.js';
 
 export interface ClickHouseWriterOptions {
   client: ClickHouseClient;
@@ -44,13 +44,17 @@ export interface ClickHouseWriterStats {
   lastWriteError: string | null;
 }
 
-type Table = 'messages' | 'traces' | 'genai';
-/** Messages first, so a stored GenAI row never references a message that is not stored yet. */
-const INSERT_ORDER: readonly Table[] = ['messages', 'traces', 'genai'];
+type Table = 'messages' | 'traces' | 'genai' | 'failures';
+/**
+ * Messages first, so a stored GenAI row never references a message that is not stored yet; failures after the
+ * spans they describe.
+ */
+const INSERT_ORDER: readonly Table[] = ['messages', 'traces', 'genai', 'failures'];
 const TABLE_NAMES: Record<Table, string> = {
   messages: TABLES.messages,
   traces: TABLES.traces,
   genai: TABLES.genaiSpans,
+  failures: TABLES.spanFailures,
 };
 
 /** Ids per reconcile query: keeps the query parameters far below the HTTP interface's URL limit. */
@@ -391,9 +395,13 @@ export class ClickHouseWriter {
       } else if (table === 'traces') {
         if (batch.uncertain) batch.rows.traces = await this.#withoutStored(table, batch.rows.traces);
         await this.#insert(table, batch.rows.traces);
-      } else {
+      } else if (table === 'genai') {
         if (batch.uncertain) batch.rows.genai = await this.#withoutStored(table, batch.rows.genai);
         await this.#insert(table, batch.rows.genai);
+      } else {
+        // Exactly once like the spans: a duplicated failure row would count twice in every error pattern.
+        if (batch.uncertain) batch.rows.failures = await this.#withoutStored(table, batch.rows.failures);
+        await this.#insert(table, batch.rows.failures);
       }
       batch.pending.delete(table);
     }
@@ -409,7 +417,7 @@ export class ClickHouseWriter {
   }
 
   /** The rows that `table` does not hold yet, by (TraceId, SpanId). */
-  async #withoutStored<R extends TraceRow | GenAIRow>(table: Table, rows: R[]): Promise<R[]> {
+  async #withoutStored<R extends TraceRow | GenAIRow | FailureRow>(table: Table, rows: R[]): Promise<R[]> {
     const stored = new Set<string>();
     for (let i = 0; i < rows.length; i += RECONCILE_CHUNK) {
       const chunk = rows.slice(i, i + RECONCILE_CHUNK);

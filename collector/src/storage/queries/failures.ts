@@ -1,7 +1,8 @@
 // Failures of error spans, classified at ingest (beacon_span_failures, migration 0007): the error patterns across
-// traces and the failure categories (auto-tags) of traces. Implemented in [4/9].
+// traces. (The failure categories of traces come with their summaries, see traces.ts.)
+import type { FailureCategory } from '@beacon/semconv';
 import type { ErrorPattern } from '../../api/contract.js';
-import type { QueryContext } from './context.js';
+import { instantParam, nanosText, type QueryContext, select, table } from './context.js';
 
 export interface FailurePatternFilter {
   fromNs: bigint;
@@ -12,10 +13,78 @@ export interface FailurePatternFilter {
   limit: number;
 }
 
-/** Failures grouped by (category, signature), largest group first. */
+/** Trace ids listed per pattern (ErrorPattern.traceIds). */
+const MAX_TRACE_IDS = 20;
+
+interface PatternRow {
+  category: FailureCategory;
+  signature: string;
+  spanCount: number;
+  traceCount: number;
+  traceIds: string[];
+  example: [string, string, string, string];
+  firstSeen: string;
+  lastSeen: string;
+}
+
+/**
+ * Failures grouped by (category, signature), largest group first. Two levels: per (pattern, trace) first, so the
+ * newest trace ids are picked from one row per trace with a bounded groupArraySorted, never from every failure.
+ */
 export async function failurePatterns(
-  _ctx: QueryContext,
-  _filter: FailurePatternFilter,
+  ctx: QueryContext,
+  filter: FailurePatternFilter,
 ): Promise<ErrorPattern[]> {
-  throw new Error('failurePatterns: not built yet');
+  const params: Record<string, unknown> = {
+    fromNs: filter.fromNs.toString(),
+    toNs: filter.toNs.toString(),
+    limit: filter.limit,
+  };
+  if (filter.traceId !== undefined) params.traceId = filter.traceId;
+  const rows = await select<PatternRow>(
+    ctx,
+    `SELECT
+    category,
+    signature,
+    toFloat64(sum(failures)) AS spanCount,
+    toFloat64(count()) AS traceCount,
+    arrayMap(t -> t.2, groupArraySorted(${MAX_TRACE_IDS})((-toUnixTimestamp64Nano(last), traceId))) AS traceIds,
+    argMax(example, last) AS example,
+    ${nanosText('min(first)')} AS firstSeen,
+    ${nanosText('max(last)')} AS lastSeen
+FROM (
+    SELECT
+        CAST(Category, 'String') AS category,
+        Signature AS signature,
+        TraceId AS traceId,
+        count() AS failures,
+        min(Timestamp) AS first,
+        max(Timestamp) AS last,
+        argMax((TraceId, SpanId, CAST(SpanName, 'String'), Message), Timestamp) AS example
+    FROM ${table(ctx, 'spanFailures')}
+    WHERE Timestamp >= ${instantParam('fromNs')} AND Timestamp <= ${instantParam('toNs')}${
+      filter.traceId === undefined ? '' : ' AND TraceId = {traceId:String}'
+    }
+    GROUP BY category, signature, traceId
+)
+GROUP BY category, signature
+ORDER BY spanCount DESC, traceCount DESC, lastSeen DESC, category, signature
+LIMIT {limit:UInt32}`,
+    params,
+  );
+  return rows.map((row) => ({
+    category: row.category,
+    signature: row.signature,
+    spanCount: Number(row.spanCount),
+    traceCount: Number(row.traceCount),
+    traceIds: row.traceIds,
+    example: {
+      traceId: row.example[0],
+      spanId: row.example[1],
+      spanName: row.example[2],
+      message: row.example[3],
+    },
+    firstSeen: row.firstSeen,
+    lastSeen: row.lastSeen,
+  }));
 }

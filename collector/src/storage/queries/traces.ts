@@ -9,6 +9,7 @@
 // and filters on other tables (service, text, tag) and the time window are pushed down as `TraceId IN (<rows
 // matching>)` — a superset that is exact where the filter is existential (some span is in the service, the
 // earliest row lies inside the window) — with the exact decision left to HAVING.
+import type { FailureCategory } from '@beacon/semconv';
 import type { TraceStatus, TraceSummary } from '../../api/contract.js';
 import {
   COST_DECIMALS,
@@ -38,6 +39,8 @@ export interface TraceListFilter {
   /** Case-insensitive text: span and service names, agents, models, tags, or the trace id itself. */
   q?: string | undefined;
   tag?: string | undefined;
+  /** A span of the trace failed with this category (TraceSummary.failureCategories). */
+  failure?: FailureCategory | undefined;
   /** Trace start within [fromNs, toNs]. */
   fromNs?: bigint | undefined;
   toNs?: bigint | undefined;
@@ -71,6 +74,7 @@ interface SummaryRow {
   costUsd: number;
   unpricedCount: number;
   usageMissingCount: number;
+  failureCategories: FailureCategory[];
 }
 
 /** Every column of TraceSummary but tags, aggregated over a trace's summary rows. */
@@ -91,7 +95,8 @@ const SUMMARY_COLUMNS = `
     toFloat64(sum(TotalOutputTokens)) AS outputTokens,
     round(sum(TotalCostUsd), ${COST_DECIMALS}) AS costUsd,
     toFloat64(sum(UnpricedCount)) AS unpricedCount,
-    toFloat64(sum(UsageMissingCount)) AS usageMissingCount`;
+    toFloat64(sum(UsageMissingCount)) AS usageMissingCount,
+    arraySort(groupUniqArrayArray(FailureCategories)) AS failureCategories`;
 
 function toSummary(row: SummaryRow, tags: string[]): TraceSummary {
   const llmCallCount = Number(row.llmCallCount);
@@ -120,8 +125,7 @@ function toSummary(row: SummaryRow, tags: string[]): TraceSummary {
     unpricedCount,
     usageMissingCount,
     tags,
-    // Filled from beacon_span_failures by the [4/9] auto-tagging (migration 0007).
-    failureCategories: [],
+    failureCategories: row.failureCategories,
   };
 }
 
@@ -194,6 +198,10 @@ export async function listTraces(ctx: QueryContext, filter: TraceListFilter): Pr
   }
   if (filter.status !== undefined)
     having.push(filter.status === 'error' ? 'sum(ErrorCount) > 0' : 'sum(ErrorCount) = 0');
+  if (filter.failure !== undefined) {
+    params.failure = filter.failure;
+    having.push('max(has(FailureCategories, {failure:String})) = 1');
+  }
   if (filter.tag !== undefined) {
     params.tag = filter.tag;
     candidates.push(
