@@ -7,6 +7,7 @@ export const PLUGIN_BASE_URL = `/a/${PLUGIN_ID}`;
 export enum ROUTES {
   Traces = 'traces',
   Compare = 'compare',
+  Patterns = 'patterns',
 }
 
 /** Data source uids the trace page links to when the config page leaves them empty. */

@@ -9,6 +9,7 @@ import { createRoot } from 'react-dom/client';
 import { BrowserRouter } from 'react-router-dom';
 import { BeaconProvider, createFetchClient } from '../src/api';
 import { App } from '../src/components/App/App';
+import './monaco-workers';
 
 /** The router path the App is mounted at: '' = the site root. */
 const BASE_PATH = '';

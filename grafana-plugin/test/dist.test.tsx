@@ -85,7 +85,7 @@ describe('dist/plugin.json', () => {
     expect(existsSync(join(DIST, 'README.md'))).toBe(true);
   });
 
-  it('includes the Traces (default), Compare and Configuration pages', () => {
+  it('includes the Traces (default), Compare, Error patterns and Configuration pages', () => {
     const byName = Object.fromEntries(json.includes.map((i) => [i.name, i]));
     expect(byName.Traces).toMatchObject({
       type: 'page',
@@ -94,6 +94,11 @@ describe('dist/plugin.json', () => {
       defaultNav: true,
     });
     expect(byName.Compare).toMatchObject({ type: 'page', path: `/a/${PLUGIN_ID}/compare`, addToNav: true });
+    expect(byName['Error patterns']).toMatchObject({
+      type: 'page',
+      path: `/a/${PLUGIN_ID}/patterns`,
+      addToNav: true,
+    });
     expect(byName.Configuration).toMatchObject({
       type: 'page',
       path: `/plugins/${PLUGIN_ID}`,

@@ -1,5 +1,10 @@
 // Renders app components the way a host does: a router, and a BeaconProvider with a (fake) BeaconClient.
 import type {
+  AnalysisResponse,
+  BaselineResponse,
+  PromptVersion,
+  PromptVersionListResponse,
+  ReplayResult,
   SearchResponse,
   TraceDetailResponse,
   TraceGraphResponse,
@@ -13,18 +18,29 @@ import { BeaconApiError, type BeaconClient } from '../src/api/client';
 import { BeaconProvider, type ExploreLinksConfig } from '../src/api/context';
 
 /**
- * A test double of the app's data client: every method a vi.fn; the list is empty and traces are 404 until a
- * test says otherwise.
+ * A test double of the app's data client: every method a vi.fn; the list is empty, traces are 404, there are no
+ * prompt versions, and replays and analyses fail (503: not configured) until a test says otherwise.
  */
 export function fakeClient() {
-  const notFound = () => Promise.reject(new BeaconApiError(404, 'not_found', 'not found'));
+  const notFound = <T,>() => Promise.reject<T>(new BeaconApiError(404, 'not_found', 'not found'));
+  const unavailable = <T,>() =>
+    Promise.reject<T>(new BeaconApiError(503, 'unavailable', 'not available in this test'));
   return {
     listTraces: vi.fn<BeaconClient['listTraces']>(() =>
       Promise.resolve<TraceListResponse>({ traces: [], nextCursor: null }),
     ),
-    getTrace: vi.fn<BeaconClient['getTrace']>(() => notFound() as Promise<TraceDetailResponse>),
-    getTraceGraph: vi.fn<BeaconClient['getTraceGraph']>(() => notFound() as Promise<TraceGraphResponse>),
+    getTrace: vi.fn<BeaconClient['getTrace']>(() => notFound<TraceDetailResponse>()),
+    getTraceGraph: vi.fn<BeaconClient['getTraceGraph']>(() => notFound<TraceGraphResponse>()),
     search: vi.fn<BeaconClient['search']>(() => Promise.resolve<SearchResponse>({ hits: [] })),
+    replay: vi.fn<BeaconClient['replay']>(() => unavailable<ReplayResult>()),
+    replayStream: vi.fn<BeaconClient['replayStream']>(() => unavailable<ReplayResult>()),
+    listPromptVersions: vi.fn<BeaconClient['listPromptVersions']>(() =>
+      Promise.resolve<PromptVersionListResponse>({ promptKey: 'test', versions: [] }),
+    ),
+    getPromptVersion: vi.fn<BeaconClient['getPromptVersion']>(() => notFound<PromptVersion>()),
+    restorePromptVersion: vi.fn<BeaconClient['restorePromptVersion']>(() => notFound<PromptVersion>()),
+    analyze: vi.fn<BeaconClient['analyze']>(() => unavailable<AnalysisResponse>()),
+    markBaseline: vi.fn<BeaconClient['markBaseline']>(() => unavailable<BaselineResponse>()),
   } satisfies BeaconClient;
 }
 

@@ -2,13 +2,23 @@
 // collector/src/api/contract.ts) through a BeaconClient taken from React context. Two implementations share
 // this file's request building: the Grafana plugin proxy (proxyClient.ts) and plain fetch (fetchClient.ts).
 import type {
+  AnalysisKind,
+  AnalysisRequest,
+  AnalysisResponse,
   ApiErrorBody,
+  BaselineResponse,
+  FailureCategory,
+  PromptVersion,
+  PromptVersionListResponse,
+  ReplayRequest,
+  ReplayResult,
   SearchResponse,
   TraceDetailResponse,
   TraceGraphResponse,
   TraceListResponse,
   TraceStatus,
 } from '@beacon/collector/api-contract';
+import { readServerSentEvents } from './sse';
 
 /** Query of GET /api/v1/traces. Times are RFC 3339 or epoch milliseconds. */
 export interface TraceListQuery {
@@ -19,6 +29,8 @@ export interface TraceListQuery {
   /** Free text. */
   q?: string;
   tag?: string;
+  /** Failure category auto-tagged at ingest (rate_limit, tool_failure, …). */
+  failure?: FailureCategory;
   from?: string;
   to?: string;
   minCostUsd?: number;
@@ -41,11 +53,33 @@ export interface RequestOptions {
   signal?: AbortSignal;
 }
 
+/** Which prompt's versions to list: those of a span's prompt, or of a prompt key. */
+export type PromptVersionQuery = { traceId: string; spanId: string } | { promptKey: string };
+
+export interface ReplayStreamHandlers {
+  /** Text of the new completion as it arrives (each call: the next piece). */
+  onDelta(text: string): void;
+}
+
 export interface BeaconClient {
   listTraces(query: TraceListQuery, options?: RequestOptions): Promise<TraceListResponse>;
   getTrace(traceId: string, options?: RequestOptions): Promise<TraceDetailResponse>;
   getTraceGraph(traceId: string, options?: RequestOptions): Promise<TraceGraphResponse>;
   search(query: SearchQuery, options?: RequestOptions): Promise<SearchResponse>;
+  /** POST /replay and wait for the whole result. */
+  replay(request: ReplayRequest, options?: RequestOptions): Promise<ReplayResult>;
+  /** POST /replay with `stream: true`: pieces of text go to `onDelta`, the promise settles with the result. */
+  replayStream(
+    request: ReplayRequest,
+    handlers: ReplayStreamHandlers,
+    options?: RequestOptions,
+  ): Promise<ReplayResult>;
+  listPromptVersions(query: PromptVersionQuery, options?: RequestOptions): Promise<PromptVersionListResponse>;
+  getPromptVersion(id: string, options?: RequestOptions): Promise<PromptVersion>;
+  /** Saves a copy of the version as the newest one and returns it. */
+  restorePromptVersion(id: string, options?: RequestOptions): Promise<PromptVersion>;
+  analyze(kind: AnalysisKind, request: AnalysisRequest, options?: RequestOptions): Promise<AnalysisResponse>;
+  markBaseline(traceId: string, options?: RequestOptions): Promise<BaselineResponse>;
 }
 
 /** A failed API call: the collector's `{ error: { code, message } }`, or a transport failure (status 0). */
@@ -89,11 +123,65 @@ export function apiPath(path: string, params: QueryParams = {}): string {
   return `/api/v1${path}${qs ? `?${qs}` : ''}`;
 }
 
-/** GETs a JSON document at an API path (`/api/v1/...`), or throws a BeaconApiError. */
-export type Transport = (path: string, options: RequestOptions) => Promise<unknown>;
+export type HttpMethod = 'GET' | 'POST' | 'PUT';
 
-export function createBeaconClient(get: Transport): BeaconClient {
-  const id = (traceId: string) => encodeURIComponent(traceId);
+export interface TransportOptions extends RequestOptions {
+  /** Default GET. */
+  method?: HttpMethod;
+  /** Sent as JSON. */
+  body?: unknown;
+}
+
+/** Requests a JSON document at an API path (`/api/v1/...`), or throws a BeaconApiError. */
+export type Transport = (path: string, options: TransportOptions) => Promise<unknown>;
+
+/**
+ * POSTs JSON to an API path and answers with the response body as a byte stream when the collector streams
+ * (text/event-stream), or as the parsed JSON otherwise; throws a BeaconApiError for an error status.
+ */
+export type StreamTransport = (
+  path: string,
+  body: unknown,
+  options: RequestOptions,
+) => Promise<ReadableStream<Uint8Array> | { json: unknown }>;
+
+function isReplayResult(value: unknown): value is ReplayResult {
+  return typeof value === 'object' && value !== null && 'replay' in value && 'diff' in value;
+}
+
+/** Reads the replay's event stream: `delta` events to the handler, then one `result` or `error`. */
+async function readReplayStream(
+  stream: ReadableStream<Uint8Array>,
+  handlers: ReplayStreamHandlers,
+  signal: AbortSignal | undefined,
+): Promise<ReplayResult> {
+  for await (const event of readServerSentEvents(stream, signal)) {
+    let data: unknown;
+    try {
+      data = JSON.parse(event.data);
+    } catch {
+      throw new BeaconApiError(0, 'bad_stream', `The replay stream sent an unreadable ${event.event} event`);
+    }
+    if (event.event === 'delta') {
+      const text = (data as { text?: unknown }).text;
+      if (typeof text === 'string' && text !== '') handlers.onDelta(text);
+    } else if (event.event === 'result') {
+      if (!isReplayResult(data)) throw new BeaconApiError(0, 'bad_stream', 'The replay result is incomplete');
+      return data;
+    } else if (event.event === 'error') {
+      throw apiError(502, data, 'The replay failed');
+    }
+  }
+  throw new BeaconApiError(0, 'bad_stream', 'The replay stream ended without a result');
+}
+
+export function createBeaconClient(request: Transport, stream?: StreamTransport): BeaconClient {
+  const id = (value: string) => encodeURIComponent(value);
+  const get = (path: string, options: RequestOptions) => request(path, options);
+  const post = (path: string, body: unknown, options: RequestOptions, method: HttpMethod = 'POST') =>
+    request(path, { ...options, method, body });
+  const replay = (req: ReplayRequest, options: RequestOptions = {}) =>
+    post(apiPath('/replay'), { ...req, stream: false }, options) as Promise<ReplayResult>;
   return {
     listTraces: (query, options = {}) =>
       get(apiPath('/traces', { ...query }), options) as Promise<TraceListResponse>,
@@ -103,5 +191,32 @@ export function createBeaconClient(get: Transport): BeaconClient {
       get(apiPath(`/traces/${id(traceId)}/graph`), options) as Promise<TraceGraphResponse>,
     search: (query, options = {}) =>
       get(apiPath('/search', { ...query }), options) as Promise<SearchResponse>,
+    replay,
+    replayStream: async (req, handlers, options = {}) => {
+      // A host that cannot stream gets the whole answer at once, as one piece.
+      if (!stream) {
+        const result = await replay(req, options);
+        handlers.onDelta(result.replay.output);
+        return result;
+      }
+      const answer = await stream(apiPath('/replay'), { ...req, stream: true }, options);
+      if ('json' in answer) {
+        if (!isReplayResult(answer.json))
+          throw new BeaconApiError(0, 'bad_response', 'Unexpected replay answer');
+        handlers.onDelta(answer.json.replay.output);
+        return answer.json;
+      }
+      return readReplayStream(answer, handlers, options.signal);
+    },
+    listPromptVersions: (query, options = {}) =>
+      get(apiPath('/prompts/versions', { ...query }), options) as Promise<PromptVersionListResponse>,
+    getPromptVersion: (versionId, options = {}) =>
+      get(apiPath(`/prompts/versions/${id(versionId)}`), options) as Promise<PromptVersion>,
+    restorePromptVersion: (versionId, options = {}) =>
+      post(apiPath(`/prompts/versions/${id(versionId)}/restore`), {}, options) as Promise<PromptVersion>,
+    analyze: (kind, req, options = {}) =>
+      post(apiPath(`/analysis/${id(kind)}`), req, options) as Promise<AnalysisResponse>,
+    markBaseline: (traceId, options = {}) =>
+      post(apiPath(`/traces/${id(traceId)}/baseline`), {}, options, 'PUT') as Promise<BaselineResponse>,
   };
 }

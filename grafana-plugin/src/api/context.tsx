@@ -76,15 +76,21 @@ export function useBeaconClient(): BeaconClient {
 }
 
 export interface AppPaths {
-  traces(): string;
+  /** The trace list, optionally with filters in its query (e.g. `{ failure: 'rate_limit' }`). */
+  traces(filters?: Record<string, string>): string;
   trace(traceId: string, spanId?: string | null): string;
   compare(a?: string, b?: string): string;
+  /** Error patterns across traces. */
+  patterns(): string;
 }
 
 export function appPaths(basePath: string): AppPaths {
   const enc = encodeURIComponent;
   return {
-    traces: () => `${basePath}/${ROUTES.Traces}`,
+    traces: (filters) => {
+      const qs = new URLSearchParams(filters).toString();
+      return `${basePath}/${ROUTES.Traces}${qs ? `?${qs}` : ''}`;
+    },
     trace: (traceId, spanId) =>
       `${basePath}/${ROUTES.Traces}/${enc(traceId)}${spanId ? `/${enc(spanId)}` : ''}`,
     compare: (a, b) => {
@@ -94,6 +100,7 @@ export function appPaths(basePath: string): AppPaths {
       const qs = params.toString();
       return `${basePath}/${ROUTES.Compare}${qs ? `?${qs}` : ''}`;
     },
+    patterns: () => `${basePath}/${ROUTES.Patterns}`,
   };
 }
 

@@ -7,6 +7,11 @@ export function nsToMs(ns: string): number {
   return Number(BigInt(ns) / 1000n) / 1000;
 }
 
+/** A contract timestamp (nanoseconds as a decimal string; RFC 3339 is accepted too) → epoch milliseconds. */
+export function timestampMs(value: string): number {
+  return /^\d+$/.test(value) ? nsToMs(value) : Date.parse(value);
+}
+
 export function startMs(span: SpanView): number {
   return nsToMs(span.startTimeUnixNano);
 }

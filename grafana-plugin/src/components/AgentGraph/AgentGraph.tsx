@@ -20,7 +20,7 @@ import {
 import xyflowCss from '@xyflow/react/dist/style.css?raw';
 import { useEffect, useMemo } from 'react';
 import { formatCost, formatDuration, formatTokens } from '../../utils/format';
-import { KIND_LABELS, kindColor } from '../common/kinds';
+import { findingColor, KIND_LABELS, kindColor } from '../common/kinds';
 import { layoutGraph, NODE_HEIGHT, NODE_WIDTH } from './layout';
 
 export interface AgentGraphProps {
@@ -31,6 +31,8 @@ export interface AgentGraphProps {
   selectedSpanId?: string | null;
   /** The span under the time-travel cursor. */
   currentSpanId?: string | null;
+  /** Spans an analysis finding points at: their nodes get the finding outline and marker. */
+  highlightedSpanIds?: ReadonlySet<string>;
   onSelect?: (node: GraphNode) => void;
   height?: number;
 }
@@ -40,6 +42,7 @@ interface NodeData extends Record<string, unknown> {
   color: string;
   selected: boolean;
   current: boolean;
+  highlighted: boolean;
 }
 
 type BeaconNode = Node<NodeData, 'beacon'>;
@@ -58,17 +61,24 @@ function useReactFlowCss() {
 
 function GraphNodeView({ data }: NodeProps<BeaconNode>) {
   const styles = useStyles2(getNodeStyles);
-  const { node, color, selected, current } = data;
+  const { node, color, selected, current, highlighted } = data;
   const facts = [formatDuration(node.durationMs)];
   if (node.tokens > 0) facts.push(`${formatTokens(node.tokens)} tok`);
   if (node.costUsd !== null && node.costUsd > 0) facts.push(formatCost(node.costUsd));
   return (
     <div
-      className={cx(styles.node, selected && styles.selected, current && styles.current)}
+      className={cx(
+        styles.node,
+        highlighted && styles.highlighted,
+        selected && styles.selected,
+        current && styles.current,
+      )}
       style={{ borderLeftColor: color }}
       data-testid={`graph-node-${node.id}`}
       data-kind={node.kind}
       data-error={node.error ? 'true' : 'false'}
+      data-highlighted={highlighted ? 'true' : 'false'}
+      aria-description={highlighted ? 'Highlighted by an analysis finding' : undefined}
       title={node.label}
     >
       <Handle type="target" position={Position.Top} isConnectable={false} className={styles.handle} />
@@ -76,11 +86,22 @@ function GraphNodeView({ data }: NodeProps<BeaconNode>) {
         <span className={styles.kind} style={{ color }}>
           {KIND_LABELS[node.kind]}
         </span>
-        {node.error && (
-          <span className={styles.errorBadge} data-testid="error-badge" title="This step failed">
-            error
-          </span>
-        )}
+        <span className={styles.badges}>
+          {highlighted && (
+            <span
+              className={styles.findingBadge}
+              data-testid="finding-marker"
+              title="An analysis finding points here"
+            >
+              finding
+            </span>
+          )}
+          {node.error && (
+            <span className={styles.errorBadge} data-testid="error-badge" title="This step failed">
+              error
+            </span>
+          )}
+        </span>
       </div>
       <div className={styles.label}>{node.label}</div>
       <div className={styles.meta}>{facts.join(' · ')}</div>
@@ -97,6 +118,7 @@ function AgentGraphInner({
   visibleNodeIds,
   selectedSpanId,
   currentSpanId,
+  highlightedSpanIds,
   onSelect,
   height = 420,
 }: AgentGraphProps) {
@@ -122,9 +144,10 @@ function AgentGraphInner({
             color: kindColor(theme, node.kind as GraphNodeKind),
             selected: !!selectedSpanId && node.spanIds.includes(selectedSpanId),
             current: !!currentSpanId && node.spanIds.includes(currentSpanId),
+            highlighted: !!highlightedSpanIds && node.spanIds.some((id) => highlightedSpanIds.has(id)),
           },
         })),
-    [nodes, visibleNodeIds, positions, theme, selectedSpanId, currentSpanId],
+    [nodes, visibleNodeIds, positions, theme, selectedSpanId, currentSpanId, highlightedSpanIds],
   );
 
   const flowEdges = useMemo<Edge[]>(() => {
@@ -201,6 +224,22 @@ const getNodeStyles = (theme: GrafanaTheme2) => ({
   current: css({
     outline: `2px dashed ${theme.colors.warning.main}`,
     outlineOffset: 2,
+  }),
+  highlighted: css({
+    outline: `3px solid ${findingColor(theme)}`,
+    outlineOffset: 2,
+  }),
+  badges: css({
+    display: 'flex',
+    gap: 4,
+  }),
+  findingBadge: css({
+    background: findingColor(theme),
+    color: theme.colors.getContrastText(findingColor(theme)),
+    borderRadius: theme.shape.radius.pill,
+    padding: '0 6px',
+    fontSize: 10,
+    fontWeight: theme.typography.fontWeightBold,
   }),
   header: css({
     display: 'flex',

@@ -4,6 +4,7 @@ import { Navigate, Route, Routes } from 'react-router-dom';
 import { usePaths } from '../../api/context';
 import { ROUTES } from '../../constants';
 import { ComparePage } from '../../pages/Compare/Compare';
+import { PatternsPage } from '../../pages/Patterns/Patterns';
 import { TracePage } from '../../pages/Trace/Trace';
 import { TracesPage } from '../../pages/Traces/Traces';
 
@@ -14,6 +15,7 @@ export function App() {
       <Route path={`${ROUTES.Traces}/:traceId/:spanId?`} element={<TracePage />} />
       <Route path={ROUTES.Traces} element={<TracesPage />} />
       <Route path={ROUTES.Compare} element={<ComparePage />} />
+      <Route path={ROUTES.Patterns} element={<PatternsPage />} />
       <Route path="*" element={<Navigate to={paths.traces()} replace />} />
     </Routes>
   );

@@ -1,11 +1,12 @@
-// Page chrome: inside Grafana, PluginPage (Grafana draws title, breadcrumbs and actions); in the standalone host,
-// a plain header with the same title and actions.
+// Page chrome: inside Grafana, PluginPage (Grafana draws title, breadcrumbs, actions and the app's nav from
+// plugin.json); in the standalone host, a nav bar of the same pages and a plain header with the title and actions.
 import { css } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
 import { PluginPage } from '@grafana/runtime';
 import { Text, useStyles2 } from '@grafana/ui';
 import type { ReactNode } from 'react';
-import { useBeaconEnv } from '../../api/context';
+import { NavLink } from 'react-router-dom';
+import { useBeaconEnv, usePaths } from '../../api/context';
 
 export interface PageProps {
   title: string;
@@ -28,6 +29,7 @@ export function Page({ title, inNav = false, subTitle, actions, children }: Page
   }
   return (
     <div className={styles.page}>
+      <StandaloneNav />
       <header className={styles.header}>
         <div>
           <Text element="h1" variant="h2">
@@ -42,7 +44,54 @@ export function Page({ title, inNav = false, subTitle, actions, children }: Page
   );
 }
 
+/** The pages plugin.json puts in Grafana's nav, for the standalone host. */
+function StandaloneNav() {
+  const styles = useStyles2(getStyles);
+  const paths = usePaths();
+  const items = [
+    { label: 'Traces', to: paths.traces() },
+    { label: 'Compare', to: paths.compare() },
+    { label: 'Error patterns', to: paths.patterns() },
+  ];
+  return (
+    <nav className={styles.nav} aria-label="Beacon">
+      <span className={styles.brand}>Beacon</span>
+      {items.map((item) => (
+        <NavLink
+          key={item.label}
+          to={item.to}
+          className={({ isActive }) => (isActive ? `${styles.navLink} ${styles.navActive}` : styles.navLink)}
+        >
+          {item.label}
+        </NavLink>
+      ))}
+    </nav>
+  );
+}
+
 const getStyles = (theme: GrafanaTheme2) => ({
+  nav: css({
+    display: 'flex',
+    alignItems: 'center',
+    gap: theme.spacing(2),
+    margin: theme.spacing(-2, -3, 2),
+    padding: theme.spacing(1, 3),
+    borderBottom: `1px solid ${theme.colors.border.weak}`,
+    background: theme.colors.background.secondary,
+  }),
+  brand: css({
+    fontWeight: theme.typography.fontWeightBold,
+    marginRight: theme.spacing(1),
+  }),
+  navLink: css({
+    color: theme.colors.text.secondary,
+    '&:hover': { color: theme.colors.text.primary },
+  }),
+  navActive: css({
+    color: theme.colors.text.primary,
+    fontWeight: theme.typography.fontWeightMedium,
+    boxShadow: `inset 0 -2px 0 ${theme.colors.primary.main}`,
+  }),
   page: css({
     padding: theme.spacing(2, 3),
   }),

@@ -3,17 +3,20 @@
 import type { SpanView } from '@beacon/collector/api-contract';
 import { css } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
-import { Alert, Badge, Stack, Text, useStyles2 } from '@grafana/ui';
-import type { ReactNode } from 'react';
+import { Alert, Badge, Button, Drawer, Stack, Text, useStyles2 } from '@grafana/ui';
+import { type ReactNode, useState } from 'react';
 import { formatCost, formatDuration, formatTime, formatTokens, prettyJson } from '../../utils/format';
 import { isError, nsToMs, spanNodeKind, startMs } from '../../utils/spans';
 import { KIND_LABELS } from '../common/kinds';
+import { ReplayPanel } from '../Replay/ReplayPanel';
 import { Conversation } from './Conversation';
 
 export interface SpanDetailProps {
   span: SpanView;
   /** Epoch ms of the trace start, to show the span's offset. */
   traceStartMs?: number;
+  /** Offer "Replay" on LLM calls (needs the app's BeaconProvider and router). Default true. */
+  replay?: boolean;
 }
 
 type Fact = [label: string, value: ReactNode];
@@ -69,8 +72,9 @@ function tokens(value: number | null, extra: string[] = []): string | null {
   return extra.length > 0 ? `${formatTokens(value)} (${extra.join(', ')})` : formatTokens(value);
 }
 
-export function SpanDetail({ span, traceStartMs }: SpanDetailProps) {
+export function SpanDetail({ span, traceStartMs, replay = true }: SpanDetailProps) {
   const styles = useStyles2(getStyles);
+  const [replaying, setReplaying] = useState(false);
   const g = span.genai;
   const kind = spanNodeKind(span);
   const exceptions = span.events.filter((e) => e.name === 'exception');
@@ -92,6 +96,18 @@ export function SpanDetail({ span, traceStartMs }: SpanDetailProps) {
           />
           {span.statusCode === 'Error' && <Badge text="Error" color="red" icon="exclamation-triangle" />}
           {span.statusCode === 'Ok' && <Badge text="OK" color="green" />}
+          {replay && kind === 'llm' && (
+            <Button
+              size="sm"
+              variant="secondary"
+              icon="play"
+              className={styles.replayButton}
+              tooltip="Edit this call's prompt, model or settings and run it again"
+              onClick={() => setReplaying(true)}
+            >
+              Replay
+            </Button>
+          )}
         </Stack>
         <Facts
           facts={[
@@ -250,6 +266,17 @@ export function SpanDetail({ span, traceStartMs }: SpanDetailProps) {
         </Section>
       )}
 
+      {replaying && (
+        <Drawer
+          title={`Replay: ${span.name}`}
+          subtitle={<code>{span.spanId}</code>}
+          size="lg"
+          onClose={() => setReplaying(false)}
+        >
+          <ReplayPanel span={span} />
+        </Drawer>
+      )}
+
       <details>
         <summary>Attributes ({Object.keys(span.attributes).length})</summary>
         <AttributeTable attributes={span.attributes} />
@@ -320,5 +347,8 @@ const getStyles = (theme: GrafanaTheme2) => ({
   }),
   muted: css({
     color: theme.colors.text.secondary,
+  }),
+  replayButton: css({
+    marginLeft: 'auto',
   }),
 });

@@ -18,10 +18,20 @@ export interface TimeTravelProps {
   onSelect?: (node: GraphNode) => void;
   /** The slider moved to this span. */
   onStep?: (span: SpanView) => void;
+  /** Spans an analysis finding points at. */
+  highlightedSpanIds?: ReadonlySet<string>;
   height?: number;
 }
 
-export function TimeTravel({ spans, graph, selectedSpanId, onSelect, onStep, height }: TimeTravelProps) {
+export function TimeTravel({
+  spans,
+  graph,
+  selectedSpanId,
+  onSelect,
+  onStep,
+  highlightedSpanIds,
+  height,
+}: TimeTravelProps) {
   const styles = useStyles2(getStyles);
   const ordered = useMemo(() => sortByStart(spans), [spans]);
   const last = Math.max(ordered.length - 1, 0);
@@ -98,6 +108,7 @@ export function TimeTravel({ spans, graph, selectedSpanId, onSelect, onStep, hei
         visibleNodeIds={visible}
         selectedSpanId={selectedSpanId}
         currentSpanId={step < last ? current?.spanId : null}
+        highlightedSpanIds={highlightedSpanIds}
         onSelect={onSelect}
         height={height}
       />

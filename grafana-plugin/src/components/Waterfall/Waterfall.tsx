@@ -15,13 +15,15 @@ import {
   traceBounds,
   type WaterfallLayout,
 } from '../../utils/timeline';
-import { kindColor } from '../common/kinds';
+import { findingColor, kindColor } from '../common/kinds';
 
 export interface WaterfallProps {
   spans: readonly SpanView[];
   selectedSpanId?: string | null;
   onSelect?: (spanId: string) => void;
   initialLayout?: WaterfallLayout;
+  /** Spans an analysis finding points at: outlined and marked. */
+  highlightedSpanIds?: ReadonlySet<string>;
 }
 
 const LAYOUT_OPTIONS: { label: string; value: WaterfallLayout; description: string }[] = [
@@ -32,7 +34,13 @@ const LAYOUT_OPTIONS: { label: string; value: WaterfallLayout; description: stri
 const ROW_HEIGHT = 24;
 const TICKS = [0, 0.25, 0.5, 0.75, 1];
 
-export function Waterfall({ spans, selectedSpanId, onSelect, initialLayout = 'tree' }: WaterfallProps) {
+export function Waterfall({
+  spans,
+  selectedSpanId,
+  onSelect,
+  initialLayout = 'tree',
+  highlightedSpanIds,
+}: WaterfallProps) {
   const styles = useStyles2(getStyles);
   const theme = useTheme2();
   const [mode, setMode] = useState<WaterfallLayout>(initialLayout);
@@ -56,6 +64,7 @@ export function Waterfall({ spans, selectedSpanId, onSelect, initialLayout = 'tr
 
   const bar = (span: SpanView, withLabel: boolean) => {
     const onPath = critical.has(span.spanId);
+    const found = !!highlightedSpanIds?.has(span.spanId);
     const offset = startMs(span) - bounds.start;
     const width = Math.max(endMs(span) - startMs(span), 0);
     return (
@@ -65,14 +74,16 @@ export function Waterfall({ spans, selectedSpanId, onSelect, initialLayout = 'tr
         data-testid={`span-bar-${span.spanId}`}
         data-row={rows.rowOf.get(span.spanId)}
         data-critical={onPath ? 'true' : 'false'}
+        data-highlighted={found ? 'true' : 'false'}
         aria-pressed={selectedSpanId === span.spanId}
-        aria-label={`${span.name}, ${formatDuration(span.durationMs)}${onPath ? ', on the critical path' : ''}`}
+        aria-label={`${span.name}, ${formatDuration(span.durationMs)}${onPath ? ', on the critical path' : ''}${found ? ', highlighted by a finding' : ''}`}
         title={`${span.name} — ${formatDuration(span.durationMs)}${onPath ? ' (critical path)' : ''}`}
         className={cx(
           styles.bar,
           highlight && onPath && styles.critical,
           highlight && !onPath && styles.dimmed,
           isError(span) && styles.error,
+          found && styles.finding,
           selectedSpanId === span.spanId && styles.selected,
         )}
         style={{
@@ -115,14 +126,33 @@ export function Waterfall({ spans, selectedSpanId, onSelect, initialLayout = 'tr
 
         {mode === 'tree' ? (
           rows.order.map((span) => (
-            <div key={span.spanId} className={styles.rowContents} data-testid="waterfall-row">
+            <div
+              key={span.spanId}
+              className={styles.rowContents}
+              data-testid="waterfall-row"
+              data-span-id={span.spanId}
+              data-highlighted={highlightedSpanIds?.has(span.spanId) ? 'true' : 'false'}
+            >
               <button
                 type="button"
-                className={cx(styles.label, selectedSpanId === span.spanId && styles.labelSelected)}
+                className={cx(
+                  styles.label,
+                  highlightedSpanIds?.has(span.spanId) && styles.labelFinding,
+                  selectedSpanId === span.spanId && styles.labelSelected,
+                )}
                 style={{ paddingLeft: (tree.depth.get(span.spanId) ?? 0) * 12 + 4 }}
                 onClick={() => onSelect?.(span.spanId)}
                 title={`${span.serviceName}: ${span.name}`}
               >
+                {highlightedSpanIds?.has(span.spanId) && (
+                  <span
+                    className={styles.findingMarker}
+                    role="img"
+                    aria-label="finding"
+                    data-testid="finding-marker"
+                    title="An analysis finding points here"
+                  />
+                )}
                 {isError(span) && <span className={styles.errorDot} role="img" aria-label="error" />}
                 {span.name}
               </button>
@@ -251,6 +281,24 @@ const getStyles = (theme: GrafanaTheme2) => ({
     outline: `2px solid ${theme.colors.primary.main}`,
     outlineOffset: 1,
     zIndex: 2,
+  }),
+  finding: css({
+    outline: `3px solid ${findingColor(theme)}`,
+    outlineOffset: 1,
+    opacity: 1,
+    zIndex: 3,
+  }),
+  labelFinding: css({
+    boxShadow: `inset 3px 0 0 ${findingColor(theme)}`,
+    fontWeight: theme.typography.fontWeightBold,
+  }),
+  findingMarker: css({
+    display: 'inline-block',
+    width: 8,
+    height: 8,
+    transform: 'rotate(45deg)',
+    background: findingColor(theme),
+    marginRight: theme.spacing(0.75),
   }),
   errorDot: css({
     display: 'inline-block',

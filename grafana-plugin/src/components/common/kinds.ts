@@ -24,3 +24,8 @@ export function kindColor(theme: GrafanaTheme2, kind: GraphNodeKind): string {
   const name = KIND_COLORS[kind];
   return name === 'text' ? theme.colors.text.secondary : theme.visualization.getColorByName(name);
 }
+
+/** The outline of spans an analysis finding points at: one colour in the graph and the waterfall. */
+export function findingColor(theme: GrafanaTheme2): string {
+  return theme.visualization.getColorByName('yellow');
+}

@@ -1,6 +1,13 @@
 // One trace: summary, agent graph with time travel, waterfall with the critical path, context growth, and the
 // selected span's detail. The URL `/traces/<traceId>/<spanId>` selects a span, so every view deep-links.
-import type { GraphNode, TraceDetailResponse, TraceGraphResponse } from '@beacon/collector/api-contract';
+import type {
+  AnalysisKind,
+  BaselineResponse,
+  Finding,
+  GraphNode,
+  TraceDetailResponse,
+  TraceGraphResponse,
+} from '@beacon/collector/api-contract';
 import { css } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
 import {
@@ -14,10 +21,12 @@ import {
   Text,
   useStyles2,
 } from '@grafana/ui';
-import { useMemo } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom';
 import { BeaconApiError } from '../../api/client';
 import { useBeaconClient, usePaths } from '../../api/context';
+import { AnalysisResults, type AnalysisState } from '../../components/Analysis/AnalysisResults';
+import { AnalyzeMenu } from '../../components/Analysis/AnalyzeMenu';
 import { ContextView } from '../../components/ContextView/ContextView';
 import { ErrorAlert } from '../../components/common/ErrorAlert';
 import { Page } from '../../components/Page/Page';
@@ -26,6 +35,7 @@ import { TimeTravel } from '../../components/TimeTravel/TimeTravel';
 import { TraceLinks } from '../../components/TraceLinks/TraceLinks';
 import { Waterfall } from '../../components/Waterfall/Waterfall';
 import { useAsync } from '../../hooks/useAsync';
+import { failureColor, failureLabel } from '../../utils/failures';
 import { formatCost, formatDuration, formatTime, formatTokens, shortId } from '../../utils/format';
 import { deriveGraph } from '../../utils/graph';
 import { nsToMs } from '../../utils/spans';
@@ -41,6 +51,56 @@ const VIEWS: { id: View; label: string }[] = [
 interface Loaded {
   detail: TraceDetailResponse;
   graph: TraceGraphResponse;
+}
+
+type BaselineState =
+  | { status: 'idle' }
+  | { status: 'saving' }
+  | { status: 'success'; response: BaselineResponse }
+  | { status: 'error'; error: Error };
+
+/** Analyses of the trace on screen and the finding whose spans are highlighted. */
+function useAnalysis(traceId: string, onFirstRootCause: (finding: Finding) => void) {
+  const client = useBeaconClient();
+  const [state, setState] = useState<AnalysisState | null>(null);
+  const [activeFinding, setActiveFinding] = useState<Finding | null>(null);
+  const controller = useRef<AbortController | null>(null);
+  const firstRootCause = useRef(onFirstRootCause);
+  firstRootCause.current = onFirstRootCause;
+
+  const close = () => {
+    controller.current?.abort();
+    setState(null);
+    setActiveFinding(null);
+  };
+  // Another trace: start over. Leaving: stop what runs.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: reset on a new trace id only
+  useEffect(() => close, [traceId]);
+
+  const run = (kind: AnalysisKind) => {
+    controller.current?.abort();
+    const current = new AbortController();
+    controller.current = current;
+    setState({ kind, status: 'loading' });
+    setActiveFinding(null);
+    client.analyze(kind, { traceId }, { signal: current.signal }).then(
+      (response) => {
+        if (current.signal.aborted) return;
+        setState({ kind, status: 'success', response });
+        // The root cause is the point of asking: show it at once.
+        const first = response.findings.find((f) => f.traceId === traceId && f.spanIds.length > 0);
+        if (kind === 'root-cause' && first) {
+          setActiveFinding(first);
+          firstRootCause.current(first);
+        }
+      },
+      (err: unknown) => {
+        if (current.signal.aborted) return;
+        setState({ kind, status: 'error', error: err instanceof Error ? err : new Error(String(err)) });
+      },
+    );
+  };
+  return { state, activeFinding, setActiveFinding, run, close };
 }
 
 export function TracePage() {
@@ -71,6 +131,28 @@ export function TracePage() {
 
   const select = (id: string) =>
     navigate({ pathname: paths.trace(traceId, id), search: params.toString() }, { replace: true });
+  const analysis = useAnalysis(traceId, (finding) => select(finding.spanIds[0]!));
+  const highlighted = useMemo(
+    () => (analysis.activeFinding ? new Set(analysis.activeFinding.spanIds) : undefined),
+    [analysis.activeFinding],
+  );
+  const selectFinding = (finding: Finding) => {
+    analysis.setActiveFinding(finding);
+    const first = finding.spanIds[0];
+    if (first) select(first);
+  };
+
+  const [baseline, setBaseline] = useState<BaselineState>({ status: 'idle' });
+  // biome-ignore lint/correctness/useExhaustiveDependencies: reset on a new trace id only
+  useEffect(() => setBaseline({ status: 'idle' }), [traceId]);
+  const markBaseline = () => {
+    setBaseline({ status: 'saving' });
+    client.markBaseline(traceId).then(
+      (response) => setBaseline({ status: 'success', response }),
+      (err: unknown) =>
+        setBaseline({ status: 'error', error: err instanceof Error ? err : new Error(String(err)) }),
+    );
+  };
   const selectNode = (node: GraphNode) => {
     const id = node.spanIds[0];
     if (!id) return;
@@ -137,6 +219,12 @@ export function TracePage() {
       }
       actions={
         <>
+          <AnalyzeMenu
+            onAnalyze={analysis.run}
+            onMarkBaseline={markBaseline}
+            running={analysis.state?.status === 'loading' ? analysis.state.kind : null}
+            markingBaseline={baseline.status === 'saving'}
+          />
           <TraceLinks
             target={{ traceId, serviceName: t.rootServiceName, startMs: bounds.start, endMs: bounds.end }}
           />
@@ -162,10 +250,38 @@ export function TracePage() {
             <span>{value}</span>
           </div>
         ))}
+        {(t.failureCategories ?? []).map((category) => (
+          <Badge
+            key={category}
+            text={failureLabel(category)}
+            color={failureColor(category)}
+            icon="exclamation-triangle"
+            data-testid="failure-category"
+          />
+        ))}
         {t.tags.map((tag) => (
           <Badge key={tag} text={tag} color="blue" />
         ))}
       </div>
+
+      {baseline.status === 'success' && (
+        <Alert severity="success" title="Marked as baseline" onRemove={() => setBaseline({ status: 'idle' })}>
+          Traces of <code>{baseline.response.baselineKey}</code> are now compared with this one (Analyze →
+          Compare with baseline).
+        </Alert>
+      )}
+      {baseline.status === 'error' && (
+        <ErrorAlert title="Could not mark this trace as baseline" error={baseline.error} />
+      )}
+      {analysis.state && (
+        <AnalysisResults
+          state={analysis.state}
+          traceId={traceId}
+          activeFindingId={analysis.activeFinding?.id ?? null}
+          onSelectFinding={selectFinding}
+          onClose={analysis.close}
+        />
+      )}
 
       {detail.spans.length === 0 ? (
         <EmptyState variant="not-found" message="This trace has no spans stored" />
@@ -185,10 +301,16 @@ export function TracePage() {
                   selectedSpanId={spanId}
                   onSelect={selectNode}
                   onStep={(s) => select(s.spanId)}
+                  highlightedSpanIds={highlighted}
                 />
               )}
               {view === 'timeline' && (
-                <Waterfall spans={detail.spans} selectedSpanId={spanId} onSelect={select} />
+                <Waterfall
+                  spans={detail.spans}
+                  selectedSpanId={spanId}
+                  onSelect={select}
+                  highlightedSpanIds={highlighted}
+                />
               )}
               {view === 'context' && (
                 <ContextView spans={detail.spans} selectedSpanId={spanId} onSelect={select} />

@@ -4,6 +4,7 @@ import type { GrafanaTheme2 } from '@grafana/data';
 import { Badge, Icon, Tooltip, useStyles2 } from '@grafana/ui';
 import { Link } from 'react-router-dom';
 import { usePaths } from '../../api/context';
+import { failureColor, failureLabel } from '../../utils/failures';
 import { formatCost, formatDuration, formatTime, formatTokens, shortId } from '../../utils/format';
 import { nsToMs } from '../../utils/spans';
 
@@ -56,11 +57,21 @@ export function TraceTable({ traces, selected, onToggle }: TraceTableProps) {
             </td>
             <td>{t.rootAgent ?? (t.agents.length > 0 ? t.agents.join(', ') : '–')}</td>
             <td>
-              {t.status === 'error' ? (
-                <Badge text={`error${t.errorCount > 1 ? ` ×${t.errorCount}` : ''}`} color="red" />
-              ) : (
-                <Badge text="ok" color="green" />
-              )}
+              <div className={styles.badges}>
+                {t.status === 'error' ? (
+                  <Badge text={`error${t.errorCount > 1 ? ` ×${t.errorCount}` : ''}`} color="red" />
+                ) : (
+                  <Badge text="ok" color="green" />
+                )}
+                {(t.failureCategories ?? []).map((category) => (
+                  <Badge
+                    key={category}
+                    text={failureLabel(category)}
+                    color={failureColor(category)}
+                    data-testid="failure-category"
+                  />
+                ))}
+              </div>
             </td>
             <td className={styles.num}>{formatDuration(t.durationMs)}</td>
             <td className={styles.num}>{t.spanCount}</td>
@@ -134,5 +145,10 @@ const getStyles = (theme: GrafanaTheme2) => ({
   }),
   tag: css({
     marginRight: theme.spacing(0.5),
+  }),
+  badges: css({
+    display: 'flex',
+    flexWrap: 'wrap',
+    gap: theme.spacing(0.5),
   }),
 });

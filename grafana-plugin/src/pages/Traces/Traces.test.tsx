@@ -127,4 +127,32 @@ describe('Traces page', () => {
     fireEvent.click(screen.getByRole('button', { name: /Compare selected/ }));
     expect(location()).toBe('/a/beacon-agents-app/compare?a=t1&b=t3');
   });
+
+  it('shows failure categories as badges and filters by one', async () => {
+    const client = fakeClient();
+    client.listTraces.mockResolvedValue({
+      traces: [
+        summary({ traceId: 't1', failureCategories: ['rate_limit', 'loop'] }),
+        summary({ traceId: 't2', status: 'ok', errorCount: 0, failureCategories: [] }),
+      ],
+      nextCursor: null,
+    });
+    renderPage(<TracesPage />, { client, url: `${URL}?failure=rate_limit` });
+    const rows = await screen.findAllByTestId('trace-row');
+    expect(client.listTraces.mock.calls[0]![0]).toMatchObject({ failure: 'rate_limit' });
+    expect(
+      within(rows[0]!)
+        .getAllByTestId('failure-category')
+        .map((b) => b.textContent),
+    ).toEqual(['Rate limit', 'Loop']);
+    expect(within(rows[1]!).queryAllByTestId('failure-category')).toHaveLength(0);
+    // the filter form shows the category
+    expect(within(screen.getByRole('form', { name: 'Trace filters' })).getByText('Rate limit')).toBeTruthy();
+
+    // Reset clears the filter
+    fireEvent.click(screen.getByRole('button', { name: 'Reset' }));
+    await waitFor(() => expect(location()).toBe(URL));
+    await waitFor(() => expect(client.listTraces).toHaveBeenCalledTimes(2));
+    expect(client.listTraces.mock.calls[1]![0].failure).toBeUndefined();
+  });
 });

@@ -1,6 +1,6 @@
 // Traces: a filterable, searchable list of agent traces (cost, tokens, duration, status, agent), newest first,
 // with cursor pagination; pick two to compare.
-import type { TraceListResponse } from '@beacon/collector/api-contract';
+import type { FailureCategory, TraceListResponse } from '@beacon/collector/api-contract';
 import { css } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
 import {
@@ -21,8 +21,14 @@ import { useBeaconClient, usePaths } from '../../api/context';
 import { ErrorAlert } from '../../components/common/ErrorAlert';
 import { Page } from '../../components/Page/Page';
 import { useAsync } from '../../hooks/useAsync';
+import { FAILURE_CATEGORIES, FAILURE_LABELS } from '../../utils/failures';
 import { hasFilters, RANGE_OPTIONS, readFilters, type TraceFilters, toQuery, writeFilters } from './filters';
 import { TraceTable } from './TraceTable';
+
+const FAILURE_OPTIONS: { label: string; value: '' | FailureCategory; description?: string }[] = [
+  { label: 'Any', value: '' },
+  ...FAILURE_CATEGORIES.map((c) => ({ label: FAILURE_LABELS[c], value: c })),
+];
 
 const STATUS_OPTIONS = [
   { label: 'All', value: '' as const },
@@ -115,6 +121,15 @@ export function TracesPage() {
             options={STATUS_OPTIONS}
             value={draft.status}
             onChange={(v) => set('status', v)}
+          />
+        </Field>
+        <Field label="Failure" className={styles.field}>
+          <Select<'' | FailureCategory>
+            inputId="beacon-filter-failure"
+            width={20}
+            options={FAILURE_OPTIONS}
+            value={draft.failure}
+            onChange={(v) => set('failure', v.value ?? '')}
           />
         </Field>
         <Field label="Time range" className={styles.field}>

@@ -1,6 +1,7 @@
 // The trace list's filters live in the URL (shareable, back-button friendly); this maps them to the API query.
-import type { TraceStatus } from '@beacon/collector/api-contract';
+import type { FailureCategory, TraceStatus } from '@beacon/collector/api-contract';
 import type { TraceListQuery } from '../../api/client';
+import { isFailureCategory } from '../../utils/failures';
 
 export interface TraceFilters {
   q: string;
@@ -9,6 +10,8 @@ export interface TraceFilters {
   model: string;
   tag: string;
   status: '' | TraceStatus;
+  /** Failure category auto-tagged at ingest. */
+  failure: '' | FailureCategory;
   /** Relative range ('1h', '24h', …, 'all'); ignored when `from` is set. */
   range: string;
   /** Absolute bounds (RFC 3339 or epoch ms), e.g. from a link. */
@@ -37,6 +40,7 @@ const KEYS = [
   'model',
   'tag',
   'status',
+  'failure',
   'range',
   'from',
   'to',
@@ -54,6 +58,7 @@ export function readFilters(params: URLSearchParams): TraceFilters {
     model: get('model'),
     tag: get('tag'),
     status: status === 'ok' || status === 'error' ? status : '',
+    failure: isFailureCategory(get('failure')) ? (get('failure') as FailureCategory) : '',
     range: get('range') || DEFAULT_RANGE,
     from: get('from'),
     to: get('to'),
@@ -97,6 +102,7 @@ export function toQuery(filters: TraceFilters, now: number, cursor?: string, lim
     model: filters.model || undefined,
     tag: filters.tag || undefined,
     status: filters.status || undefined,
+    failure: filters.failure || undefined,
     from: filters.from || (relative !== null ? String(now - relative) : undefined),
     to: filters.to || undefined,
     minCostUsd: positive(filters.minCost),

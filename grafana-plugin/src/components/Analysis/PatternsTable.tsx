@@ -1,0 +1,108 @@
+// Error patterns: failures grouped by category and message shape, with how often, where, and example traces.
+import type { ErrorPattern } from '@beacon/collector/api-contract';
+import { css } from '@emotion/css';
+import type { GrafanaTheme2 } from '@grafana/data';
+import { Badge, useStyles2 } from '@grafana/ui';
+import { Link } from 'react-router-dom';
+import { usePaths } from '../../api/context';
+import { failureColor, failureLabel } from '../../utils/failures';
+import { formatTime, shortId } from '../../utils/format';
+import { timestampMs } from '../../utils/spans';
+
+/** How many example traces a row links to (the pattern keeps up to 20). */
+const EXAMPLES = 3;
+
+export function PatternsTable({ patterns }: { patterns: readonly ErrorPattern[] }) {
+  const styles = useStyles2(getStyles);
+  const paths = usePaths();
+  return (
+    <table className={styles.table} data-testid="patterns-table">
+      <thead>
+        <tr>
+          <th>Category</th>
+          <th>Signature</th>
+          <th className={styles.num}>Spans</th>
+          <th className={styles.num}>Traces</th>
+          <th>Last seen</th>
+          <th>Example traces</th>
+        </tr>
+      </thead>
+      <tbody>
+        {patterns.map((p) => (
+          <tr key={`${p.category}:${p.signature}`} data-testid="pattern-row" data-category={p.category}>
+            <td>
+              <Link
+                to={paths.traces({ failure: p.category, status: 'error' })}
+                title="Traces with this failure"
+              >
+                <Badge text={failureLabel(p.category)} color={failureColor(p.category)} />
+              </Link>
+            </td>
+            <td>
+              <code className={styles.signature}>{p.signature}</code>
+              <div className={styles.sub}>
+                e.g. <Link to={paths.trace(p.example.traceId, p.example.spanId)}>{p.example.spanName}</Link>:{' '}
+                {p.example.message}
+              </div>
+            </td>
+            <td className={styles.num}>{p.spanCount}</td>
+            <td className={styles.num}>{p.traceCount}</td>
+            <td className={styles.nowrap}>{formatTime(timestampMs(p.lastSeen))}</td>
+            <td>
+              {p.traceIds.slice(0, EXAMPLES).map((traceId) => (
+                <Link
+                  key={traceId}
+                  to={paths.trace(traceId)}
+                  className={styles.example}
+                  data-testid="pattern-trace"
+                >
+                  <code>{shortId(traceId)}</code>
+                </Link>
+              ))}
+              {p.traceIds.length > EXAMPLES && (
+                <span className={styles.sub}>+{p.traceIds.length - EXAMPLES}</span>
+              )}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+const getStyles = (theme: GrafanaTheme2) => ({
+  table: css({
+    width: '100%',
+    borderCollapse: 'collapse',
+    'th, td': {
+      padding: theme.spacing(0.75, 1),
+      borderBottom: `1px solid ${theme.colors.border.weak}`,
+      textAlign: 'left',
+      verticalAlign: 'top',
+    },
+    th: {
+      color: theme.colors.text.secondary,
+      fontWeight: theme.typography.fontWeightMedium,
+      whiteSpace: 'nowrap',
+    },
+    a: { color: theme.colors.text.link },
+  }),
+  num: css({
+    textAlign: 'right !important' as 'right',
+    fontVariantNumeric: 'tabular-nums',
+  }),
+  nowrap: css({
+    whiteSpace: 'nowrap',
+  }),
+  signature: css({
+    wordBreak: 'break-word',
+  }),
+  sub: css({
+    color: theme.colors.text.secondary,
+    fontSize: theme.typography.bodySmall.fontSize,
+    marginTop: theme.spacing(0.25),
+  }),
+  example: css({
+    marginRight: theme.spacing(1),
+  }),
+});

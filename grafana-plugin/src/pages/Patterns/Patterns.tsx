@@ -1,0 +1,162 @@
+// Error patterns across traces: failures of a time range grouped by category (rate limit, context overflow, tool
+// failure, timeout, auth, loop) and message shape, with counts, last occurrence and example traces.
+import type { AnalysisResponse, FailureCategory } from '@beacon/collector/api-contract';
+import { css } from '@emotion/css';
+import type { GrafanaTheme2 } from '@grafana/data';
+import {
+  Badge,
+  Button,
+  EmptyState,
+  Field,
+  LoadingPlaceholder,
+  Select,
+  Stack,
+  Text,
+  useStyles2,
+} from '@grafana/ui';
+import { useMemo, useState } from 'react';
+import { Link, useSearchParams } from 'react-router-dom';
+import { useBeaconClient, usePaths } from '../../api/context';
+import { PatternsTable } from '../../components/Analysis/PatternsTable';
+import { ErrorAlert } from '../../components/common/ErrorAlert';
+import { Page } from '../../components/Page/Page';
+import { useAsync } from '../../hooks/useAsync';
+import { FAILURE_CATEGORIES, failureColor, failureLabel } from '../../utils/failures';
+import { DEFAULT_RANGE, RANGE_OPTIONS, rangeToMs } from '../Traces/filters';
+
+/** Error patterns need a bounded range: every option but "All time". */
+const PATTERN_RANGES = RANGE_OPTIONS.filter((o) => rangeToMs(o.value) !== null);
+
+export function PatternsPage() {
+  const styles = useStyles2(getStyles);
+  const client = useBeaconClient();
+  const paths = usePaths();
+  const [params, setParams] = useSearchParams();
+  const requested = params.get('range') ?? DEFAULT_RANGE;
+  const range = PATTERN_RANGES.some((o) => o.value === requested) ? requested : DEFAULT_RANGE;
+  const [reload, setReload] = useState(0);
+
+  const state = useAsync<AnalysisResponse>(
+    (signal) => {
+      const now = Date.now();
+      return client.analyze(
+        'error-patterns',
+        { from: String(now - (rangeToMs(range) ?? 86_400_000)), to: String(now) },
+        { signal },
+      );
+    },
+    [client, range, reload],
+  );
+
+  const byCategory = useMemo(() => {
+    const counts = new Map<FailureCategory, number>();
+    for (const p of state.value?.patterns ?? [])
+      counts.set(p.category, (counts.get(p.category) ?? 0) + p.spanCount);
+    return FAILURE_CATEGORIES.filter((c) => counts.has(c)).map((c) => [c, counts.get(c)!] as const);
+  }, [state.value]);
+
+  const setRange = (value: string) => {
+    const next = new URLSearchParams(params);
+    if (value === DEFAULT_RANGE) next.delete('range');
+    else next.set('range', value);
+    setParams(next, { replace: true });
+  };
+
+  return (
+    <Page
+      title="Error patterns"
+      inNav
+      subTitle="Failures across traces, grouped by kind and message"
+      actions={
+        <Button variant="secondary" icon="sync" onClick={() => setReload((n) => n + 1)}>
+          Refresh
+        </Button>
+      }
+    >
+      <Stack gap={2} alignItems="flex-end" wrap="wrap">
+        <Field label="Time range" className={styles.field}>
+          <Select
+            inputId="beacon-patterns-range"
+            width={20}
+            options={PATTERN_RANGES}
+            value={range}
+            onChange={(v) => v.value && setRange(v.value)}
+          />
+        </Field>
+        {byCategory.length > 0 && (
+          <div className={styles.categories} data-testid="pattern-categories">
+            {byCategory.map(([category, count]) => (
+              <Link key={category} to={paths.traces({ failure: category, status: 'error', range })}>
+                <Badge text={`${failureLabel(category)} · ${count}`} color={failureColor(category)} />
+              </Link>
+            ))}
+          </div>
+        )}
+      </Stack>
+
+      <div className={styles.body}>
+        {state.status === 'loading' && <LoadingPlaceholder text="Grouping failures…" />}
+        {state.status === 'error' && (
+          <Stack direction="column" gap={1}>
+            <ErrorAlert title="Could not load error patterns" error={state.error} />
+            <div>
+              <Button variant="secondary" icon="sync" onClick={() => setReload((n) => n + 1)}>
+                Retry
+              </Button>
+            </div>
+          </Stack>
+        )}
+        {state.status === 'success' &&
+          (state.value.patterns.length === 0 ? (
+            <EmptyState variant="completed" message="No failures in this time range">
+              <Text element="p">
+                No span failed between these times. Widen the time range to look further back.
+              </Text>
+            </EmptyState>
+          ) : (
+            <>
+              {state.value.refinement && (
+                <div className={styles.refinement} data-testid="analysis-refinement">
+                  <Badge
+                    text={`AI-written · ${state.value.refinement.model}`}
+                    color="purple"
+                    icon="ai-sparkle"
+                  />
+                  <p>{state.value.refinement.text}</p>
+                </div>
+              )}
+              {state.value.text && (
+                <Text element="p" color="secondary">
+                  {state.value.text}
+                </Text>
+              )}
+              <PatternsTable patterns={state.value.patterns} />
+            </>
+          ))}
+      </div>
+    </Page>
+  );
+}
+
+const getStyles = (theme: GrafanaTheme2) => ({
+  field: css({
+    marginBottom: 0,
+  }),
+  categories: css({
+    display: 'flex',
+    gap: theme.spacing(1),
+    flexWrap: 'wrap',
+    paddingBottom: theme.spacing(0.5),
+  }),
+  body: css({
+    marginTop: theme.spacing(2),
+    display: 'flex',
+    flexDirection: 'column',
+    gap: theme.spacing(1),
+  }),
+  refinement: css({
+    paddingLeft: theme.spacing(1),
+    borderLeft: `3px solid ${theme.visualization.getColorByName('purple')}`,
+    p: { margin: theme.spacing(0.5, 0, 0) },
+  }),
+});
