@@ -40,8 +40,9 @@ export interface TraceSummary {
 }
 
 /**
- * GET /api/v1/traces — query parameters: service, agent, model, status (ok|error), q (text), tag, from, to
- * (RFC 3339 or epoch ms), minCostUsd, minDurationMs, limit (1..500, default 50), cursor (opaque, from nextCursor).
+ * GET /api/v1/traces — query parameters: service, agent, model, status (ok|error), q (text), tag, failure (a
+ * FailureCategory), from, to (RFC 3339 or epoch ms), minCostUsd, minDurationMs, limit (1..500, default 50), cursor
+ * (opaque, from nextCursor).
  * Newest first.
  */
 export interface TraceListResponse {
