@@ -14,6 +14,7 @@ export default defineConfig({
           name: 'node',
           include: [
             'semconv/test/**/*.test.ts',
+            'sdk/test/**/*.test.ts',
             'collector/test/**/*.test.ts',
             'dashboards/test/**/*.test.ts',
             'alerts/test/**/*.test.ts',
