@@ -4,11 +4,7 @@
 // opens it, runs Root cause and sees the failed span highlighted in the agent graph and the waterfall, then opens
 // the planner's LLM call, edits its prompt in the Monaco editor, replays it against the mock provider with the
 // answer streaming in, and sees the word diff. Screenshots: test-results/browser/replay-*.png.
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type {
   AnalysisResponse,
@@ -19,19 +15,8 @@ import { startTestCollector, type TestCollector } from '../../collector/test/e2e
 import { type MockLlm, startMockLlm } from '../../collector/test/fixtures/mock-llm.js';
 import { postTracesOk } from '../../collector/test/support/otlp-json.js';
 import { type BuiltTrace, buildAgentTrace, PLANNER_COMPLETION, PLANNER_PROMPT } from './agent-trace.js';
+import { launchChromium, pollUi, prepareBrowserTest, recordProblems, screenshot } from './chromium.js';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const SHOTS = path.join(ROOT, 'test-results/browser');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 /** The collector's configured OpenAI key: the mock must receive it, the browser must never see it. */
 const PROVIDER_KEY = 'sk-beacon-browser-test-0123456789';
 const EDITED_PROMPT = 'Plan a 2-day trip to Porto in June for two people, budget 900 EUR.';
@@ -46,8 +31,9 @@ const problems: string[] = [];
 /** Everything the page fetched or received, to check the provider key never reaches the browser. */
 const seenByBrowser: string[] = [];
 
-const poll = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: 20_000, interval: 100 });
-const shot = (name: string) => page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+// Analysis and replay go through the collector and the mock provider: longer than the UI's usual wait.
+const poll = <T>(read: () => Promise<T>) => pollUi(read, 20_000);
+const shot = (name: string) => screenshot(page, name);
 
 async function api<T>(pathAndQuery: string, init?: RequestInit): Promise<T> {
   const res = await fetch(`${collector.apiUrl}${pathAndQuery}`, init);
@@ -56,11 +42,7 @@ async function api<T>(pathAndQuery: string, init?: RequestInit): Promise<T> {
 }
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`no Chromium at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH)`);
-  }
-  execFileSync(process.execPath, [path.join(ROOT, 'grafana-plugin/standalone/build.mjs')], { stdio: 'pipe' });
-  mkdirSync(SHOTS, { recursive: true });
+  prepareBrowserTest();
 
   mock = await startMockLlm();
   collector = await startTestCollector({ openaiBaseUrl: mock.url, openaiApiKey: PROVIDER_KEY });
@@ -68,17 +50,14 @@ beforeAll(async () => {
   await postTracesOk(collector.httpUrl, trace.body);
   await collector.writer.flush();
 
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  browser = await launchChromium();
   const context = await browser.newContext({ viewport: { width: 1600, height: 1100 } });
   // The replay test pastes the edited prompt into Monaco.
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: collector.apiUrl });
   page = await context.newPage();
-  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+  recordProblems(page, problems);
   page.on('request', (req) => seenByBrowser.push(`${req.url()} ${req.postData() ?? ''}`));
   page.on('response', async (res) => {
-    if (res.status() >= 400 && !res.url().includes('/public/fonts/')) {
-      problems.push(`HTTP ${res.status()} ${res.request().method()} ${res.url()}`);
-    }
     if (res.url().includes('/api/v1/')) seenByBrowser.push(await res.text().catch(() => ''));
   });
 });

@@ -2,29 +2,19 @@
 // and the query API; a multi-agent trace arrives over OTLP/HTTP; Chromium (Debian package, driven by
 // playwright-core) lists it, searches, opens it, reads an LLM call's prompt and completion, steps through time and
 // opens the timeline. Screenshots of every step: test-results/browser/*.png.
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { TraceGraphResponse, TraceListResponse } from '../../collector/src/api/contract.js';
 import { startTestCollector, type TestCollector } from '../../collector/test/e2e/harness.js';
 import { postTracesOk, traceRequest } from '../../collector/test/support/otlp-json.js';
 import { type BuiltTrace, buildAgentTrace, PLANNER_COMPLETION, PLANNER_PROMPT } from './agent-trace.js';
-
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const SHOTS = path.join(ROOT, 'test-results/browser');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
+import {
+  launchChromium,
+  pollUi as poll,
+  prepareBrowserTest,
+  recordProblems,
+  screenshot,
+} from './chromium.js';
 
 let collector: TestCollector;
 let browser: Browser;
@@ -33,10 +23,7 @@ let trace: BuiltTrace;
 /** What went wrong in the page: uncaught errors, failed API calls. */
 const problems: string[] = [];
 
-/** Waits for the UI (vitest's default of 1 s is short for a busy CI machine). */
-const poll = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: 15_000, interval: 100 });
-
-const shot = (name: string) => page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+const shot = (name: string) => screenshot(page, name);
 
 async function api<T>(pathAndQuery: string): Promise<T> {
   const res = await fetch(`${collector.apiUrl}${pathAndQuery}`);
@@ -45,12 +32,7 @@ async function api<T>(pathAndQuery: string): Promise<T> {
 }
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`no Chromium at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH)`);
-  }
-  // The UI the collector serves: build it unless it is up to date (npm test has done so already).
-  execFileSync(process.execPath, [path.join(ROOT, 'grafana-plugin/standalone/build.mjs')], { stdio: 'pipe' });
-  mkdirSync(SHOTS, { recursive: true });
+  prepareBrowserTest();
 
   collector = await startTestCollector();
   trace = buildAgentTrace();
@@ -78,15 +60,9 @@ beforeAll(async () => {
   const listed = await api<TraceListResponse>('/api/v1/traces');
   expect(listed.traces.map((t) => t.traceId)).toContain(trace.traceId);
 
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
-  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-  page.on('response', (res) => {
-    // Grafana's GlobalStyles ask for its Inter / Roboto Mono web fonts, which @grafana/ui does not ship.
-    if (res.status() >= 400 && !res.url().includes('/public/fonts/')) {
-      problems.push(`HTTP ${res.status()} ${res.request().method()} ${res.url()}`);
-    }
-  });
+  recordProblems(page, problems);
 });
 
 afterAll(async () => {

@@ -2,9 +2,8 @@
 // (table detached, a view throwing after the insert), migration 7 re-runs cleanly, and the summaries' failure
 // categories keep each trace's start and end.
 import type { Failure } from '@beacon/semconv';
-import { type Logger, pino } from 'pino';
+import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { ClickHouseWriter } from '../../src/exporters/clickhouse/index.js';
 import type { EnrichedSpan } from '../../src/model.js';
 import { MIGRATIONS, TABLES } from '../../src/storage/index.js';
 import { listTraces } from '../../src/storage/queries/index.js';
@@ -13,35 +12,17 @@ import {
   makeFacts,
   makeSpan,
   openTestDatabase,
-  silentLogger,
   type TestDatabase,
   traceId,
 } from '../storage/helpers.js';
 
 let db: TestDatabase;
-const writers: ClickHouseWriter[] = [];
 beforeAll(async () => {
   db = await openTestDatabase({ retentionDays: 30 });
 });
 afterAll(async () => {
-  for (const writer of writers) await writer.close({ timeoutMs: 1000 });
   await db?.dispose();
 });
-
-function newWriter(logger: Logger = silentLogger): ClickHouseWriter {
-  const writer = new ClickHouseWriter({
-    client: db.storage.client,
-    database: DATABASE,
-    logger,
-    maxQueueSpans: 10_000,
-    batchSpans: 1000,
-    flushIntervalMs: 20,
-    retryInitialDelayMs: 10,
-    retryMaxDelayMs: 50,
-  });
-  writers.push(writer);
-  return writer;
-}
 
 const NOW = BigInt(Date.now()) * 1_000_000n;
 const MS = 1_000_000n;
@@ -109,7 +90,7 @@ async function until(condition: () => boolean, what: string, timeoutMs = 10_000)
 
 describe('writer', () => {
   test('beacon_span_failures unavailable: retried, and stored exactly once when it is back', async () => {
-    const writer = newWriter();
+    const writer = db.newWriter();
     const spans = failingTrace(25);
     await db.command(`DETACH TABLE ${DATABASE}.${TABLES.spanFailures}`);
     try {
@@ -138,9 +119,9 @@ describe('writer', () => {
     );
     await db.command('INSERT INTO failures_switch VALUES (1)');
     const entries: Record<string, unknown>[] = [];
-    const writer = newWriter(
-      pino({ level: 'info' }, { write: (line: string) => entries.push(JSON.parse(line)) }),
-    );
+    const writer = db.newWriter({
+      logger: pino({ level: 'info' }, { write: (line: string) => entries.push(JSON.parse(line)) }),
+    });
     const spans = failingTrace(12);
     try {
       expect(writer.enqueue(spans)).toBe(true);
@@ -162,7 +143,7 @@ describe('writer', () => {
 
 describe('trace summaries', () => {
   test("a trace's failure categories: every category once, sorted; start and end stay the spans'", async () => {
-    const writer = newWriter();
+    const writer = db.newWriter();
     const spans = failingTrace(2);
     const trace = spans[0]!.traceId;
     const timeout: Failure = {

@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pino } from 'pino';
+import { ClickHouseWriter, type ClickHouseWriterOptions } from '../../src/exporters/clickhouse/index.js';
 import { type ClickHouseStorage, createClickHouse, migrate } from '../../src/storage/index.js';
 
 export const DATABASE = 'beacon_test';
@@ -15,6 +16,9 @@ export interface TestDatabase {
   dataDir: string;
   query<T = Record<string, unknown>>(sql: string, params?: Record<string, unknown>): Promise<T[]>;
   command(sql: string): Promise<void>;
+  /** A writer into this database that flushes and retries fast, so that failures play out within a test; closed
+   * by dispose(). */
+  newWriter(options?: Partial<ClickHouseWriterOptions>): ClickHouseWriter;
   dispose(): Promise<void>;
 }
 
@@ -27,6 +31,7 @@ export async function openTestDatabase(
   if (options.migrate !== false) {
     await migrate(storage.client, { database: DATABASE, retentionDays: options.retentionDays ?? 30 });
   }
+  const writers: ClickHouseWriter[] = [];
   return {
     storage,
     dataDir,
@@ -37,7 +42,23 @@ export async function openTestDatabase(
     async command(sql: string) {
       await storage.client.command({ query: sql });
     },
+    newWriter(options = {}) {
+      const writer = new ClickHouseWriter({
+        client: storage.client,
+        database: DATABASE,
+        logger: silentLogger,
+        maxQueueSpans: 10_000,
+        batchSpans: 1000,
+        flushIntervalMs: 20,
+        retryInitialDelayMs: 10,
+        retryMaxDelayMs: 50,
+        ...options,
+      });
+      writers.push(writer);
+      return writer;
+    },
     async dispose() {
+      for (const writer of writers) await writer.close({ timeoutMs: 1000 });
       await storage.close();
       await rm(dataDir, { recursive: true, force: true });
     },

@@ -2,7 +2,6 @@
 // backoff, exactly-once storage, backpressure through a bounded queue, batching, the flush interval, and close().
 import { type Logger, pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { ClickHouseWriter, type ClickHouseWriterOptions } from '../../src/exporters/clickhouse/index.js';
 import type { EnrichedSpan } from '../../src/model.js';
 import { TABLES } from '../../src/storage/index.js';
 import {
@@ -11,37 +10,18 @@ import {
   makeFacts,
   makeSpan,
   openTestDatabase,
-  silentLogger,
   type TestDatabase,
   traceId,
 } from './helpers.js';
 
 let db: TestDatabase;
-const writers: ClickHouseWriter[] = [];
 beforeAll(async () => {
   // Spans here are stamped "now": well inside the retention.
   db = await openTestDatabase({ retentionDays: 30 });
 });
 afterAll(async () => {
-  for (const writer of writers) await writer.close({ timeoutMs: 1000 });
   await db?.dispose();
 });
-
-function newWriter(options: Partial<ClickHouseWriterOptions> = {}): ClickHouseWriter {
-  const writer = new ClickHouseWriter({
-    client: db.storage.client,
-    database: DATABASE,
-    logger: silentLogger,
-    maxQueueSpans: 10_000,
-    batchSpans: 1000,
-    flushIntervalMs: 20,
-    retryInitialDelayMs: 10,
-    retryMaxDelayMs: 50,
-    ...options,
-  });
-  writers.push(writer);
-  return writer;
-}
 
 const NOW = BigInt(Date.now()) * 1_000_000n;
 
@@ -118,7 +98,7 @@ const attach = (table: string) => db.command(`ATTACH TABLE ${DATABASE}.${table}`
 
 describe('retries', () => {
   test('otel_traces unavailable: the batch is retried, stays queued, and is stored exactly once when it is back', async () => {
-    const writer = newWriter();
+    const writer = db.newWriter();
     const spans = genaiSpans(120);
     await detach(TABLES.traces);
     try {
@@ -146,7 +126,7 @@ describe('retries', () => {
   });
 
   test('only beacon_genai_spans fails: otel_traces rows already written are not written again', async () => {
-    const writer = newWriter();
+    const writer = db.newWriter();
     const spans = [
       ...genaiSpans(40),
       makeSpan({ startTimeUnixNano: NOW }),
@@ -179,7 +159,7 @@ describe('retries', () => {
     );
     await db.command('INSERT INTO fail_switch VALUES (1)');
     const { logger, entries } = capturingLogger('info');
-    const writer = newWriter({ logger });
+    const writer = db.newWriter({ logger });
     const spans = genaiSpans(30);
     try {
       expect(writer.enqueue(spans)).toBe(true);
@@ -201,7 +181,7 @@ describe('retries', () => {
   });
 
   test('an MV target table missing fails the insert before anything is stored; retried exactly once', async () => {
-    const writer = newWriter();
+    const writer = db.newWriter();
     const spans = genaiSpans(30);
     await detach(TABLES.traceSummaries);
     try {
@@ -218,7 +198,7 @@ describe('retries', () => {
   });
 
   test('failed messages are written again on retry (the recent-message cache only learns stored hashes)', async () => {
-    const writer = newWriter();
+    const writer = db.newWriter();
     const spans = genaiSpans(9);
     await detach(TABLES.messages);
     try {
@@ -243,7 +223,7 @@ describe('retries', () => {
 
 describe('queue', () => {
   test('a full queue refuses a batch whole (nothing taken) and accepts again once written', async () => {
-    const writer = newWriter({ maxQueueSpans: 10 });
+    const writer = db.newWriter({ maxQueueSpans: 10 });
     const first = genaiSpans(6);
     const second = genaiSpans(5);
     const third = genaiSpans(4);
@@ -269,7 +249,7 @@ describe('queue', () => {
   });
 
   test('a batch larger than the whole queue is accepted into an empty queue (never refused forever)', async () => {
-    const writer = newWriter({ maxQueueSpans: 10 });
+    const writer = db.newWriter({ maxQueueSpans: 10 });
     const big = genaiSpans(25);
     expect(writer.enqueue(big)).toBe(true);
     expect(writer.enqueue(genaiSpans(1))).toBe(false);
@@ -278,7 +258,7 @@ describe('queue', () => {
   });
 
   test('spans are written in batches of batchSpans', async () => {
-    const writer = newWriter({ batchSpans: 100, flushIntervalMs: 60_000 });
+    const writer = db.newWriter({ batchSpans: 100, flushIntervalMs: 60_000 });
     const spans = genaiSpans(250);
     expect(writer.enqueue(spans.slice(0, 130))).toBe(true);
     expect(writer.enqueue(spans.slice(130))).toBe(true);
@@ -291,7 +271,7 @@ describe('queue', () => {
   });
 
   test('a partial batch is written after flushIntervalMs without any flush()', async () => {
-    const writer = newWriter({ batchSpans: 1000, flushIntervalMs: 30 });
+    const writer = db.newWriter({ batchSpans: 1000, flushIntervalMs: 30 });
     const spans = genaiSpans(3);
     expect(writer.enqueue(spans)).toBe(true);
     await until(() => writer.stats.spansWritten === 3, 'the interval flush', 5000);
@@ -301,7 +281,7 @@ describe('queue', () => {
 
 describe('close', () => {
   test('writes every accepted span, then refuses new ones', async () => {
-    const writer = newWriter({ flushIntervalMs: 60_000 });
+    const writer = db.newWriter({ flushIntervalMs: 60_000 });
     const spans = genaiSpans(77);
     expect(writer.enqueue(spans)).toBe(true);
     await writer.close({ timeoutMs: 10_000 });
@@ -312,7 +292,7 @@ describe('close', () => {
 
   test('with ClickHouse failing past the timeout: unwritten spans are counted as dropped, and logged', async () => {
     const { logger, entries } = capturingLogger('warn');
-    const writer = newWriter({ logger, batchSpans: 10 });
+    const writer = db.newWriter({ logger, batchSpans: 10 });
     await detach(TABLES.traces);
     try {
       expect(writer.enqueue(genaiSpans(25))).toBe(true);

@@ -8,6 +8,7 @@ import { usePaths } from '../../api/context';
 import { failureColor, failureLabel } from '../../utils/failures';
 import { formatTime, shortId } from '../../utils/format';
 import { timestampMs } from '../../utils/spans';
+import { getTableStyles } from '../common/tableStyles';
 
 /** How many example traces a row links to (the pattern keeps up to 20). */
 const EXAMPLES = 3;
@@ -71,29 +72,7 @@ export function PatternsTable({ patterns }: { patterns: readonly ErrorPattern[] 
 }
 
 const getStyles = (theme: GrafanaTheme2) => ({
-  table: css({
-    width: '100%',
-    borderCollapse: 'collapse',
-    'th, td': {
-      padding: theme.spacing(0.75, 1),
-      borderBottom: `1px solid ${theme.colors.border.weak}`,
-      textAlign: 'left',
-      verticalAlign: 'top',
-    },
-    th: {
-      color: theme.colors.text.secondary,
-      fontWeight: theme.typography.fontWeightMedium,
-      whiteSpace: 'nowrap',
-    },
-    a: { color: theme.colors.text.link },
-  }),
-  num: css({
-    textAlign: 'right !important' as 'right',
-    fontVariantNumeric: 'tabular-nums',
-  }),
-  nowrap: css({
-    whiteSpace: 'nowrap',
-  }),
+  ...getTableStyles(theme),
   signature: css({
     wordBreak: 'break-word',
   }),

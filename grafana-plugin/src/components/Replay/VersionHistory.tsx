@@ -9,6 +9,7 @@ import { useAsync } from '../../hooks/useAsync';
 import { formatTime, shortId } from '../../utils/format';
 import { timestampMs } from '../../utils/spans';
 import { ErrorAlert } from '../common/ErrorAlert';
+import { getTableStyles } from '../common/tableStyles';
 
 export interface VersionHistoryProps {
   traceId: string;
@@ -86,21 +87,7 @@ export function VersionHistory({ traceId, spanId, reloadKey, onRestore, restorin
 }
 
 const getStyles = (theme: GrafanaTheme2) => ({
-  table: css({
-    width: '100%',
-    borderCollapse: 'collapse',
-    fontSize: theme.typography.bodySmall.fontSize,
-    'th, td': {
-      padding: theme.spacing(0.5, 1),
-      borderBottom: `1px solid ${theme.colors.border.weak}`,
-      textAlign: 'left',
-    },
-    th: { color: theme.colors.text.secondary, fontWeight: theme.typography.fontWeightMedium },
-    a: { color: theme.colors.text.link },
-  }),
-  nowrap: css({
-    whiteSpace: 'nowrap',
-  }),
+  ...getTableStyles(theme, { compact: true }),
   muted: css({
     color: theme.colors.text.secondary,
   }),

@@ -18,7 +18,7 @@ import { useMemo, useState } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
 import { useBeaconClient, usePaths } from '../../api/context';
 import { PatternsTable } from '../../components/Analysis/PatternsTable';
-import { ErrorAlert } from '../../components/common/ErrorAlert';
+import { ErrorWithRetry } from '../../components/common/ErrorAlert';
 import { Page } from '../../components/Page/Page';
 import { useAsync } from '../../hooks/useAsync';
 import { FAILURE_CATEGORIES, failureColor, failureLabel } from '../../utils/failures';
@@ -97,14 +97,11 @@ export function PatternsPage() {
       <div className={styles.body}>
         {state.status === 'loading' && <LoadingPlaceholder text="Grouping failures…" />}
         {state.status === 'error' && (
-          <Stack direction="column" gap={1}>
-            <ErrorAlert title="Could not load error patterns" error={state.error} />
-            <div>
-              <Button variant="secondary" icon="sync" onClick={() => setReload((n) => n + 1)}>
-                Retry
-              </Button>
-            </div>
-          </Stack>
+          <ErrorWithRetry
+            title="Could not load error patterns"
+            error={state.error}
+            onRetry={() => setReload((n) => n + 1)}
+          />
         )}
         {state.status === 'success' &&
           (state.value.patterns.length === 0 ? (

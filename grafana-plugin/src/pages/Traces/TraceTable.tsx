@@ -1,9 +1,10 @@
 import type { TraceSummary } from '@beacon/collector/api-contract';
-import { css } from '@emotion/css';
+import { css, cx } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
 import { Badge, Icon, Tooltip, useStyles2 } from '@grafana/ui';
 import { Link } from 'react-router-dom';
 import { usePaths } from '../../api/context';
+import { getTableStyles } from '../../components/common/tableStyles';
 import { failureColor, failureLabel } from '../../utils/failures';
 import { formatCost, formatDuration, formatTime, formatTokens, shortId } from '../../utils/format';
 import { nsToMs } from '../../utils/spans';
@@ -18,7 +19,7 @@ export function TraceTable({ traces, selected, onToggle }: TraceTableProps) {
   const styles = useStyles2(getStyles);
   const paths = usePaths();
   return (
-    <table className={styles.table} data-testid="trace-table">
+    <table className={cx(styles.table, styles.hoverRows)} data-testid="trace-table">
       <thead>
         <tr>
           <th aria-label="Select to compare" />
@@ -107,29 +108,9 @@ export function TraceTable({ traces, selected, onToggle }: TraceTableProps) {
 }
 
 const getStyles = (theme: GrafanaTheme2) => ({
-  table: css({
-    width: '100%',
-    borderCollapse: 'collapse',
-    'th, td': {
-      padding: theme.spacing(0.75, 1),
-      borderBottom: `1px solid ${theme.colors.border.weak}`,
-      textAlign: 'left',
-      verticalAlign: 'top',
-    },
-    th: {
-      color: theme.colors.text.secondary,
-      fontWeight: theme.typography.fontWeightMedium,
-      whiteSpace: 'nowrap',
-    },
+  ...getTableStyles(theme),
+  hoverRows: css({
     'tbody tr:hover': { background: theme.colors.action.hover },
-  }),
-  num: css({
-    textAlign: 'right !important' as 'right',
-    whiteSpace: 'nowrap',
-    fontVariantNumeric: 'tabular-nums',
-  }),
-  nowrap: css({
-    whiteSpace: 'nowrap',
   }),
   link: css({
     color: theme.colors.text.link,

@@ -18,7 +18,7 @@ import {
 import { type FormEvent, useEffect, useMemo, useState } from 'react';
 import { useNavigate, useSearchParams } from 'react-router-dom';
 import { useBeaconClient, usePaths } from '../../api/context';
-import { ErrorAlert } from '../../components/common/ErrorAlert';
+import { ErrorWithRetry } from '../../components/common/ErrorAlert';
 import { Page } from '../../components/Page/Page';
 import { useAsync } from '../../hooks/useAsync';
 import { FAILURE_CATEGORIES, FAILURE_LABELS } from '../../utils/failures';
@@ -185,14 +185,11 @@ export function TracesPage() {
       {state.status === 'loading' && <LoadingPlaceholder text="Loading traces…" />}
 
       {state.status === 'error' && (
-        <Stack direction="column" gap={1}>
-          <ErrorAlert title="Could not load traces" error={state.error} />
-          <div>
-            <Button variant="secondary" icon="sync" onClick={() => setReload((n) => n + 1)}>
-              Retry
-            </Button>
-          </div>
-        </Stack>
+        <ErrorWithRetry
+          title="Could not load traces"
+          error={state.error}
+          onRetry={() => setReload((n) => n + 1)}
+        />
       )}
 
       {state.status === 'success' &&
