@@ -1,7 +1,11 @@
 // jsdom set-up for the plugin's component tests: what @grafana/ui and React Flow expect from a browser.
-import { cleanup } from '@testing-library/react';
+import { cleanup, configure } from '@testing-library/react';
 import { createElement } from 'react';
 import { afterEach, vi } from 'vitest';
+
+// findBy*/waitFor give up after 1 s by default: a trace page (React Flow, waterfall) can take longer to render in
+// jsdom on a loaded 2-core CI machine, which made a passing test fail now and then.
+configure({ asyncUtilTimeout: 5000 });
 
 // @grafana/ui's Icon fetches SVGs over the network through react-inlinesvg: render a plain <svg> instead.
 vi.mock('react-inlinesvg', () => ({
