@@ -41,6 +41,7 @@ export const GUARDED_LABELS = [
   'gen_ai_provider_name',
   'gen_ai_request_model',
   'error_type',
+  'guard',
 ] as const;
 type GuardedLabel = (typeof GUARDED_LABELS)[number];
 
@@ -67,6 +68,9 @@ export interface PrometheusExporterOptions {
 
 const STATUS_ERROR = 2;
 const EXECUTE_TOOL = 'execute_tool';
+/** The span event @beacon/sdk's AgentGuard records when a guard stops a run, and its guard-name attribute. */
+const GUARD_TRIGGERED_EVENT = 'beacon.guard.triggered';
+const GUARD_NAME_ATTRIBUTE = 'beacon.guard.name';
 
 type Labels = Record<string, string>;
 
@@ -86,6 +90,7 @@ export class PrometheusExporter {
   readonly #toolCalls: Counter<string>;
   readonly #unpriced: Counter<string>;
   readonly #usageMissing: Counter<string>;
+  readonly #guardTriggered: Counter<string>;
   // Collector health.
   readonly #rejected: Counter<string>;
   readonly #folded: Counter<string>;
@@ -175,6 +180,14 @@ export class PrometheusExporter {
       name: 'beacon_genai_usage_missing_spans_total',
       help: 'Model calls that reported no token usage (instrumentation gap or failed call): their cost is unknown.',
       labelNames: ['service', 'model'],
+      registers,
+    });
+
+    this.#guardTriggered = new Counter({
+      name: 'beacon_guard_triggered_total',
+      help: 'Agent runs stopped by a guard (loop, token_budget, cost_budget, timeout), counted from beacon.guard.triggered span events.',
+      labelNames: ['service', 'agent', 'guard'],
+      enableExemplars: true,
       registers,
     });
 
@@ -271,7 +284,25 @@ export class PrometheusExporter {
     return this.#guard.value(label, value ?? '');
   }
 
+  /** Guard triggers are events on any span (the agent's, a tool's), GenAI facts or not. */
+  #recordGuards(span: EnrichedSpan): void {
+    for (const event of span.events) {
+      if (event.name !== GUARD_TRIGGERED_EVENT) continue;
+      const name = event.attributes[GUARD_NAME_ATTRIBUTE];
+      this.#guardTriggered.inc({
+        labels: {
+          service: this.#label('service', span.serviceName),
+          agent: this.#label('agent', span.agentName ?? span.genai?.agentName),
+          guard: this.#label('guard', typeof name === 'string' ? name : ''),
+        },
+        value: 1,
+        exemplarLabels: { trace_id: span.traceId, span_id: span.spanId },
+      });
+    }
+  }
+
   #record(span: EnrichedSpan): void {
+    this.#recordGuards(span);
     const genai = span.genai;
     if (!genai) return;
     const isModelCall = isInferenceOperation(genai.operation);
