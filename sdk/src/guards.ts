@@ -2,21 +2,14 @@
 // wall-clock limit. Each trigger raises a typed GuardError, adds a `beacon.guard.triggered` event to the span
 // where it was observed and marks that span's error.type, so it shows in traces and (through the collector's
 // beacon_guard_triggered_total) in metrics.
+import { BEACON_GUARD_ATTRIBUTES, BEACON_GUARD_EVENT } from '@beacon/semconv';
 import { type Attributes, type Span, trace } from '@opentelemetry/api';
 import { currentScope, withScope } from './scope.js';
 import { recordError } from './spans.js';
 
-/** Span event and attribute names of a guard trigger (the collector counts the event). */
-export const GUARD_EVENT = 'beacon.guard.triggered';
-export const GUARD_ATTRIBUTES = {
-  NAME: 'beacon.guard.name',
-  LIMIT: 'beacon.guard.limit',
-  OBSERVED: 'beacon.guard.observed',
-  /** 'run' or 'agent': which budget was exceeded. */
-  SCOPE: 'beacon.guard.scope',
-  AGENT: 'beacon.guard.agent',
-  TOOL: 'beacon.guard.tool',
-} as const;
+/** Span event and attribute names of a guard trigger, shared with the collector that counts the event. */
+export const GUARD_EVENT = BEACON_GUARD_EVENT;
+export const GUARD_ATTRIBUTES = BEACON_GUARD_ATTRIBUTES;
 
 export type GuardName = 'loop' | 'token_budget' | 'cost_budget' | 'timeout';
 

@@ -283,3 +283,15 @@ export const VERCEL_AI_SPAN = {
   RERANK_DO_RERANK: 'ai.rerank.doRerank',
   TOOL_CALL: 'ai.toolCall',
 } as const;
+
+/** The span event @beacon/sdk's AgentGuard records when it stops a run (the collector counts it), and its attributes. */
+export const BEACON_GUARD_EVENT = 'beacon.guard.triggered';
+export const BEACON_GUARD_ATTRIBUTES = {
+  NAME: 'beacon.guard.name',
+  LIMIT: 'beacon.guard.limit',
+  OBSERVED: 'beacon.guard.observed',
+  /** 'run' or 'agent': which budget was exceeded. */
+  SCOPE: 'beacon.guard.scope',
+  AGENT: 'beacon.guard.agent',
+  TOOL: 'beacon.guard.tool',
+} as const;

@@ -1,7 +1,7 @@
 // The Prometheus exporter: GenAI usage, cost and latency from every batch the storage exporter accepted, plus the
 // collector's own health, in one prom-client registry served at GET /metrics. Names and labels are a public contract
 // (dashboards and alert rules query them): see DESIGN.md "Contract: Prometheus metrics".
-import { isInferenceOperation } from '@beacon/semconv';
+import { BEACON_GUARD_ATTRIBUTES, BEACON_GUARD_EVENT, isInferenceOperation } from '@beacon/semconv';
 import {
   Counter,
   collectDefaultMetrics,
@@ -69,8 +69,8 @@ export interface PrometheusExporterOptions {
 const STATUS_ERROR = 2;
 const EXECUTE_TOOL = 'execute_tool';
 /** The span event @beacon/sdk's AgentGuard records when a guard stops a run, and its guard-name attribute. */
-const GUARD_TRIGGERED_EVENT = 'beacon.guard.triggered';
-const GUARD_NAME_ATTRIBUTE = 'beacon.guard.name';
+const GUARD_TRIGGERED_EVENT = BEACON_GUARD_EVENT;
+const GUARD_NAME_ATTRIBUTE = BEACON_GUARD_ATTRIBUTES.NAME;
 
 type Labels = Record<string, string>;
 
