@@ -131,7 +131,8 @@ describe('replay and analysis in the standalone UI', () => {
 
     // Monaco renders (bundled, no CDN) with the span's messages in it.
     const messages = panel.getByRole('region', { name: 'Messages' });
-    const editor = messages.locator('.monaco-editor');
+    // The editor itself (role="code"): Monaco may also have mounted its rename widget, another .monaco-editor.
+    const editor = messages.locator('.monaco-editor[role="code"]');
     await editor.waitFor({ timeout: 20_000 });
     // (Monaco draws only the lines in view, with non-breaking spaces.)
     const shown = async () => (await messages.locator('.view-lines').textContent())?.replace(/\s+/g, ' ');
