@@ -18,6 +18,8 @@ export interface ClickHouseOptions {
   database: string;
   /** Data directory of the embedded engine (created when missing); ignored with a server. */
   dataDir: string;
+  /** ClickHouse cluster name (Distributed tables, see migrations/ddl.ts); needs a server: chDB is single-node. */
+  cluster?: string;
 }
 
 export interface ClickHouseStorage {
@@ -46,6 +48,10 @@ async function connectServer(options: ClickHouseOptions & { url: string }): Prom
     ...auth,
     database: options.database,
     application: 'beacon-collector',
+    // Writes go through Distributed tables on a cluster. In the foreground, an insert succeeds only once every
+    // shard it touches has its rows, so the writer's retry covers a shard being down and a read after a flush (import,
+    // replay) sees what was written — rather than rows waiting in the node's background send queue.
+    ...(options.cluster ? { clickhouse_settings: { distributed_foreground_insert: 1 } } : {}),
   });
 }
 
@@ -77,6 +83,11 @@ async function connectEmbedded(options: ClickHouseOptions): Promise<ClickHouseCl
 
 /** Connects, makes sure the database exists, and makes it the default for every later query. */
 export async function createClickHouse(options: ClickHouseOptions): Promise<ClickHouseStorage> {
+  if (options.cluster && !options.url) {
+    throw new Error(
+      `ClickHouse cluster ${options.cluster} needs a ClickHouse server URL: the embedded engine is single-node`,
+    );
+  }
   const engine: ClickHouseEngine = options.url ? 'server' : 'embedded';
   const client = options.url
     ? await connectServer({ ...options, url: options.url })

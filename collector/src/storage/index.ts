@@ -6,12 +6,17 @@ export {
   createClickHouse,
 } from './client.js';
 export {
+  type ClusterLayout,
+  clusterLayout,
+  localTableName,
   MIGRATIONS,
   type MigrateOptions,
   type MigrateResult,
   type Migration,
   migrate,
+  modifyTtlStatement,
   RETENTION_COLUMNS,
+  renderDdl,
   type SchemaContext,
   supportsFullTextIndexes,
   ttlExpression,

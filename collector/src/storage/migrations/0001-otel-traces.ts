@@ -2,10 +2,10 @@
 // ClickHouse exporter creates them (exporter/clickhouseexporter/internal/sqltemplates/traces_table.sql,
 // traces_id_ts_lookup_table.sql, traces_id_ts_lookup_mv.sql; engines from exporter_traces.go: MergeTree() and
 // AggregatingMergeTree()), so Grafana's ClickHouse data source shows Beacon's traces with no configuration.
-import { qualifiedName } from '../sql.js';
 import { TABLES } from '../tables.js';
+import type { MaterializedViewDdl, TableDdl } from './ddl.js';
 import { ttlClause } from './retention.js';
-import type { Migration, SchemaContext } from './types.js';
+import { defineMigration, type Migration, type SchemaContext } from './types.js';
 
 /** The contrib template's `{{if .HasFullTextSearch}}` branch (ClickHouse ≥ 26.2) and its bloom-filter fallback. */
 function attributeIndexes(fullText: boolean): string {
@@ -22,9 +22,11 @@ function attributeIndexes(fullText: boolean): string {
     INDEX idx_span_attr_value mapValues(SpanAttributes) TYPE bloom_filter(0.01) GRANULARITY 1,`;
 }
 
-function tracesTable(ctx: SchemaContext): string {
-  return `CREATE TABLE IF NOT EXISTS ${qualifiedName(ctx.database, TABLES.traces)} (
-    Timestamp DateTime64(9) CODEC(Delta(8), ZSTD(1)),
+function tracesTable(ctx: SchemaContext): TableDdl {
+  return {
+    kind: 'table',
+    table: TABLES.traces,
+    columns: `    Timestamp DateTime64(9) CODEC(Delta(8), ZSTD(1)),
     TraceId String CODEC(ZSTD(1)),
     SpanId String CODEC(ZSTD(1)),
     ParentSpanId String CODEC(ZSTD(1)),
@@ -54,41 +56,49 @@ function tracesTable(ctx: SchemaContext): string {
     SpanAttributeItems Array(String) ALIAS arrayMap(kv -> concat(kv.1, '=', kv.2), CAST(SpanAttributes, 'Array(Tuple(String, String))')),
 ${attributeIndexes(ctx.fullTextIndexes)}
     INDEX idx_duration Duration TYPE minmax GRANULARITY 1,
-    INDEX idx_lower_span_name lower(SpanName) TYPE tokenbf_v1(32768, 3, 0) GRANULARITY 8
-) ENGINE = MergeTree()
-PARTITION BY toDate(Timestamp)
+    INDEX idx_lower_span_name lower(SpanName) TYPE tokenbf_v1(32768, 3, 0) GRANULARITY 8`,
+    engine: 'MergeTree',
+    clauses: `PARTITION BY toDate(Timestamp)
 PRIMARY KEY (ServiceName, SpanName, toDateTime(Timestamp))
 ORDER BY (ServiceName, SpanName, toDateTime(Timestamp), Timestamp)
 ${ttlClause(TABLES.traces, ctx.retentionDays)}
-SETTINGS index_granularity = 8192, ttl_only_drop_parts = 1`;
+SETTINGS index_granularity = 8192, ttl_only_drop_parts = 1`,
+    shardingKey: 'cityHash64(TraceId)',
+  };
 }
 
-function traceIdTsTable(ctx: SchemaContext): string {
-  return `CREATE TABLE IF NOT EXISTS ${qualifiedName(ctx.database, TABLES.traceIdTs)} (
-    TraceId String CODEC(ZSTD(1)),
+function traceIdTsTable(ctx: SchemaContext): TableDdl {
+  return {
+    kind: 'table',
+    table: TABLES.traceIdTs,
+    columns: `    TraceId String CODEC(ZSTD(1)),
     Start SimpleAggregateFunction(min, DateTime) CODEC(ZSTD(1)),
-    End SimpleAggregateFunction(max, DateTime) CODEC(ZSTD(1))
-) ENGINE = AggregatingMergeTree()
-PARTITION BY toStartOfWeek(Start)
+    End SimpleAggregateFunction(max, DateTime) CODEC(ZSTD(1))`,
+    engine: 'AggregatingMergeTree',
+    clauses: `PARTITION BY toStartOfWeek(Start)
 ORDER BY (TraceId)
 ${ttlClause(TABLES.traceIdTs, ctx.retentionDays)}
-SETTINGS index_granularity = 8192, ttl_only_drop_parts = 1`;
+SETTINGS index_granularity = 8192, ttl_only_drop_parts = 1`,
+    shardingKey: 'cityHash64(TraceId)',
+  };
 }
 
-function traceIdTsView(ctx: SchemaContext): string {
-  return `CREATE MATERIALIZED VIEW IF NOT EXISTS ${qualifiedName(ctx.database, TABLES.traceIdTsView)}
-TO ${qualifiedName(ctx.database, TABLES.traceIdTs)}
-AS SELECT
-    TraceId,
+function traceIdTsView(): MaterializedViewDdl {
+  return {
+    kind: 'materializedView',
+    view: TABLES.traceIdTsView,
+    to: TABLES.traceIdTs,
+    from: TABLES.traces,
+    select: `    TraceId,
     min(toDateTime(Timestamp)) AS Start,
-    max(toDateTime(Timestamp)) AS End
-FROM ${qualifiedName(ctx.database, TABLES.traces)}
-WHERE TraceId != ''
-GROUP BY TraceId`;
+    max(toDateTime(Timestamp)) AS End`,
+    tail: `WHERE TraceId != ''
+GROUP BY TraceId`,
+  };
 }
 
-export const otelTraces: Migration = {
+export const otelTraces: Migration = defineMigration({
   version: 1,
   name: 'otel_traces (contrib exporter schema)',
-  statements: (ctx) => [tracesTable(ctx), traceIdTsTable(ctx), traceIdTsView(ctx)],
-};
+  objects: (ctx) => [tracesTable(ctx), traceIdTsTable(ctx), traceIdTsView()],
+});

@@ -1,14 +1,16 @@
 // beacon_genai_spans: the normalized GenAI facts of each GenAI span, keyed by (TraceId, SpanId). Unknown strings
 // are '' (ClickHouse style); unknown token counts and costs are NULL, never 0. Messages are stored once each in
 // beacon_messages and referenced here by content hash.
-import { qualifiedName } from '../sql.js';
 import { TABLES } from '../tables.js';
+import type { TableDdl } from './ddl.js';
 import { ttlClause } from './retention.js';
-import type { Migration, SchemaContext } from './types.js';
+import { defineMigration, type Migration, type SchemaContext } from './types.js';
 
-function genaiSpansTable(ctx: SchemaContext): string {
-  return `CREATE TABLE IF NOT EXISTS ${qualifiedName(ctx.database, TABLES.genaiSpans)} (
-    Timestamp DateTime64(9) CODEC(Delta(8), ZSTD(1)),
+function genaiSpansTable(ctx: SchemaContext): TableDdl {
+  return {
+    kind: 'table',
+    table: TABLES.genaiSpans,
+    columns: `    Timestamp DateTime64(9) CODEC(Delta(8), ZSTD(1)),
     TraceId String CODEC(ZSTD(1)),
     SpanId String CODEC(ZSTD(1)),
     ParentSpanId String CODEC(ZSTD(1)),
@@ -52,16 +54,18 @@ function genaiSpansTable(ctx: SchemaContext): string {
     SystemInstructionHashes Array(String) CODEC(ZSTD(1)),
     INDEX idx_agent_name AgentName TYPE bloom_filter(0.01) GRANULARITY 1,
     INDEX idx_request_model RequestModel TYPE bloom_filter(0.01) GRANULARITY 1,
-    INDEX idx_conversation_id ConversationId TYPE bloom_filter(0.01) GRANULARITY 1
-) ENGINE = MergeTree()
-PARTITION BY toDate(Timestamp)
+    INDEX idx_conversation_id ConversationId TYPE bloom_filter(0.01) GRANULARITY 1`,
+    engine: 'MergeTree',
+    clauses: `PARTITION BY toDate(Timestamp)
 ORDER BY (TraceId, SpanId)
 ${ttlClause(TABLES.genaiSpans, ctx.retentionDays)}
-SETTINGS index_granularity = 8192, ttl_only_drop_parts = 1`;
+SETTINGS index_granularity = 8192, ttl_only_drop_parts = 1`,
+    shardingKey: 'cityHash64(TraceId)',
+  };
 }
 
-export const genaiSpans: Migration = {
+export const genaiSpans: Migration = defineMigration({
   version: 2,
   name: 'beacon_genai_spans',
-  statements: (ctx) => [genaiSpansTable(ctx)],
-};
+  objects: (ctx) => [genaiSpansTable(ctx)],
+});

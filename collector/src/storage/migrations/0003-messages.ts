@@ -6,26 +6,30 @@
 // AggregatingMergeTree keeps one row per hash and day after merges (min FirstSeen, any Role/Content — identical
 // for one hash). Reads never need FINAL: aggregate (`min(FirstSeen)`, `any(Content)` … GROUP BY Hash) or
 // `LIMIT 1 BY Hash`.
-import { qualifiedName } from '../sql.js';
 import { TABLES } from '../tables.js';
+import type { TableDdl } from './ddl.js';
 import { ttlClause } from './retention.js';
-import type { Migration, SchemaContext } from './types.js';
+import { defineMigration, type Migration, type SchemaContext } from './types.js';
 
-function messagesTable(ctx: SchemaContext): string {
-  return `CREATE TABLE IF NOT EXISTS ${qualifiedName(ctx.database, TABLES.messages)} (
-    Hash String CODEC(ZSTD(1)),
+function messagesTable(ctx: SchemaContext): TableDdl {
+  return {
+    kind: 'table',
+    table: TABLES.messages,
+    columns: `    Hash String CODEC(ZSTD(1)),
     Role SimpleAggregateFunction(any, LowCardinality(String)) CODEC(ZSTD(1)),
     Content SimpleAggregateFunction(any, String) CODEC(ZSTD(3)),
-    FirstSeen SimpleAggregateFunction(min, DateTime64(9)) CODEC(ZSTD(1))
-) ENGINE = AggregatingMergeTree()
-PARTITION BY toDate(FirstSeen)
+    FirstSeen SimpleAggregateFunction(min, DateTime64(9)) CODEC(ZSTD(1))`,
+    engine: 'AggregatingMergeTree',
+    clauses: `PARTITION BY toDate(FirstSeen)
 ORDER BY (Hash)
 ${ttlClause(TABLES.messages, ctx.retentionDays)}
-SETTINGS index_granularity = 8192, ttl_only_drop_parts = 1`;
+SETTINGS index_granularity = 8192, ttl_only_drop_parts = 1`,
+    shardingKey: 'cityHash64(Hash)',
+  };
 }
 
-export const messages: Migration = {
+export const messages: Migration = defineMigration({
   version: 3,
   name: 'beacon_messages',
-  statements: (ctx) => [messagesTable(ctx)],
-};
+  objects: (ctx) => [messagesTable(ctx)],
+});

@@ -7,17 +7,19 @@
 //
 // so no FINAL and no mutation is ever needed. Summary columns are named apart from the source columns: an alias
 // equal to a column used inside its own aggregate is a cyclic alias on older ClickHouse analyzers.
-import { qualifiedName } from '../sql.js';
 import { TABLES } from '../tables.js';
+import type { MaterializedViewDdl, TableDdl } from './ddl.js';
 import { ttlClause } from './retention.js';
-import type { Migration, SchemaContext } from './types.js';
+import { defineMigration, type Migration, type SchemaContext } from './types.js';
 
 /** argMin keyed by (0 for the preferred rows, then start time): the root span wins, else the earliest span. */
 const ROOT_FIRST = 'AggregateFunction(argMin, String, Tuple(UInt8, DateTime64(9)))';
 
-function summariesTable(ctx: SchemaContext): string {
-  return `CREATE TABLE IF NOT EXISTS ${qualifiedName(ctx.database, TABLES.traceSummaries)} (
-    TraceId String CODEC(ZSTD(1)),
+function summariesTable(ctx: SchemaContext): TableDdl {
+  return {
+    kind: 'table',
+    table: TABLES.traceSummaries,
+    columns: `    TraceId String CODEC(ZSTD(1)),
     Start SimpleAggregateFunction(min, DateTime64(9)) CODEC(ZSTD(1)),
     End SimpleAggregateFunction(max, DateTime64(9)) CODEC(ZSTD(1)),
     SpanCount SimpleAggregateFunction(sum, UInt64),
@@ -35,36 +37,42 @@ function summariesTable(ctx: SchemaContext): string {
     TotalCostUsd SimpleAggregateFunction(sum, Float64),
     Models SimpleAggregateFunction(groupUniqArrayArray, Array(String)),
     UnpricedCount SimpleAggregateFunction(sum, UInt64),
-    UsageMissingCount SimpleAggregateFunction(sum, UInt64)
-) ENGINE = AggregatingMergeTree()
-PARTITION BY toDate(Start)
+    UsageMissingCount SimpleAggregateFunction(sum, UInt64)`,
+    engine: 'AggregatingMergeTree',
+    clauses: `PARTITION BY toDate(Start)
 ORDER BY (TraceId)
 ${ttlClause(TABLES.traceSummaries, ctx.retentionDays)}
-SETTINGS index_granularity = 8192, ttl_only_drop_parts = 1`;
+SETTINGS index_granularity = 8192, ttl_only_drop_parts = 1`,
+    shardingKey: 'cityHash64(TraceId)',
+  };
 }
 
-function fromTracesView(ctx: SchemaContext): string {
-  return `CREATE MATERIALIZED VIEW IF NOT EXISTS ${qualifiedName(ctx.database, TABLES.traceSummariesFromTracesView)}
-TO ${qualifiedName(ctx.database, TABLES.traceSummaries)}
-AS SELECT
-    TraceId,
+function fromTracesView(): MaterializedViewDdl {
+  return {
+    kind: 'materializedView',
+    view: TABLES.traceSummariesFromTracesView,
+    to: TABLES.traceSummaries,
+    from: TABLES.traces,
+    select: `    TraceId,
     min(Timestamp) AS Start,
     max(addNanoseconds(Timestamp, Duration)) AS End,
     count() AS SpanCount,
     countIf(StatusCode = 'Error') AS ErrorCount,
     max(ParentSpanId = '') AS HasRoot,
     argMinState(CAST(ServiceName, 'String'), (toUInt8(ParentSpanId != ''), Timestamp)) AS RootServiceName,
-    argMinState(CAST(SpanName, 'String'), (toUInt8(ParentSpanId != ''), Timestamp)) AS RootSpanName
-FROM ${qualifiedName(ctx.database, TABLES.traces)}
-GROUP BY TraceId`;
+    argMinState(CAST(SpanName, 'String'), (toUInt8(ParentSpanId != ''), Timestamp)) AS RootSpanName`,
+    tail: `GROUP BY TraceId`,
+  };
 }
 
 /** Tokens and cost are summed over inference spans only: agent and workflow spans may repeat their children's. */
-function fromGenAIView(ctx: SchemaContext): string {
-  return `CREATE MATERIALIZED VIEW IF NOT EXISTS ${qualifiedName(ctx.database, TABLES.traceSummariesFromGenAIView)}
-TO ${qualifiedName(ctx.database, TABLES.traceSummaries)}
-AS SELECT
-    TraceId,
+function fromGenAIView(): MaterializedViewDdl {
+  return {
+    kind: 'materializedView',
+    view: TABLES.traceSummariesFromGenAIView,
+    to: TABLES.traceSummaries,
+    from: TABLES.genaiSpans,
+    select: `    TraceId,
     min(Timestamp) AS Start,
     max(addNanoseconds(Timestamp, Duration)) AS End,
     argMinState(CAST(AgentName, 'String'), (toUInt8(AgentName = ''), Timestamp)) AS RootAgentName,
@@ -78,13 +86,13 @@ AS SELECT
     groupUniqArrayArray(if(IsInference = 1 AND (ResponseModel != '' OR RequestModel != ''),
         [CAST(if(ResponseModel != '', ResponseModel, RequestModel), 'String')], [])) AS Models,
     countIf(Unpriced = 1) AS UnpricedCount,
-    countIf(UsageMissing = 1) AS UsageMissingCount
-FROM ${qualifiedName(ctx.database, TABLES.genaiSpans)}
-GROUP BY TraceId`;
+    countIf(UsageMissing = 1) AS UsageMissingCount`,
+    tail: `GROUP BY TraceId`,
+  };
 }
 
-export const traceSummaries: Migration = {
+export const traceSummaries: Migration = defineMigration({
   version: 4,
   name: 'beacon_trace_summaries + materialized views',
-  statements: (ctx) => [summariesTable(ctx), fromTracesView(ctx), fromGenAIView(ctx)],
-};
+  objects: (ctx) => [summariesTable(ctx), fromTracesView(), fromGenAIView()],
+});

@@ -5,45 +5,53 @@
 //
 // Read patterns: by TraceId (detail, export, the trace list's page of ids) and, for the `tag` / `q` filters of the
 // trace list, a scan of the whole (small) tag table grouped by TraceId — both served by ORDER BY (TraceId, …).
-import { qualifiedName } from '../sql.js';
 import { TABLES } from '../tables.js';
+import type { TableDdl } from './ddl.js';
 import { ttlClause } from './retention.js';
-import type { Migration, SchemaContext } from './types.js';
+import { defineMigration, type Migration, type SchemaContext } from './types.js';
 
-function traceTagsTable(ctx: SchemaContext): string {
-  return `CREATE TABLE IF NOT EXISTS ${qualifiedName(ctx.database, TABLES.traceTags)} (
-    TraceId String CODEC(ZSTD(1)),
+function traceTagsTable(ctx: SchemaContext): TableDdl {
+  return {
+    kind: 'table',
+    table: TABLES.traceTags,
+    columns: `    TraceId String CODEC(ZSTD(1)),
     Tags Array(String) CODEC(ZSTD(1)),
-    UpdatedAt DateTime64(9) CODEC(Delta(8), ZSTD(1))
-) ENGINE = MergeTree()
-PARTITION BY toYYYYMM(UpdatedAt)
+    UpdatedAt DateTime64(9) CODEC(Delta(8), ZSTD(1))`,
+    engine: 'MergeTree',
+    clauses: `PARTITION BY toYYYYMM(UpdatedAt)
 ORDER BY (TraceId, UpdatedAt)
 ${ttlClause(TABLES.traceTags, ctx.retentionDays)}
-SETTINGS index_granularity = 8192`;
+SETTINGS index_granularity = 8192`,
+    shardingKey: 'cityHash64(TraceId)',
+  };
 }
 
 /**
  * One row = the span's whole annotation list at UpdatedAt, as parallel arrays (one element per annotation); an
  * Authors element of '' means no author.
  */
-function spanAnnotationsTable(ctx: SchemaContext): string {
-  return `CREATE TABLE IF NOT EXISTS ${qualifiedName(ctx.database, TABLES.spanAnnotations)} (
-    TraceId String CODEC(ZSTD(1)),
+function spanAnnotationsTable(ctx: SchemaContext): TableDdl {
+  return {
+    kind: 'table',
+    table: TABLES.spanAnnotations,
+    columns: `    TraceId String CODEC(ZSTD(1)),
     SpanId String CODEC(ZSTD(1)),
     AnnotationIds Array(String) CODEC(ZSTD(1)),
     Texts Array(String) CODEC(ZSTD(3)),
     Authors Array(String) CODEC(ZSTD(1)),
     CreatedAt Array(DateTime64(9)) CODEC(ZSTD(1)),
-    UpdatedAt DateTime64(9) CODEC(Delta(8), ZSTD(1))
-) ENGINE = MergeTree()
-PARTITION BY toYYYYMM(UpdatedAt)
+    UpdatedAt DateTime64(9) CODEC(Delta(8), ZSTD(1))`,
+    engine: 'MergeTree',
+    clauses: `PARTITION BY toYYYYMM(UpdatedAt)
 ORDER BY (TraceId, SpanId, UpdatedAt)
 ${ttlClause(TABLES.spanAnnotations, ctx.retentionDays)}
-SETTINGS index_granularity = 8192`;
+SETTINGS index_granularity = 8192`,
+    shardingKey: 'cityHash64(TraceId)',
+  };
 }
 
-export const tagsAndAnnotations: Migration = {
+export const tagsAndAnnotations: Migration = defineMigration({
   version: 5,
   name: 'beacon_trace_tags + beacon_span_annotations',
-  statements: (ctx) => [traceTagsTable(ctx), spanAnnotationsTable(ctx)],
-};
+  objects: (ctx) => [traceTagsTable(ctx), spanAnnotationsTable(ctx)],
+});

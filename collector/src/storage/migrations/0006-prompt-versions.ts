@@ -4,14 +4,16 @@
 //
 // Read patterns: the versions of one prompt key, newest first (ORDER BY (PromptKey, Version)), and one version by
 // id (a bloom filter on Id skips granules; the table holds one row per replay, so it stays small).
-import { qualifiedName } from '../sql.js';
 import { TABLES } from '../tables.js';
+import type { TableDdl } from './ddl.js';
 import { ttlClause } from './retention.js';
-import type { Migration, SchemaContext } from './types.js';
+import { defineMigration, type Migration, type SchemaContext } from './types.js';
 
-function promptVersionsTable(ctx: SchemaContext): string {
-  return `CREATE TABLE IF NOT EXISTS ${qualifiedName(ctx.database, TABLES.promptVersions)} (
-    Id String CODEC(ZSTD(1)),
+function promptVersionsTable(ctx: SchemaContext): TableDdl {
+  return {
+    kind: 'table',
+    table: TABLES.promptVersions,
+    columns: `    Id String CODEC(ZSTD(1)),
     PromptKey String CODEC(ZSTD(1)),
     Version UInt32 CODEC(ZSTD(1)),
     Label Nullable(String) CODEC(ZSTD(1)),
@@ -20,16 +22,18 @@ function promptVersionsTable(ctx: SchemaContext): string {
     SourceSpanId String CODEC(ZSTD(1)),
     Edit String CODEC(ZSTD(3)),
     ReplayTraceId String CODEC(ZSTD(1)),
-    INDEX idx_id Id TYPE bloom_filter(0.01) GRANULARITY 1
-) ENGINE = MergeTree()
-PARTITION BY toYYYYMM(CreatedAt)
+    INDEX idx_id Id TYPE bloom_filter(0.01) GRANULARITY 1`,
+    engine: 'MergeTree',
+    clauses: `PARTITION BY toYYYYMM(CreatedAt)
 ORDER BY (PromptKey, Version, Id)
 ${ttlClause(TABLES.promptVersions, ctx.retentionDays)}
-SETTINGS index_granularity = 8192`;
+SETTINGS index_granularity = 8192`,
+    shardingKey: 'cityHash64(PromptKey)',
+  };
 }
 
-export const promptVersions: Migration = {
+export const promptVersions: Migration = defineMigration({
   version: 6,
   name: 'beacon_prompt_versions',
-  statements: (ctx) => [promptVersionsTable(ctx)],
-};
+  objects: (ctx) => [promptVersionsTable(ctx)],
+});

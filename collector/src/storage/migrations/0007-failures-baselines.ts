@@ -11,14 +11,16 @@
 //
 // beacon_baselines is append-only like the tags (migration 0005): marking a baseline writes a row, the newest row
 // per BaselineKey wins.
-import { qualifiedName } from '../sql.js';
 import { TABLES } from '../tables.js';
+import type { AddColumnDdl, MaterializedViewDdl, TableDdl } from './ddl.js';
 import { ttlClause } from './retention.js';
-import type { Migration, SchemaContext } from './types.js';
+import { defineMigration, type Migration, type SchemaContext } from './types.js';
 
-function spanFailuresTable(ctx: SchemaContext): string {
-  return `CREATE TABLE IF NOT EXISTS ${qualifiedName(ctx.database, TABLES.spanFailures)} (
-    Timestamp DateTime64(9) CODEC(Delta(8), ZSTD(1)),
+function spanFailuresTable(ctx: SchemaContext): TableDdl {
+  return {
+    kind: 'table',
+    table: TABLES.spanFailures,
+    columns: `    Timestamp DateTime64(9) CODEC(Delta(8), ZSTD(1)),
     TraceId String CODEC(ZSTD(1)),
     SpanId String CODEC(ZSTD(1)),
     ParentSpanId String CODEC(ZSTD(1)),
@@ -30,56 +32,65 @@ function spanFailuresTable(ctx: SchemaContext): string {
     ErrorType LowCardinality(String) CODEC(ZSTD(1)),
     Category LowCardinality(String) CODEC(ZSTD(1)),
     Signature String CODEC(ZSTD(1)),
-    Message String CODEC(ZSTD(3))
-) ENGINE = MergeTree()
-PARTITION BY toDate(Timestamp)
+    Message String CODEC(ZSTD(3))`,
+    engine: 'MergeTree',
+    clauses: `PARTITION BY toDate(Timestamp)
 ORDER BY (TraceId, SpanId)
 ${ttlClause(TABLES.spanFailures, ctx.retentionDays)}
-SETTINGS index_granularity = 8192, ttl_only_drop_parts = 1`;
+SETTINGS index_granularity = 8192, ttl_only_drop_parts = 1`,
+    shardingKey: 'cityHash64(TraceId)',
+  };
 }
 
 /** The summaries' new column; rows written before it read as no categories. */
-function failureCategoriesColumn(ctx: SchemaContext): string {
-  return `ALTER TABLE ${qualifiedName(ctx.database, TABLES.traceSummaries)}
-    ADD COLUMN IF NOT EXISTS FailureCategories SimpleAggregateFunction(groupUniqArrayArray, Array(String))`;
-}
+const failureCategoriesColumn: AddColumnDdl = {
+  kind: 'addColumn',
+  table: TABLES.traceSummaries,
+  column: 'FailureCategories SimpleAggregateFunction(groupUniqArrayArray, Array(String))',
+};
 
 /**
  * Start and End as the other two views compute them: a summary row may not carry a Start/End that is not the
  * trace's, since readers take min(Start) / max(End) over all its rows.
  */
-function fromFailuresView(ctx: SchemaContext): string {
-  return `CREATE MATERIALIZED VIEW IF NOT EXISTS ${qualifiedName(ctx.database, TABLES.traceSummariesFromFailuresView)}
-TO ${qualifiedName(ctx.database, TABLES.traceSummaries)}
-AS SELECT
-    TraceId,
+function fromFailuresView(): MaterializedViewDdl {
+  return {
+    kind: 'materializedView',
+    view: TABLES.traceSummariesFromFailuresView,
+    to: TABLES.traceSummaries,
+    from: TABLES.spanFailures,
+    select: `    TraceId,
     min(Timestamp) AS Start,
     max(addNanoseconds(Timestamp, Duration)) AS End,
-    groupUniqArray(CAST(Category, 'String')) AS FailureCategories
-FROM ${qualifiedName(ctx.database, TABLES.spanFailures)}
-GROUP BY TraceId`;
+    groupUniqArray(CAST(Category, 'String')) AS FailureCategories`,
+    tail: `GROUP BY TraceId`,
+  };
 }
 
-function baselinesTable(ctx: SchemaContext): string {
-  return `CREATE TABLE IF NOT EXISTS ${qualifiedName(ctx.database, TABLES.baselines)} (
-    BaselineKey String CODEC(ZSTD(1)),
+function baselinesTable(ctx: SchemaContext): TableDdl {
+  return {
+    kind: 'table',
+    table: TABLES.baselines,
+    columns: `    BaselineKey String CODEC(ZSTD(1)),
     TraceId String CODEC(ZSTD(1)),
-    UpdatedAt DateTime64(9) CODEC(Delta(8), ZSTD(1))
-) ENGINE = MergeTree()
-PARTITION BY toYYYYMM(UpdatedAt)
+    UpdatedAt DateTime64(9) CODEC(Delta(8), ZSTD(1))`,
+    engine: 'MergeTree',
+    clauses: `PARTITION BY toYYYYMM(UpdatedAt)
 ORDER BY (BaselineKey, UpdatedAt)
 ${ttlClause(TABLES.baselines, ctx.retentionDays)}
-SETTINGS index_granularity = 8192`;
+SETTINGS index_granularity = 8192`,
+    shardingKey: 'cityHash64(BaselineKey)',
+  };
 }
 
-export const failuresAndBaselines: Migration = {
+export const failuresAndBaselines: Migration = defineMigration({
   version: 7,
   name: 'beacon_span_failures + trace failure categories + beacon_baselines',
   // The column before the view that writes it.
-  statements: (ctx) => [
+  objects: (ctx) => [
     spanFailuresTable(ctx),
-    failureCategoriesColumn(ctx),
-    fromFailuresView(ctx),
+    failureCategoriesColumn,
+    fromFailuresView(),
     baselinesTable(ctx),
   ],
-};
+});

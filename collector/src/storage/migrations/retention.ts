@@ -1,7 +1,8 @@
 // Retention is a TTL on every table that holds spans or data derived from them. The TTL expression per table lives
 // here so that creating a table and later changing the retention use the very same text.
-import { assertPositiveInteger } from '../sql.js';
+import { assertPositiveInteger, qualifiedName } from '../sql.js';
 import { TABLES } from '../tables.js';
+import { type ClusterLayout, localTableName, onClusterClause } from './ddl.js';
 
 /** Table → the time expression its TTL counts from. */
 export const RETENTION_COLUMNS: Readonly<Record<string, string>> = {
@@ -43,4 +44,23 @@ export function ttlExpression(table: string, retentionDays: number): string {
 
 export function ttlClause(table: string, retentionDays: number): string {
   return `TTL ${ttlExpression(table, retentionDays)}`;
+}
+
+/** The table holding `table`'s rows and TTL: itself on a single node, its local twin on a cluster. */
+export function ttlTableName(table: string, cluster: ClusterLayout | undefined): string {
+  return cluster ? localTableName(table) : table;
+}
+
+/**
+ * Changes `table`'s retention. On a cluster the TTL belongs to the local tables (a Distributed table has none) and
+ * the change runs ON CLUSTER so that every shard follows.
+ */
+export function modifyTtlStatement(
+  database: string,
+  table: string,
+  retentionDays: number,
+  cluster: ClusterLayout | undefined,
+): string {
+  const stored = qualifiedName(database, ttlTableName(table, cluster));
+  return `ALTER TABLE ${stored}${onClusterClause(cluster)} MODIFY TTL ${ttlExpression(table, retentionDays)}`;
 }
