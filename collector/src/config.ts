@@ -5,6 +5,10 @@ import { z } from 'zod';
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveInt = z.coerce.number().int().positive();
 const optionalString = z.string().min(1).optional();
+/** Where forwarded telemetry goes: http(s) only, and no credentials in the URL (it is logged at start-up). */
+const forwardUrl = z
+  .url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' })
+  .refine((value) => !new URL(value).username, 'credentials in the URL are not supported');
 
 /** One row per setting: the single source for env names, flags, --help text and validation. */
 export const SETTINGS = {
@@ -66,6 +70,16 @@ export const SETTINGS = {
       .string()
       .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected a database identifier (letters, digits, _)'),
   },
+  clickhouseCluster: {
+    env: 'BEACON_CLICKHOUSE_CLUSTER',
+    flag: '--clickhouse-cluster <name>',
+    help: 'ClickHouse cluster (remote_servers name): Replicated + Distributed tables, DDL ON CLUSTER; unset = single node',
+    default: undefined,
+    schema: z
+      .string()
+      .regex(/^[A-Za-z_][A-Za-z0-9_-]*$/, 'expected a cluster name (letters, digits, _ and -)')
+      .optional(),
+  },
   dataDir: {
     env: 'BEACON_DATA_DIR',
     flag: '--data-dir <path>',
@@ -120,6 +134,41 @@ export const SETTINGS = {
     flag: '--shutdown-timeout-ms <ms>',
     help: 'time allowed to flush accepted spans on SIGTERM',
     default: '30000',
+    schema: positiveInt,
+  },
+  forwardOtlpEndpoint: {
+    env: 'BEACON_FORWARD_OTLP_ENDPOINT',
+    flag: '--forward-otlp-endpoint <url>',
+    help: 'OTLP/gRPC endpoint every received span is also sent to, unchanged (e.g. http://jaeger:4317); unset = off',
+    default: undefined,
+    schema: forwardUrl.optional(),
+  },
+  forwardQueueMaxSpans: {
+    env: 'BEACON_FORWARD_QUEUE_MAX_SPANS',
+    flag: '--forward-queue-max-spans <n>',
+    help: 'spans waiting to be forwarded before the oldest are dropped (ingest never waits for the forward target)',
+    default: '100000',
+    schema: positiveInt,
+  },
+  forwardLogsEndpoint: {
+    env: 'BEACON_FORWARD_LOGS_ENDPOINT',
+    flag: '--forward-logs-endpoint <url>',
+    help: 'OTLP/HTTP logs URL that OTLP logs received at /v1/logs and LogsService go to (e.g. http://loki:3100/otlp/v1/logs); unset = logs not accepted',
+    default: undefined,
+    schema: forwardUrl.optional(),
+  },
+  forwardLogsQueueMaxRecords: {
+    env: 'BEACON_FORWARD_LOGS_QUEUE_MAX_RECORDS',
+    flag: '--forward-logs-queue-max-records <n>',
+    help: 'log records waiting to be forwarded before the oldest are dropped',
+    default: '100000',
+    schema: positiveInt,
+  },
+  forwardTimeoutMs: {
+    env: 'BEACON_FORWARD_TIMEOUT_MS',
+    flag: '--forward-timeout-ms <ms>',
+    help: 'deadline of one forward request (spans and logs); failed requests are retried with backoff',
+    default: '10000',
     schema: positiveInt,
   },
   metricsMaxLabelValues: {

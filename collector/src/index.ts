@@ -1,5 +1,6 @@
-// Wires the pipeline: receivers → processors → ClickHouse exporter (+ Prometheus metrics), plus the API port. One
-// function so tests, the CLI and benchmarks start the same collector.
+// Wires the pipeline: receivers → processors → ClickHouse exporter (+ Prometheus metrics, + OTLP forwarding of
+// received spans and logs when configured), plus the API port. One function so tests, the CLI and benchmarks start
+// the same collector.
 import { readFile } from 'node:fs/promises';
 import { createPricer, type PriceOverrides, parsePriceOverrides } from '@beacon/semconv';
 import { createAnalysisApi } from './api/analysis-api.js';
@@ -9,12 +10,22 @@ import { createApiServer } from './api/server.js';
 import { createStaticUiHandler } from './api/static-ui.js';
 import { type CollectorConfig, ConfigError, redactConfig } from './config.js';
 import { ClickHouseWriter } from './exporters/clickhouse/index.js';
+import {
+  createLogForwarder,
+  createSpanForwarder,
+  type OtlpForwarder,
+} from './exporters/otlp-forward/index.js';
 import { PrometheusExporter } from './exporters/prometheus/index.js';
 import { createLogger, type Logger } from './logger.js';
 import type { SpanRejectReason } from './model.js';
 import { createPipeline } from './processors/pipeline.js';
 import { decodeTracesJson } from './receivers/decode-json.js';
-import { createOtlpGrpcReceiver, createOtlpHttpReceiver } from './receivers/index.js';
+import {
+  type AcceptedTraceRequest,
+  createOtlpGrpcReceiver,
+  createOtlpHttpReceiver,
+  type ReceivedLogsRequest,
+} from './receivers/index.js';
 import { callModel } from './replay/call-model.js';
 import { createClickHouse, migrate } from './storage/index.js';
 
@@ -28,6 +39,8 @@ export interface RunningCollector {
   readonly writer: ClickHouseWriter;
   /** The metrics served at GET /metrics on the API port. */
   readonly metrics: PrometheusExporter;
+  /** Forwarding of received spans (BEACON_FORWARD_OTLP_ENDPOINT) and logs (BEACON_FORWARD_LOGS_ENDPOINT), when set. */
+  readonly forwarders: { spans?: OtlpForwarder; logRecords?: OtlpForwarder };
   /** Graceful: refuse new spans, finish in-flight requests, write every accepted span, close storage. */
   stop(): Promise<void>;
 }
@@ -72,8 +85,13 @@ export async function startCollector(
     password: config.clickhousePassword,
     database: config.clickhouseDatabase,
     dataDir: config.dataDir,
+    cluster: config.clickhouseCluster,
   });
-  await migrate(storage.client, { database: config.clickhouseDatabase, retentionDays: config.retentionDays });
+  await migrate(storage.client, {
+    database: config.clickhouseDatabase,
+    retentionDays: config.retentionDays,
+    cluster: config.clickhouseCluster,
+  });
 
   const writer = new ClickHouseWriter({
     client: storage.client,
@@ -83,11 +101,34 @@ export async function startCollector(
     flushIntervalMs: config.flushIntervalMs,
     logger: logger.child({ component: 'clickhouse-writer' }),
   });
+  const forwarderSettings = {
+    flushIntervalMs: config.flushIntervalMs,
+    timeoutMs: config.forwardTimeoutMs,
+  };
+  const forwarders = {
+    spans: config.forwardOtlpEndpoint
+      ? createSpanForwarder({
+          ...forwarderSettings,
+          endpoint: config.forwardOtlpEndpoint,
+          maxQueueItems: config.forwardQueueMaxSpans,
+          logger: logger.child({ component: 'span-forwarder' }),
+        })
+      : undefined,
+    logRecords: config.forwardLogsEndpoint
+      ? createLogForwarder({
+          ...forwarderSettings,
+          endpoint: config.forwardLogsEndpoint,
+          maxQueueItems: config.forwardLogsQueueMaxRecords,
+          logger: logger.child({ component: 'log-forwarder' }),
+        })
+      : undefined,
+  };
   const metrics = new PrometheusExporter({
     maxLabelValues: config.metricsMaxLabelValues,
     version: await collectorVersion(),
     spansReceived: () => pipeline.stats.received,
     writer,
+    forwarders,
     logger: logger.child({ component: 'prometheus-exporter' }),
   });
   const pipeline = createPipeline({
@@ -97,6 +138,20 @@ export async function startCollector(
     onFanOutError: (err) => logger.error({ err }, 'exporter failed on an accepted batch'),
   });
   const onRejected = (count: number, reason: SpanRejectReason) => metrics.recordRejected(count, reason);
+  // Forwarding is fed by the receivers (the bytes they accepted), not the fan-out: see exporters/otlp-forward.
+  const spanForwarder = forwarders.spans;
+  const logForwarder = forwarders.logRecords;
+  const forwarding = {
+    onAccepted: spanForwarder
+      ? (request: AcceptedTraceRequest) => spanForwarder.enqueue(request.protobuf, request.spans)
+      : undefined,
+    logs: logForwarder
+      ? {
+          accept: (request: ReceivedLogsRequest) =>
+            logForwarder.enqueue(request.protobuf, request.logRecords),
+        }
+      : undefined,
+  };
 
   const queryApi = createQueryApi({
     storage: { client: storage.client, database: config.clickhouseDatabase },
@@ -147,6 +202,7 @@ export async function startCollector(
     logger: logger.child({ component: 'otlp-grpc' }),
     maxMessageBytes: config.maxRequestBytes,
     onRejected,
+    ...forwarding,
   });
   const http = createOtlpHttpReceiver({
     host: config.host,
@@ -155,6 +211,7 @@ export async function startCollector(
     logger: logger.child({ component: 'otlp-http' }),
     maxBodyBytes: config.maxRequestBytes,
     onRejected,
+    ...forwarding,
   });
 
   const [grpcPort, httpPort, apiPort] = await Promise.all([grpc.start(), http.start(), api.start()]);
@@ -164,6 +221,14 @@ export async function startCollector(
     `Beacon collector ready: OTLP gRPC :${ports.grpc}, OTLP HTTP :${ports.http}, API :${ports.api} (${storage.engine} ClickHouse)`,
   );
 
+  if (forwarders.spans)
+    logger.info({ target: forwarders.spans.target }, 'forwarding received spans (OTLP/gRPC)');
+  if (forwarders.logRecords)
+    logger.info(
+      { target: forwarders.logRecords.target },
+      'accepting OTLP logs and forwarding them (OTLP/HTTP)',
+    );
+
   let stopped: Promise<void> | undefined;
   const stop = () => {
     stopped ??= (async () => {
@@ -172,7 +237,12 @@ export async function startCollector(
       await Promise.all([grpc.stop(), http.stop()]);
       const before = writer.queueDepth;
       logger.info({ queuedSpans: before }, 'shutting down: writing accepted spans');
-      await writer.close({ timeoutMs: config.shutdownTimeoutMs });
+      // Storage and forwarding flush side by side, each within the shutdown timeout.
+      await Promise.all([
+        writer.close({ timeoutMs: config.shutdownTimeoutMs }),
+        forwarders.spans?.close({ timeoutMs: config.shutdownTimeoutMs }),
+        forwarders.logRecords?.close({ timeoutMs: config.shutdownTimeoutMs }),
+      ]);
       await api.stop();
       await storage.close();
       logger.info(
@@ -183,5 +253,5 @@ export async function startCollector(
     return stopped;
   };
 
-  return { config, logger, ports, storage, writer, metrics, stop };
+  return { config, logger, ports, storage, writer, metrics, forwarders, stop };
 }

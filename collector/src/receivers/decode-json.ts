@@ -5,7 +5,7 @@
 import type protobuf from 'protobufjs';
 import protojson from 'protobufjs/ext/protojson.js';
 import type { DecodeResult } from '../model.js';
-import { DecodeError, requestToDecodeResult } from './decode.js';
+import { type DecodedTraceRequest, DecodeError, keptSpansRequest, requestToDecodeResult } from './decode.js';
 import {
   ExportTraceServiceRequest,
   InstrumentationScope,
@@ -14,23 +14,23 @@ import {
   Span,
 } from './otlp-proto.js';
 
-type JsonObject = Record<string, unknown>;
+export type JsonObject = Record<string, unknown>;
 
-interface IdField {
+export interface IdField {
   names: readonly [camel: string, snake: string];
   hexChars: number;
 }
 
-const TRACE_ID: IdField = { names: ['traceId', 'trace_id'], hexChars: 32 };
-const SPAN_ID: IdField = { names: ['spanId', 'span_id'], hexChars: 16 };
+export const TRACE_ID: IdField = { names: ['traceId', 'trace_id'], hexChars: 32 };
+export const SPAN_ID: IdField = { names: ['spanId', 'span_id'], hexChars: 16 };
 const PARENT_SPAN_ID: IdField = { names: ['parentSpanId', 'parent_span_id'], hexChars: 16 };
 const HEX = /^[0-9a-fA-F]*$/;
-const PROTOJSON_OPTIONS = { ignoreUnknownFields: true };
+export const PROTOJSON_OPTIONS = { ignoreUnknownFields: true };
 
 /** Error messages quote client data; keep them short enough for a log line and a response body. */
-const MAX_MESSAGE_CHARS = 300;
+export const MAX_MESSAGE_CHARS = 300;
 
-function truncate(text: string, max: number): string {
+export function truncate(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
@@ -42,7 +42,7 @@ function isObject(value: unknown): value is JsonObject {
  * The objects of the list found under any of `names`, each with its path for error messages. Shapes are checked
  * here rather than left to ProtoJSON, whose messages name the field but not which element of which list it is in.
  */
-function* children(
+export function* children(
   parent: JsonObject,
   names: readonly string[],
   path: string,
@@ -93,7 +93,7 @@ function* spansOf(request: JsonObject): Generator<SpanLocation> {
  */
 const INVALID_ID_MARKER = Buffer.from([0]).toString('base64');
 
-function rewriteHexIds(
+export function rewriteHexIds(
   target: JsonObject,
   fields: readonly IdField[],
   path: string,
@@ -158,24 +158,23 @@ function locateProblem(request: JsonObject): string | null {
 }
 
 /** ProtoJSON names fields by their full protobuf name; the message name alone is enough for a client. */
-function shortenTypeNames(message: string): string {
+export function shortenTypeNames(message: string): string {
   return message.replace(/^\.?(?:[a-z0-9_]+\.)+/, '');
 }
 
 export function decodeTracesJson(body: Uint8Array | string): DecodeResult {
+  return decodeTracesJsonRequest(body).result;
+}
+
+/** As decodeTracesJson, keeping what forwarding needs: the request re-encoded as protobuf on demand. */
+export function decodeTracesJsonRequest(body: Uint8Array | string): DecodedTraceRequest {
   const text =
     typeof body === 'string' ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString();
   // An empty body carries no spans; treated like `{}` rather than refused.
-  if (text.trim() === '') return { spans: [], rejectedSpans: 0, errors: [] };
-
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (err) {
-    throw new DecodeError(truncate(`invalid JSON: ${(err as Error).message}`, MAX_MESSAGE_CHARS));
+  if (text.trim() === '') {
+    return { result: { spans: [], rejectedSpans: 0, errors: [] }, protobuf: () => new Uint8Array() };
   }
-  if (!isObject(json))
-    throw new DecodeError('invalid OTLP/JSON: expected an ExportTraceServiceRequest object');
+  const json = parseJsonObject(text, 'ExportTraceServiceRequest');
   rewriteAllHexIds(json);
 
   let request: OtlpExportTraceServiceRequest;
@@ -189,5 +188,24 @@ export function decodeTracesJson(body: Uint8Array | string): DecodeResult {
     const message = locateProblem(json) ?? `invalid OTLP/JSON: ${shortenTypeNames((err as Error).message)}`;
     throw new DecodeError(truncate(message, MAX_MESSAGE_CHARS));
   }
-  return requestToDecodeResult(request);
+  const result = requestToDecodeResult(request);
+  return {
+    result,
+    protobuf: () =>
+      ExportTraceServiceRequest.encode(
+        (result.rejectedSpans === 0 ? request : keptSpansRequest(request)) as object,
+      ).finish(),
+  };
+}
+
+/** The body parsed as a JSON object, or a DecodeError saying why not. */
+export function parseJsonObject(text: string, messageName: string): JsonObject {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new DecodeError(truncate(`invalid JSON: ${(err as Error).message}`, MAX_MESSAGE_CHARS));
+  }
+  if (!isObject(json)) throw new DecodeError(`invalid OTLP/JSON: expected an ${messageName} object`);
+  return json;
 }

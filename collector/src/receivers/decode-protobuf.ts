@@ -1,14 +1,29 @@
 // OTLP/protobuf: ExportTraceServiceRequest bytes → DecodeResult.
 import type { DecodeResult } from '../model.js';
-import { DecodeError, requestToDecodeResult } from './decode.js';
+import { type DecodedTraceRequest, DecodeError, keptSpansRequest, requestToDecodeResult } from './decode.js';
 import { ExportTraceServiceRequest, type OtlpExportTraceServiceRequest } from './otlp-proto.js';
 
-export function decodeTracesProtobuf(body: Uint8Array): DecodeResult {
-  let request: OtlpExportTraceServiceRequest;
+function decodeRequest(body: Uint8Array): OtlpExportTraceServiceRequest {
   try {
-    request = ExportTraceServiceRequest.decode(body) as OtlpExportTraceServiceRequest;
+    return ExportTraceServiceRequest.decode(body) as OtlpExportTraceServiceRequest;
   } catch (err) {
     throw new DecodeError(`invalid protobuf ExportTraceServiceRequest: ${(err as Error).message}`);
   }
-  return requestToDecodeResult(request);
+}
+
+export function decodeTracesProtobuf(body: Uint8Array): DecodeResult {
+  return requestToDecodeResult(decodeRequest(body));
+}
+
+/** As decodeTracesProtobuf, keeping what forwarding needs: the body itself when every span was kept. */
+export function decodeTracesProtobufRequest(body: Uint8Array): DecodedTraceRequest {
+  const request = decodeRequest(body);
+  const result = requestToDecodeResult(request);
+  return {
+    result,
+    protobuf: () =>
+      result.rejectedSpans === 0
+        ? body
+        : ExportTraceServiceRequest.encode(keptSpansRequest(request) as object).finish(),
+  };
 }

@@ -197,3 +197,36 @@ export function requestToDecodeResult(request: OtlpExportTraceServiceRequest): D
   }
   return { spans, rejectedSpans, errors: [...errors] };
 }
+
+/** A decoded request, plus its protobuf encoding for whoever forwards accepted requests on (the span forwarder). */
+export interface DecodedTraceRequest {
+  result: DecodeResult;
+  /**
+   * ExportTraceServiceRequest bytes holding exactly the spans `result` kept, every field as received. Computed on
+   * demand: only the span forwarder asks.
+   */
+  protobuf(): Uint8Array;
+}
+
+/** A copy of a decoded message with some fields replaced, keeping the fields protobufjs did not know ($unknowns). */
+function copyWith<T extends object>(message: T, changes: Partial<T>): T {
+  const copy = Object.assign(Object.create(Object.getPrototypeOf(message)) as T, message, changes);
+  const unknowns = (message as { $unknowns?: unknown }).$unknowns;
+  if (unknowns !== undefined) Object.defineProperty(copy, '$unknowns', { value: unknowns, writable: true });
+  return copy;
+}
+
+/** The request without the spans requestToDecodeResult rejected; everything else (and every kept span) untouched. */
+export function keptSpansRequest(request: OtlpExportTraceServiceRequest): OtlpExportTraceServiceRequest {
+  const isKept = (span: OtlpSpan) =>
+    spanProblem(span, int64ToBigInt(span.startTimeUnixNano), int64ToBigInt(span.endTimeUnixNano)) === null;
+  return copyWith(request, {
+    resourceSpans: (request.resourceSpans ?? []).map((resourceSpans) =>
+      copyWith(resourceSpans, {
+        scopeSpans: (resourceSpans.scopeSpans ?? []).map((scopeSpans) =>
+          copyWith(scopeSpans, { spans: (scopeSpans.spans ?? []).filter(isKept) }),
+        ),
+      }),
+    ),
+  });
+}

@@ -1,10 +1,23 @@
-// OTLP/gRPC trace receiver: opentelemetry.proto.collector.trace.v1.TraceService/Export on @grpc/grpc-js.
+// OTLP/gRPC receiver on @grpc/grpc-js: opentelemetry.proto.collector.trace.v1.TraceService/Export, and
+// opentelemetry.proto.collector.logs.v1.LogsService/Export when logs are forwarded (else grpc-js answers UNIMPLEMENTED).
 import * as grpc from '@grpc/grpc-js';
-import type { DecodeResult, SpanRejectReason } from '../model.js';
-import { DecodeError } from './decode.js';
-import { decodeTracesProtobuf } from './decode-protobuf.js';
-import { ExportTraceServiceResponse, TRACE_SERVICE_EXPORT_PATH } from './otlp-proto.js';
-import { DEFAULT_SHUTDOWN_TIMEOUT_MS, type OtlpReceiver, type OtlpReceiverOptions } from './receiver.js';
+import type { SpanRejectReason } from '../model.js';
+import { type DecodedTraceRequest, DecodeError } from './decode.js';
+import { type DecodedLogsRequest, decodeLogsProtobuf } from './decode-logs.js';
+import { decodeTracesProtobufRequest } from './decode-protobuf.js';
+import {
+  ExportLogsServiceResponse,
+  ExportTraceServiceResponse,
+  LOGS_SERVICE_EXPORT_PATH,
+  TRACE_SERVICE_EXPORT_PATH,
+} from './otlp-proto.js';
+import {
+  DEFAULT_SHUTDOWN_TIMEOUT_MS,
+  type LogSink,
+  type OtlpReceiver,
+  type OtlpReceiverOptions,
+  teeAccepted,
+} from './receiver.js';
 import { encodeRpcStatus, exportResponse, rpcStatus } from './responses.js';
 
 export interface OtlpGrpcReceiverOptions extends OtlpReceiverOptions {
@@ -16,7 +29,7 @@ export interface OtlpGrpcReceiverOptions extends OtlpReceiverOptions {
 }
 
 /** A request as the service's deserializer leaves it: decoded, or the reason it could not be. */
-type DecodedRequest = DecodeResult | DecodeError;
+type DecodedRequest = DecodedTraceRequest | DecodeError;
 
 /**
  * Decoding happens in requestDeserialize, but a failure is returned rather than thrown: grpc-js turns deserializer
@@ -24,12 +37,37 @@ type DecodedRequest = DecodeResult | DecodeError;
  */
 function deserializeRequest(bytes: Buffer): DecodedRequest {
   try {
-    return decodeTracesProtobuf(bytes);
+    return decodeTracesProtobufRequest(bytes);
   } catch (err) {
     if (err instanceof DecodeError) return err;
     throw err;
   }
 }
+
+function deserializeLogsRequest(bytes: Buffer): DecodedLogsRequest | DecodeError {
+  try {
+    return decodeLogsProtobuf(bytes);
+  } catch (err) {
+    if (err instanceof DecodeError) return err;
+    throw err;
+  }
+}
+
+const logsServiceDefinition: grpc.ServiceDefinition = {
+  Export: {
+    path: LOGS_SERVICE_EXPORT_PATH,
+    requestStream: false,
+    responseStream: false,
+    requestSerialize: () => {
+      throw new Error('the OTLP logs receiver only serves Export');
+    },
+    requestDeserialize: deserializeLogsRequest,
+    responseSerialize: (response: object) =>
+      Buffer.from(ExportLogsServiceResponse.encode(ExportLogsServiceResponse.fromObject(response)).finish()),
+    responseDeserialize: (bytes: Buffer) => ExportLogsServiceResponse.decode(bytes),
+    originalName: 'export',
+  },
+};
 
 const traceServiceDefinition: grpc.ServiceDefinition = {
   Export: {
@@ -69,13 +107,14 @@ export function createOtlpGrpcReceiver(options: OtlpGrpcReceiverOptions): OtlpRe
   let started = false;
 
   const exportTraces: grpc.handleUnaryCall<DecodedRequest, object> = (call, callback) => {
-    const request = call.request;
-    if (request instanceof DecodeError) {
+    const decoded = call.request;
+    if (decoded instanceof DecodeError) {
       rejected(1, 'malformed_request');
-      logger.debug({ error: request.message }, 'malformed OTLP/gRPC request');
-      callback({ code: grpc.status.INVALID_ARGUMENT, details: request.message });
+      logger.debug({ error: decoded.message }, 'malformed OTLP/gRPC request');
+      callback({ code: grpc.status.INVALID_ARGUMENT, details: decoded.message });
       return;
     }
+    const request = decoded.result;
     if (request.spans.length > 0) {
       const outcome = sink.accept(request.spans, 'grpc');
       if (!outcome.accepted) {
@@ -96,10 +135,26 @@ export function createOtlpGrpcReceiver(options: OtlpGrpcReceiverOptions): OtlpRe
         'rejected invalid spans',
       );
     }
+    teeAccepted(options, decoded);
     callback(null, exportResponse(request));
   };
 
   server.addService(traceServiceDefinition, { Export: exportTraces });
+  if (options.logs) server.addService(logsServiceDefinition, { Export: exportLogsTo(options.logs) });
+
+  function exportLogsTo(sink: LogSink): grpc.handleUnaryCall<DecodedLogsRequest | DecodeError, object> {
+    return (call, callback) => {
+      const decoded = call.request;
+      if (decoded instanceof DecodeError) {
+        logger.debug({ error: decoded.message }, 'malformed OTLP/gRPC logs request');
+        callback({ code: grpc.status.INVALID_ARGUMENT, details: decoded.message });
+        return;
+      }
+      if (decoded.logRecords > 0)
+        sink.accept({ protobuf: decoded.protobuf(), logRecords: decoded.logRecords, protocol: 'grpc' });
+      callback(null, {});
+    };
+  }
 
   return {
     start() {

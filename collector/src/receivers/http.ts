@@ -1,10 +1,12 @@
-// OTLP/HTTP trace receiver (POST /v1/traces, protobuf or JSON, optionally gzip/deflate) on node:http.
+// OTLP/HTTP receiver (POST /v1/traces, and /v1/logs when logs are forwarded; protobuf or JSON, optionally
+// gzip/deflate) on node:http.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { AcceptOutcome, DecodeResult, ReceiverProtocol, SpanRejectReason } from '../model.js';
-import { DecodeError } from './decode.js';
-import { decodeTracesJson } from './decode-json.js';
-import { decodeTracesProtobuf } from './decode-protobuf.js';
+import type { AcceptOutcome, ReceiverProtocol, SpanRejectReason } from '../model.js';
+import { type DecodedTraceRequest, DecodeError } from './decode.js';
+import { decodeTracesJsonRequest } from './decode-json.js';
+import { type DecodedLogsRequest, decodeLogsJson, decodeLogsProtobuf } from './decode-logs.js';
+import { decodeTracesProtobufRequest } from './decode-protobuf.js';
 import {
   BodyTooLargeError,
   contentEncodingOf,
@@ -12,10 +14,24 @@ import {
   RequestAbortedError,
   readRequestBody,
 } from './http-body.js';
-import { DEFAULT_SHUTDOWN_TIMEOUT_MS, type OtlpReceiver, type OtlpReceiverOptions } from './receiver.js';
-import { encodeExportResponse, encodeRpcStatus, RpcCode, rpcStatus, type WireFormat } from './responses.js';
+import {
+  DEFAULT_SHUTDOWN_TIMEOUT_MS,
+  type LogSink,
+  type OtlpReceiver,
+  type OtlpReceiverOptions,
+  teeAccepted,
+} from './receiver.js';
+import {
+  encodeExportResponse,
+  encodeLogsExportResponse,
+  encodeRpcStatus,
+  RpcCode,
+  rpcStatus,
+  type WireFormat,
+} from './responses.js';
 
 export const OTLP_HTTP_TRACES_PATH = '/v1/traces';
+export const OTLP_HTTP_LOGS_PATH = '/v1/logs';
 
 export interface OtlpHttpReceiverOptions extends OtlpReceiverOptions {
   /** Largest body accepted, both as sent and after decompression; larger requests get 413. */
@@ -113,10 +129,19 @@ export function createOtlpHttpReceiver(options: OtlpHttpReceiverOptions): OtlpRe
   const shutdownTimeoutMs = options.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS;
   let stopping = false;
 
-  async function handleTraces(req: IncomingMessage, res: ServerResponse, format: WireFormat): Promise<void> {
+  /**
+   * The request body within the size limit, or null once an error was answered. `rejected` counts refusals as
+   * spans only for trace requests: a refused logs request is no span.
+   */
+  async function readBody(
+    req: IncomingMessage,
+    res: ServerResponse,
+    format: WireFormat,
+    countRejected: (count: number, reason: SpanRejectReason) => void,
+  ): Promise<Buffer | null> {
     const encoding = contentEncodingOf(req);
     if (!encoding) {
-      rejected(1, 'unsupported_media_type');
+      countRejected(1, 'unsupported_media_type');
       const header = req.headers['content-encoding'];
       sendError(
         res,
@@ -125,15 +150,15 @@ export function createOtlpHttpReceiver(options: OtlpHttpReceiverOptions): OtlpRe
         `unsupported Content-Encoding "${header}": use gzip, deflate or identity`,
         format,
       );
-      return;
+      return null;
     }
     const declaredBytes = Number(req.headers['content-length']);
     if (declaredBytes > maxBodyBytes) {
       // Answer before reading; the connection is closed rather than drained.
-      rejected(1, 'too_large');
+      countRejected(1, 'too_large');
       res.setHeader('Connection', 'close');
       sendError(res, 413, RpcCode.RESOURCE_EXHAUSTED, `request body exceeds ${maxBodyBytes} bytes`, format);
-      return;
+      return null;
     }
 
     let body: Buffer;
@@ -142,26 +167,29 @@ export function createOtlpHttpReceiver(options: OtlpHttpReceiverOptions): OtlpRe
     } catch (err) {
       if (err instanceof RequestAbortedError) {
         logger.debug({ err }, 'OTLP/HTTP request aborted');
-        return;
+        return null;
       }
       if (err instanceof BodyTooLargeError) {
-        rejected(1, 'too_large');
+        countRejected(1, 'too_large');
         res.setHeader('Connection', 'close');
         sendError(res, 413, RpcCode.RESOURCE_EXHAUSTED, err.message, format);
-        return;
+        return null;
       }
       if (err instanceof InvalidBodyEncodingError) {
-        rejected(1, 'malformed_request');
+        countRejected(1, 'malformed_request');
         sendError(res, 400, RpcCode.INVALID_ARGUMENT, err.message, format);
-        return;
+        return null;
       }
       throw err;
     }
+    return body;
+  }
 
+  function handleTraces(body: Buffer, res: ServerResponse, format: WireFormat): void {
     const protocol: ReceiverProtocol = format === 'json' ? 'http_json' : 'http_protobuf';
-    let result: DecodeResult;
+    let decoded: DecodedTraceRequest;
     try {
-      result = format === 'json' ? decodeTracesJson(body) : decodeTracesProtobuf(body);
+      decoded = format === 'json' ? decodeTracesJsonRequest(body) : decodeTracesProtobufRequest(body);
     } catch (err) {
       if (!(err instanceof DecodeError)) throw err;
       rejected(1, 'malformed_request');
@@ -170,6 +198,7 @@ export function createOtlpHttpReceiver(options: OtlpHttpReceiverOptions): OtlpRe
       return;
     }
 
+    const result = decoded.result;
     if (result.spans.length > 0) {
       const outcome = sink.accept(result.spans, protocol);
       if (!outcome.accepted) {
@@ -189,7 +218,24 @@ export function createOtlpHttpReceiver(options: OtlpHttpReceiverOptions): OtlpRe
         'rejected invalid spans',
       );
     }
+    teeAccepted(options, decoded);
     send(res, 200, encodeExportResponse(result, format), format);
+  }
+
+  function handleLogs(logs: LogSink, body: Buffer, res: ServerResponse, format: WireFormat): void {
+    const protocol: ReceiverProtocol = format === 'json' ? 'http_json' : 'http_protobuf';
+    let decoded: DecodedLogsRequest;
+    try {
+      decoded = format === 'json' ? decodeLogsJson(body) : decodeLogsProtobuf(body);
+    } catch (err) {
+      if (!(err instanceof DecodeError)) throw err;
+      logger.debug({ protocol, error: err.message }, 'malformed OTLP/HTTP logs request');
+      sendError(res, 400, RpcCode.INVALID_ARGUMENT, err.message, format);
+      return;
+    }
+    if (decoded.logRecords > 0)
+      logs.accept({ protobuf: decoded.protobuf(), logRecords: decoded.logRecords, protocol });
+    send(res, 200, encodeLogsExportResponse(format), format);
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -199,7 +245,14 @@ export function createOtlpHttpReceiver(options: OtlpHttpReceiverOptions): OtlpRe
     setCorsHeaders(req, res);
 
     const path = pathnameOf(req);
-    if (path !== OTLP_HTTP_TRACES_PATH) {
+    const logs = options.logs;
+    if (path === OTLP_HTTP_LOGS_PATH && !logs) {
+      const message =
+        'this collector does not take OTLP logs: set BEACON_FORWARD_LOGS_ENDPOINT to have them forwarded (e.g. to Loki)';
+      sendError(res, 404, RpcCode.NOT_FOUND, message, replyFormat);
+      return;
+    }
+    if (path !== OTLP_HTTP_TRACES_PATH && path !== OTLP_HTTP_LOGS_PATH) {
       sendError(
         res,
         404,
@@ -218,14 +271,18 @@ export function createOtlpHttpReceiver(options: OtlpHttpReceiverOptions): OtlpRe
       sendError(res, 405, RpcCode.UNIMPLEMENTED, `method ${req.method} not allowed: use POST`, replyFormat);
       return;
     }
+    const isLogs = path === OTLP_HTTP_LOGS_PATH;
     if (!format) {
-      rejected(1, 'unsupported_media_type');
+      if (!isLogs) rejected(1, 'unsupported_media_type');
       const contentType = req.headers['content-type'] ?? '';
       const message = `unsupported Content-Type "${contentType}": use application/x-protobuf or application/json`;
       sendError(res, 415, RpcCode.INVALID_ARGUMENT, message, replyFormat);
       return;
     }
-    await handleTraces(req, res, format);
+    const body = await readBody(req, res, format, isLogs ? () => {} : rejected);
+    if (body === null) return;
+    if (logs && isLogs) handleLogs(logs, body, res, format);
+    else handleTraces(body, res, format);
   }
 
   // Responses not yet started when stop() is called: told to close their connection instead of keeping it alive.

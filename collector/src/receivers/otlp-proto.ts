@@ -1,4 +1,4 @@
-// The OTLP trace and google.rpc protobuf types, loaded once from collector/proto with protobufjs reflection.
+// The OTLP trace and logs and google.rpc protobuf types, loaded once from collector/proto with protobufjs reflection.
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import protobuf from 'protobufjs';
@@ -8,6 +8,7 @@ const PROTO_DIR = fileURLToPath(new URL('../../proto/', import.meta.url));
 
 const PROTO_FILES = [
   'opentelemetry/proto/collector/trace/v1/trace_service.proto',
+  'opentelemetry/proto/collector/logs/v1/logs_service.proto',
   'google/rpc/status.proto',
   'google/rpc/error_details.proto',
 ];
@@ -32,6 +33,15 @@ export const ExportTraceServiceRequest = root.lookupType(
 export const ExportTraceServiceResponse = root.lookupType(
   'opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse',
 );
+export const LOGS_SERVICE_EXPORT_PATH = '/opentelemetry.proto.collector.logs.v1.LogsService/Export';
+
+export const ExportLogsServiceRequest = root.lookupType(
+  'opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest',
+);
+export const ExportLogsServiceResponse = root.lookupType(
+  'opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse',
+);
+export const LogRecord = root.lookupType('opentelemetry.proto.logs.v1.LogRecord');
 export const Resource = root.lookupType('opentelemetry.proto.resource.v1.Resource');
 export const InstrumentationScope = root.lookupType('opentelemetry.proto.common.v1.InstrumentationScope');
 export const Span = root.lookupType('opentelemetry.proto.trace.v1.Span');
@@ -102,4 +112,11 @@ export interface OtlpResourceSpans {
 
 export interface OtlpExportTraceServiceRequest {
   resourceSpans?: OtlpResourceSpans[] | null;
+}
+
+/** The parts of an ExportLogsServiceRequest the logs receiver reads (it forwards the rest untouched). */
+export interface OtlpExportLogsServiceRequest {
+  resourceLogs?:
+    | { scopeLogs?: { logRecords?: unknown[] | null }[] | null; resource?: unknown; scope?: unknown }[]
+    | null;
 }

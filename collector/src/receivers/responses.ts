@@ -2,7 +2,13 @@
 import type protobuf from 'protobufjs';
 import protojson from 'protobufjs/ext/protojson.js';
 import type { DecodeResult } from '../model.js';
-import { ExportTraceServiceResponse, RETRY_INFO_TYPE_URL, RetryInfo, RpcStatus } from './otlp-proto.js';
+import {
+  ExportLogsServiceResponse,
+  ExportTraceServiceResponse,
+  RETRY_INFO_TYPE_URL,
+  RetryInfo,
+  RpcStatus,
+} from './otlp-proto.js';
 
 export type WireFormat = 'protobuf' | 'json';
 
@@ -41,6 +47,11 @@ export function encodeExportResponse(
   format: WireFormat,
 ): Buffer {
   return encode(ExportTraceServiceResponse, exportResponse(result), format);
+}
+
+/** ExportLogsServiceResponse: always full success (log records are never rejected one by one). */
+export function encodeLogsExportResponse(format: WireFormat): Buffer {
+  return encode(ExportLogsServiceResponse, {}, format);
 }
 
 function retryInfoAny(retryAfterSeconds: number): object {

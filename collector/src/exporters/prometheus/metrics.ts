@@ -55,6 +55,18 @@ export interface WriterStatsSource {
   };
 }
 
+/** What the exporter reads from an OTLP forwarder at scrape time (its `stats`). */
+export interface ForwardStatsSource {
+  readonly stats: {
+    readonly sent: number;
+    readonly dropped: number;
+    readonly failed: number;
+    readonly queueDepth: number;
+  };
+}
+
+export const FORWARD_OUTCOMES = ['sent', 'dropped', 'failed'] as const;
+
 export interface PrometheusExporterOptions {
   /** Most distinct values one label takes, `other` included (BEACON_METRICS_MAX_LABEL_VALUES). */
   maxLabelValues: number;
@@ -63,6 +75,8 @@ export interface PrometheusExporterOptions {
   /** Spans taken into the pipeline per protocol, read at scrape time. */
   spansReceived: () => Readonly<Record<ReceiverProtocol, number>>;
   writer: WriterStatsSource;
+  /** The forward exporters that are configured; their metrics exist only then. */
+  forwarders?: { spans?: ForwardStatsSource; logRecords?: ForwardStatsSource };
   logger?: Logger;
 }
 
@@ -246,6 +260,32 @@ export class PrometheusExporter {
         this.set(writer.stats.queueDepth);
       },
     });
+    const forwarded = [
+      ['spans', options.forwarders?.spans, 'BEACON_FORWARD_OTLP_ENDPOINT'],
+      ['log_records', options.forwarders?.logRecords, 'BEACON_FORWARD_LOGS_ENDPOINT'],
+    ] as const;
+    for (const [items, forwarder, setting] of forwarded) {
+      if (!forwarder) continue;
+      new Counter({
+        name: `beacon_forward_${items}_total`,
+        help: `${items === 'spans' ? 'Spans' : 'Log records'} forwarded to ${setting}, by outcome: sent, dropped (forward queue full, or unsent at shutdown) or failed (rejected by the target, or retried past the give-up time).`,
+        labelNames: ['outcome'],
+        registers,
+        collect() {
+          const stats = forwarder.stats;
+          this.reset();
+          for (const outcome of FORWARD_OUTCOMES) this.inc({ outcome }, stats[outcome]);
+        },
+      });
+      new Gauge({
+        name: `beacon_forward_queue_${items}`,
+        help: `${items === 'spans' ? 'Spans' : 'Log records'} waiting to be forwarded to ${setting} (including those being sent).`,
+        registers,
+        collect() {
+          this.set(forwarder.stats.queueDepth);
+        },
+      });
+    }
     new Gauge({
       name: 'beacon_build_info',
       help: 'Beacon collector build: always 1, the version in a label.',
