@@ -153,8 +153,6 @@ describe('templates', () => {
 
   test('the collector gets only settings it knows, through its env names', async () => {
     const known = new Set<string>(Object.values(SETTINGS).map((setting) => setting.env));
-    // In DESIGN.md's configuration contract; added to the collector's settings by the forwarding exporter.
-    known.add('BEACON_FORWARD_OTLP_ENDPOINT');
     const collectorTemplates = (await templates()).filter(({ name }) => name.startsWith('collector-'));
     const names = new Set(collectorTemplates.flatMap(({ text }) => text.match(/\bBEACON_[A-Z_]+\b/g) ?? []));
     expect(names).toContain('BEACON_CLICKHOUSE_CLUSTER');
