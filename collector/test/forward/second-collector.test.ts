@@ -56,9 +56,15 @@ test('every span the first collector accepts is stored unchanged by the second',
   for (const traceId of traceIds) {
     const original = await traceFrom(first.apiUrl, traceId);
     expect(original, `trace ${traceId} stored by the first collector`).toBeDefined();
+    // The second collector writes a batch's tables one insert after another (spans, GenAI facts, failures), so
+    // wait until the trace is complete there, summary included, not just until its spans are.
     const forwarded = await eventually(`trace ${traceId} on the second collector`, async () => {
       const trace = await traceFrom(secondApi(), traceId);
-      return trace && trace.spans.length === original!.spans.length ? trace : undefined;
+      const complete =
+        trace &&
+        trace.spans.length === original!.spans.length &&
+        trace.trace.failureCategories.length === original!.trace.failureCategories.length;
+      return complete ? trace : undefined;
     });
     // Field by field: ids, names, kinds, times, attributes, events, links, status, resource, scope and version,
     // trace state, and everything Beacon derives from them (GenAI facts, trace summary).
