@@ -2,7 +2,9 @@
 // beacon_genai_spans, beacon_messages, beacon_span_failures). A batch that fails is retried with exponential backoff
 // and jitter until it is stored; it stays counted in the queue meanwhile, so a full queue pushes back on the
 // receivers (OTLP clients are told to retry) instead of dropping data. Exactly once: after a failed attempt, the rows a table already holds are
-// looked up by (TraceId, SpanId) and not inserted again.
+// looked up by (TraceId, SpanId) and not inserted again. With a spool (spool/), every accepted batch is on disk
+// first and released once stored; batches replayed from it after a crash are treated like a failed attempt (their
+// rows may be stored already), so they are stored exactly once too.
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { Logger } from 'pino';
 import type { EnrichedSpan } from '../../model.js';
@@ -10,6 +12,7 @@ import { qualifiedName } from '../../storage/sql.js';
 import { TABLES } from '../../storage/tables.js';
 import { RecentMessages } from './messages.js';
 import { type BatchRows, type FailureRow, type GenAIRow, type TraceRow, toBatchRows } from './rows.js';
+import type { SpanSpool } from './spool/index.js';
 
 export interface ClickHouseWriterOptions {
   client: ClickHouseClient;
@@ -27,6 +30,8 @@ export interface ClickHouseWriterOptions {
   retryMaxDelayMs?: number;
   /** Message hashes remembered as written, to skip re-inserting resent conversation history. Default 100 000. */
   recentMessages?: number;
+  /** Durable copy of every accepted batch until it is stored; unset = in memory only. */
+  spool?: SpanSpool;
 }
 
 export interface ClickHouseWriterStats {
@@ -102,6 +107,9 @@ export class ClickHouseWriter {
   readonly #retryInitialDelayMs: number;
   readonly #retryMaxDelayMs: number;
   readonly #recent: RecentMessages;
+  readonly #spool: SpanSpool | undefined;
+  /** Spans up to this cumulative count were replayed from the spool: some of their rows may be stored already. */
+  #replayedUntil = 0;
 
   /** Accepted chunks not yet taken into a batch; #headOffset spans of the first are already taken. */
   readonly #queue: EnrichedSpan[][] = [];
@@ -140,6 +148,7 @@ export class ClickHouseWriter {
     this.#retryInitialDelayMs = options.retryInitialDelayMs ?? 100;
     this.#retryMaxDelayMs = options.retryMaxDelayMs ?? 10_000;
     this.#recent = new RecentMessages(options.recentMessages ?? 100_000);
+    this.#spool = options.spool;
   }
 
   get queueDepth(): number {
@@ -178,10 +187,26 @@ export class ClickHouseWriter {
     if (spans.length === 0) return true;
     const depth = this.queueDepth;
     if (depth > 0 && depth + spans.length > this.#maxQueueSpans) return false;
+    if (this.#spool && !this.#spool.append(spans)) return false;
     this.#queue.push(spans);
     this.#enqueued += spans.length;
     this.#kick();
     return true;
+  }
+
+  /**
+   * Queues batches recovered from the spool (already accepted once, so never refused), before anything else is
+   * enqueued. Their rows are checked against storage before insert, like a retry after a failed attempt.
+   */
+  replay(batches: readonly EnrichedSpan[][]): void {
+    for (const spans of batches) {
+      if (spans.length === 0) continue;
+      this.#queue.push(spans);
+      this.#enqueued += spans.length;
+    }
+    this.#replayedUntil = this.#enqueued;
+    this.#drainTarget = Math.max(this.#drainTarget, this.#enqueued);
+    this.#kick();
   }
 
   /** Resolves once every span enqueued before the call is written (or dropped by a timed-out close()). */
@@ -215,7 +240,10 @@ export class ClickHouseWriter {
       }),
     ]);
     clearTimeout(deadline);
-    if (!timedOut) return;
+    if (!timedOut) {
+      this.#spool?.close();
+      return;
+    }
 
     this.#abandoned = true;
     this.#wake?.();
@@ -225,9 +253,18 @@ export class ClickHouseWriter {
     this.#headOffset = 0;
     this.#taken = this.#enqueued;
     this.#drop(dropped);
+    // Unwritten batches stay in the spool (never released): the next start writes them.
+    this.#spool?.close();
     this.#logger.error(
-      { spansDropped: this.#spansDropped, timeoutMs, lastWriteError: this.#lastWriteError },
-      `shutdown timed out after ${timeoutMs} ms: ${this.#spansDropped} accepted spans were not written to ClickHouse`,
+      {
+        spansDropped: this.#spansDropped,
+        timeoutMs,
+        lastWriteError: this.#lastWriteError,
+        spooled: !!this.#spool,
+      },
+      this.#spool
+        ? `shutdown timed out after ${timeoutMs} ms: ${this.#spansDropped} accepted spans stay in the spool and are written at the next start`
+        : `shutdown timed out after ${timeoutMs} ms: ${this.#spansDropped} accepted spans were not written to ClickHouse`,
     );
   }
 
@@ -272,15 +309,18 @@ export class ClickHouseWriter {
 
   async #writeDue(): Promise<void> {
     while (!this.#abandoned && this.#queued > 0 && this.#due()) {
+      const replayed = this.#taken < this.#replayedUntil;
       const spans = this.#take(this.#batchSpans);
       try {
-        await this.#writeBatch(spans);
+        await this.#writeBatch(spans, replayed);
       } catch (err) {
         // #writeBatch only throws on a bug (e.g. a row that cannot be built); never lose the loop over it.
         this.#logger.error(
           { err, spans: spans.length },
           'ClickHouse writer failed to build a batch; spans dropped',
         );
+        // Released too: replaying a batch that cannot be built would fail the same way at every start.
+        this.#spool?.release(spans.length);
         this.#drop(spans.length);
       }
     }
@@ -336,13 +376,14 @@ export class ClickHouseWriter {
 
   // --- writing ----------------------------------------------------------------------------------------------
 
-  async #writeBatch(spans: EnrichedSpan[]): Promise<void> {
+  async #writeBatch(spans: EnrichedSpan[], replayed: boolean): Promise<void> {
     const rows = toBatchRows(spans, this.#recent);
     const batch: Batch = {
       size: spans.length,
       rows,
       pending: new Set(INSERT_ORDER.filter((table) => this.#rowsOf(rows, table).length > 0)),
-      uncertain: false,
+      // A crash may have come after ClickHouse stored the batch but before the spool heard of it.
+      uncertain: replayed,
     };
     for (let attempt = 1; ; attempt++) {
       try {
@@ -374,6 +415,7 @@ export class ClickHouseWriter {
     }
     this.#spansWritten += batch.size;
     this.#batchesWritten++;
+    this.#spool?.release(batch.size);
     this.#settle(batch.size);
   }
 

@@ -1,0 +1,148 @@
+// The spool's files on their own: what is appended comes back after a restart (bigint timestamps intact), released
+// records' segments are deleted, a torn or corrupt record is skipped with a warning, a full spool refuses. And the
+// memory limiter's decisions.
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, test } from 'vitest';
+import { Spool, type SpoolOptions } from '../../src/exporters/clickhouse/spool/index.js';
+import { createLogger } from '../../src/logger.js';
+import { MemoryLimiter } from '../../src/processors/memory-limiter.js';
+import { makeSpan } from '../support/spans.js';
+import { segmentFiles } from './helpers.js';
+
+const dirs: string[] = [];
+afterAll(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+function spoolOptions(overrides: Partial<SpoolOptions> = {}): SpoolOptions & { warnings: string[] } {
+  const dir = mkdtempSync(path.join(tmpdir(), 'beacon-spool-'));
+  dirs.push(dir);
+  const warnings: string[] = [];
+  const logger = createLogger('warn', { write: (line: string) => void warnings.push(line) });
+  return { dir, maxBytes: 1024 * 1024, fsync: 'always', logger, warnings, ...overrides };
+}
+
+describe('spool', () => {
+  test('unreleased batches come back after a restart, in order, with nanosecond timestamps intact', () => {
+    const options = spoolOptions();
+    const { spool, recovered } = Spool.open(options);
+    expect(recovered).toEqual([]);
+    const first = [makeSpan({ attributes: { 'gen_ai.request.model': 'gpt-4o', nested: { a: [1, 'x'] } } })];
+    const second = [makeSpan(), makeSpan()];
+    expect(spool.append(first)).toBe(true);
+    expect(spool.append(second)).toBe(true);
+    spool.close();
+
+    const reopened = Spool.open(options);
+    expect(reopened.recovered).toEqual([first, second]);
+    expect(typeof reopened.recovered[0]![0]!.startTimeUnixNano).toBe('bigint');
+    expect(reopened.spool.stats.records).toBe(2);
+    reopened.spool.close();
+  });
+
+  test('released records are gone from disk; a partly released spool replays only the rest', () => {
+    const options = spoolOptions({ segmentBytes: 1 });
+    const { spool } = Spool.open(options);
+    const batches = [[makeSpan(), makeSpan()], [makeSpan()], [makeSpan(), makeSpan(), makeSpan()]];
+    for (const batch of batches) expect(spool.append(batch)).toBe(true);
+    // segmentBytes 1: one record per segment.
+    expect(segmentFiles(options.dir)).toHaveLength(3);
+    spool.release(2);
+    // The writer confirms spans, not records: 1 of the third batch's 3 spans leaves it pending.
+    spool.release(1 + 1);
+    expect(segmentFiles(options.dir)).toHaveLength(1);
+    spool.close();
+
+    const reopened = Spool.open(options);
+    expect(reopened.recovered).toEqual([batches[2]]);
+    reopened.spool.release(3);
+    expect(segmentFiles(options.dir)).toEqual([]);
+    expect(reopened.spool.stats).toMatchObject({ bytes: 0, records: 0 });
+    reopened.spool.close();
+  });
+
+  test('a torn tail record (crash mid-write) is skipped with a warning; the records before it replay', () => {
+    const options = spoolOptions();
+    const { spool } = Spool.open(options);
+    const kept = [makeSpan()];
+    spool.append(kept);
+    spool.close();
+    const [segment] = segmentFiles(options.dir);
+    // A header announcing 500 payload bytes, then only 10 of them: what a killed write leaves behind.
+    const header = Buffer.alloc(8);
+    header.writeUInt32LE(500, 0);
+    appendFileSync(segment!, Buffer.concat([header, Buffer.alloc(10, 7)]));
+
+    const reopened = Spool.open(options);
+    expect(reopened.recovered).toEqual([kept]);
+    expect(reopened.spool.stats.corruptRecords).toBe(1);
+    expect(options.warnings.join('\n')).toMatch(/ends inside a record/);
+    reopened.spool.close();
+  });
+
+  test('a record whose bytes changed fails its checksum and is skipped; the next record still replays', () => {
+    const options = spoolOptions();
+    const { spool } = Spool.open(options);
+    const damaged = [makeSpan({ name: 'damaged' })];
+    const intact = [makeSpan({ name: 'intact' })];
+    spool.append(damaged);
+    spool.append(intact);
+    spool.close();
+    const [segment] = segmentFiles(options.dir);
+    const bytes = readFileSync(segment!);
+    const at = bytes.indexOf('damaged');
+    bytes[at] = 'D'.charCodeAt(0);
+    writeFileSync(segment!, bytes);
+
+    const reopened = Spool.open(options);
+    expect(reopened.recovered).toEqual([intact]);
+    expect(options.warnings.join('\n')).toMatch(/failed its checksum/);
+    reopened.spool.close();
+  });
+
+  test('full: append refuses until ClickHouse confirms what is spooled; one oversized batch fits an empty spool', () => {
+    const options = spoolOptions({ maxBytes: 2_000 });
+    const { spool } = Spool.open(options);
+    const big = Array.from({ length: 5 }, () => makeSpan());
+    expect(spool.append(big)).toBe(true);
+    expect(spool.stats.bytes).toBeGreaterThan(2_000);
+    expect(spool.append([makeSpan()])).toBe(false);
+    expect(spool.stats.refusedAppends).toBe(1);
+    spool.release(5);
+    expect(spool.stats.bytes).toBe(0);
+    expect(spool.append([makeSpan()])).toBe(true);
+    spool.close();
+  });
+});
+
+describe('memory limiter', () => {
+  test('refuses while the heap is above the limit, accepts again once it drops, and counts refused spans', () => {
+    let heap = 900;
+    let now = 0;
+    const limiter = new MemoryLimiter({
+      limitBytes: 1000,
+      checkIntervalMs: 100,
+      heapUsed: () => heap,
+      now: () => now,
+    });
+    expect(limiter.refuses(10)).toBe(false);
+    heap = 1500;
+    // Sampled at most once per interval: the old reading still holds.
+    expect(limiter.refuses(10)).toBe(false);
+    now = 100;
+    expect(limiter.refuses(10)).toBe(true);
+    expect(limiter.refuses(5)).toBe(true);
+    heap = 400;
+    now = 200;
+    expect(limiter.refuses(10)).toBe(false);
+    expect(limiter.stats).toEqual({ limitBytes: 1000, heapUsedBytes: 400, refusedSpans: 15 });
+  });
+
+  test('defaults to a share of the V8 heap limit; an explicit MiB setting wins', () => {
+    expect(MemoryLimiter.limitBytes(64)).toBe(64 * 1024 * 1024);
+    const fallback = MemoryLimiter.limitBytes(undefined);
+    expect(fallback).toBeGreaterThan(64 * 1024 * 1024);
+  });
+});
