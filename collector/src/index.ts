@@ -2,7 +2,9 @@
 // received spans and logs when configured), plus the API port. One function so tests, the CLI and benchmarks start
 // the same collector.
 import { readFile } from 'node:fs/promises';
+import nodePath from 'node:path';
 import { createPricer, type PriceOverrides, parsePriceOverrides } from '@beacon/semconv';
+import { Counter } from 'prom-client';
 import { createAnalysisApi } from './api/analysis-api.js';
 import { createQueryApi } from './api/query-api.js';
 import { createReplayApi } from './api/replay-api.js';
@@ -10,6 +12,7 @@ import { createApiServer } from './api/server.js';
 import { createStaticUiHandler } from './api/static-ui.js';
 import { type CollectorConfig, ConfigError, redactConfig } from './config.js';
 import { ClickHouseWriter } from './exporters/clickhouse/index.js';
+import { registerDurabilityMetrics, Spool } from './exporters/clickhouse/spool/index.js';
 import {
   createLogForwarder,
   createSpanForwarder,
@@ -17,8 +20,15 @@ import {
 } from './exporters/otlp-forward/index.js';
 import { PrometheusExporter } from './exporters/prometheus/index.js';
 import { createLogger, type Logger } from './logger.js';
-import type { SpanRejectReason } from './model.js';
+import type { EnrichedSpan, SpanRejectReason } from './model.js';
+import { MemoryLimiter } from './processors/memory-limiter.js';
 import { createPipeline } from './processors/pipeline.js';
+import {
+  createRedactor,
+  DEFAULT_REDACTION_RULES,
+  parseRedactionRules,
+  type RedactionRule,
+} from './processors/redact.js';
 import { decodeTracesJson } from './receivers/decode-json.js';
 import {
   type AcceptedTraceRequest,
@@ -60,6 +70,46 @@ async function loadPriceOverrides(path: string | undefined): Promise<PriceOverri
   }
 }
 
+/** Built-in rules (unless BEACON_REDACTION=off) plus BEACON_REDACTION_RULES_FILE's; a bad file stops start-up. */
+async function loadRedactionRules(config: CollectorConfig): Promise<RedactionRule[]> {
+  const rules = config.redaction === 'default' ? [...DEFAULT_REDACTION_RULES] : [];
+  const path = config.redactionRulesFile;
+  if (!path) return rules;
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    throw new ConfigError(`cannot read BEACON_REDACTION_RULES_FILE ${path}: ${(err as Error).message}`);
+  }
+  try {
+    return [...rules, ...parseRedactionRules(JSON.parse(text))];
+  } catch (err) {
+    throw new ConfigError(`invalid BEACON_REDACTION_RULES_FILE ${path}: ${(err as Error).message}`);
+  }
+}
+
+/**
+ * The spool at BEACON_SPOOL_DIR, or <data dir>/spool by default. On by default because acknowledged spans surviving
+ * a crash is what users expect; an unwritable default directory only warns (in-memory queue as before), an
+ * explicitly set one stops start-up.
+ */
+function openSpool(config: CollectorConfig, logger: Logger): { spool?: Spool; recovered: EnrichedSpan[][] } {
+  if (config.spoolDir === 'off') return { recovered: [] };
+  const dir = config.spoolDir ?? nodePath.join(config.dataDir, 'spool');
+  const spoolLogger = logger.child({ component: 'spool' });
+  try {
+    return Spool.open({ dir, maxBytes: config.spoolMaxBytes, fsync: config.spoolFsync, logger: spoolLogger });
+  } catch (err) {
+    if (config.spoolDir)
+      throw new ConfigError(`cannot use BEACON_SPOOL_DIR ${dir}: ${(err as Error).message}`);
+    spoolLogger.warn(
+      { err, dir },
+      'spool directory not writable: accepted spans are held in memory only (set BEACON_SPOOL_DIR)',
+    );
+    return { recovered: [] };
+  }
+}
+
 /** The collector's version (its package.json), for beacon_build_info. */
 async function collectorVersion(): Promise<string> {
   try {
@@ -78,6 +128,8 @@ export async function startCollector(
 ): Promise<RunningCollector> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const pricer = createPricer({ overrides: await loadPriceOverrides(config.priceOverridesFile) });
+  const redactor = createRedactor(await loadRedactionRules(config));
+  const decodeLimits = { maxSpansPerRequest: config.maxSpansPerRequest, maxJsonDepth: config.maxJsonDepth };
 
   const storage = await createClickHouse({
     url: config.clickhouseUrl,
@@ -93,6 +145,7 @@ export async function startCollector(
     cluster: config.clickhouseCluster,
   });
 
+  const { spool, recovered } = openSpool(config, logger);
   const writer = new ClickHouseWriter({
     client: storage.client,
     database: config.clickhouseDatabase,
@@ -100,7 +153,14 @@ export async function startCollector(
     batchSpans: config.batchSpans,
     flushIntervalMs: config.flushIntervalMs,
     logger: logger.child({ component: 'clickhouse-writer' }),
+    spool,
   });
+  // Before any receiver starts: replayed batches must come first, in spool order.
+  writer.replay(recovered);
+  const memoryLimiter =
+    config.memoryLimitMib === 0
+      ? undefined
+      : new MemoryLimiter({ limitBytes: MemoryLimiter.limitBytes(config.memoryLimitMib) });
   const forwarderSettings = {
     flushIntervalMs: config.flushIntervalMs,
     timeoutMs: config.forwardTimeoutMs,
@@ -136,7 +196,23 @@ export async function startCollector(
     exporter: writer,
     fanOut: [metrics],
     onFanOutError: (err) => logger.error({ err }, 'exporter failed on an accepted batch'),
+    memoryLimiter,
+    redactor,
+    limits: {
+      maxAttributesPerSpan: config.maxAttributesPerSpan,
+      maxAttributeValueChars: config.maxAttributeValueChars,
+    },
   });
+  new Counter({
+    name: 'beacon_spans_truncated_total',
+    help: 'Spans stored cut down to BEACON_MAX_ATTRIBUTES_PER_SPAN / BEACON_MAX_ATTRIBUTE_VALUE_CHARS (flagged beacon.truncated=true).',
+    registers: [metrics.registry],
+    collect() {
+      this.reset();
+      this.inc(pipeline.stats.limits.truncatedSpans);
+    },
+  });
+  registerDurabilityMetrics(metrics.registry, { spool, memoryLimiter });
   const onRejected = (count: number, reason: SpanRejectReason) => metrics.recordRejected(count, reason);
   // Forwarding is fed by the receivers (the bytes they accepted), not the fan-out: see exporters/otlp-forward.
   const spanForwarder = forwarders.spans;
@@ -156,7 +232,11 @@ export async function startCollector(
   const queryApi = createQueryApi({
     storage: { client: storage.client, database: config.clickhouseDatabase },
     maxBodyBytes: config.maxRequestBytes,
-    ingest: { sink: pipeline, decodeOtlpJson: decodeTracesJson, flush: () => writer.flush() },
+    ingest: {
+      sink: pipeline,
+      decodeOtlpJson: (body) => decodeTracesJson(body, decodeLimits),
+      flush: () => writer.flush(),
+    },
     modules: [
       createReplayApi({
         storage: { client: storage.client, database: config.clickhouseDatabase },
@@ -201,6 +281,7 @@ export async function startCollector(
     sink: pipeline,
     logger: logger.child({ component: 'otlp-grpc' }),
     maxMessageBytes: config.maxRequestBytes,
+    decodeLimits,
     onRejected,
     ...forwarding,
   });
@@ -210,6 +291,7 @@ export async function startCollector(
     sink: pipeline,
     logger: logger.child({ component: 'otlp-http' }),
     maxBodyBytes: config.maxRequestBytes,
+    decodeLimits,
     onRejected,
     ...forwarding,
   });

@@ -5,7 +5,14 @@
 import type protobuf from 'protobufjs';
 import protojson from 'protobufjs/ext/protojson.js';
 import type { DecodeResult } from '../model.js';
-import { type DecodedTraceRequest, DecodeError, keptSpansRequest, requestToDecodeResult } from './decode.js';
+import {
+  DEFAULT_DECODE_LIMITS,
+  type DecodedTraceRequest,
+  DecodeError,
+  type DecodeLimits,
+  keptSpansRequest,
+  requestToDecodeResult,
+} from './decode.js';
 import {
   ExportTraceServiceRequest,
   InstrumentationScope,
@@ -162,19 +169,22 @@ export function shortenTypeNames(message: string): string {
   return message.replace(/^\.?(?:[a-z0-9_]+\.)+/, '');
 }
 
-export function decodeTracesJson(body: Uint8Array | string): DecodeResult {
-  return decodeTracesJsonRequest(body).result;
+export function decodeTracesJson(body: Uint8Array | string, limits?: DecodeLimits): DecodeResult {
+  return decodeTracesJsonRequest(body, limits).result;
 }
 
 /** As decodeTracesJson, keeping what forwarding needs: the request re-encoded as protobuf on demand. */
-export function decodeTracesJsonRequest(body: Uint8Array | string): DecodedTraceRequest {
+export function decodeTracesJsonRequest(
+  body: Uint8Array | string,
+  limits: DecodeLimits = DEFAULT_DECODE_LIMITS,
+): DecodedTraceRequest {
   const text =
     typeof body === 'string' ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString();
   // An empty body carries no spans; treated like `{}` rather than refused.
   if (text.trim() === '') {
     return { result: { spans: [], rejectedSpans: 0, errors: [] }, protobuf: () => new Uint8Array() };
   }
-  const json = parseJsonObject(text, 'ExportTraceServiceRequest');
+  const json = parseJsonObject(text, 'ExportTraceServiceRequest', limits.maxJsonDepth);
   rewriteAllHexIds(json);
 
   let request: OtlpExportTraceServiceRequest;
@@ -188,7 +198,7 @@ export function decodeTracesJsonRequest(body: Uint8Array | string): DecodedTrace
     const message = locateProblem(json) ?? `invalid OTLP/JSON: ${shortenTypeNames((err as Error).message)}`;
     throw new DecodeError(truncate(message, MAX_MESSAGE_CHARS));
   }
-  const result = requestToDecodeResult(request);
+  const result = requestToDecodeResult(request, limits);
   return {
     result,
     protobuf: () =>
@@ -198,8 +208,38 @@ export function decodeTracesJsonRequest(body: Uint8Array | string): DecodedTrace
   };
 }
 
+/**
+ * Whether arrays/objects in `text` nest deeper than `max`. Checked on the text, before parsing, because every walk
+ * after JSON.parse (ProtoJSON, attribute conversion, JSON.stringify on the way to storage) recurses and would overflow
+ * the stack on a hostile body; JSON.parse has no depth option, hence this small scanner. Invalid JSON is left to
+ * JSON.parse to describe.
+ */
+export function nestsDeeperThan(text: string, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c)
+        i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) {
+      if (++depth > max) return true;
+    } else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return false;
+}
+
 /** The body parsed as a JSON object, or a DecodeError saying why not. */
-export function parseJsonObject(text: string, messageName: string): JsonObject {
+export function parseJsonObject(
+  text: string,
+  messageName: string,
+  maxDepth = DEFAULT_DECODE_LIMITS.maxJsonDepth,
+): JsonObject {
+  if (nestsDeeperThan(text, maxDepth)) {
+    throw new DecodeError(`invalid OTLP/JSON: nested deeper than BEACON_MAX_JSON_DEPTH=${maxDepth}`);
+  }
   let json: unknown;
   try {
     json = JSON.parse(text);

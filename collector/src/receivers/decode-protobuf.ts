@@ -1,6 +1,12 @@
 // OTLP/protobuf: ExportTraceServiceRequest bytes → DecodeResult.
 import type { DecodeResult } from '../model.js';
-import { type DecodedTraceRequest, DecodeError, keptSpansRequest, requestToDecodeResult } from './decode.js';
+import {
+  type DecodedTraceRequest,
+  DecodeError,
+  type DecodeLimits,
+  keptSpansRequest,
+  requestToDecodeResult,
+} from './decode.js';
 import { ExportTraceServiceRequest, type OtlpExportTraceServiceRequest } from './otlp-proto.js';
 
 function decodeRequest(body: Uint8Array): OtlpExportTraceServiceRequest {
@@ -11,14 +17,14 @@ function decodeRequest(body: Uint8Array): OtlpExportTraceServiceRequest {
   }
 }
 
-export function decodeTracesProtobuf(body: Uint8Array): DecodeResult {
-  return requestToDecodeResult(decodeRequest(body));
+export function decodeTracesProtobuf(body: Uint8Array, limits?: DecodeLimits): DecodeResult {
+  return requestToDecodeResult(decodeRequest(body), limits);
 }
 
 /** As decodeTracesProtobuf, keeping what forwarding needs: the body itself when every span was kept. */
-export function decodeTracesProtobufRequest(body: Uint8Array): DecodedTraceRequest {
+export function decodeTracesProtobufRequest(body: Uint8Array, limits?: DecodeLimits): DecodedTraceRequest {
   const request = decodeRequest(body);
-  const result = requestToDecodeResult(request);
+  const result = requestToDecodeResult(request, limits);
   return {
     result,
     protobuf: () =>

@@ -18,6 +18,16 @@ export class DecodeError extends Error {
 
 export const UNKNOWN_SERVICE = 'unknown_service';
 
+/** Limits on what one request may hold; beyond them the whole request is refused (400 / INVALID_ARGUMENT). */
+export interface DecodeLimits {
+  /** BEACON_MAX_SPANS_PER_REQUEST */
+  maxSpansPerRequest: number;
+  /** BEACON_MAX_JSON_DEPTH: nesting of arrays and objects in an OTLP/JSON body. */
+  maxJsonDepth: number;
+}
+
+export const DEFAULT_DECODE_LIMITS: DecodeLimits = { maxSpansPerRequest: 10_000, maxJsonDepth: 64 };
+
 /** Rejection reasons kept per request: enough to diagnose a client, small enough for a response body. */
 const MAX_REPORTED_ERRORS = 10;
 
@@ -144,7 +154,11 @@ function serviceNameOf(resource: Attributes): string {
 }
 
 /** Converts a decoded (protobuf or ProtoJSON) request; spans that break OTLP's rules are counted, not kept. */
-export function requestToDecodeResult(request: OtlpExportTraceServiceRequest): DecodeResult {
+export function requestToDecodeResult(
+  request: OtlpExportTraceServiceRequest,
+  limits: DecodeLimits = DEFAULT_DECODE_LIMITS,
+): DecodeResult {
+  checkSpanCount(request, limits.maxSpansPerRequest);
   const spans: DecodedSpan[] = [];
   const errors = new Set<string>();
   let rejectedSpans = 0;
@@ -196,6 +210,22 @@ export function requestToDecodeResult(request: OtlpExportTraceServiceRequest): D
     }
   }
   return { spans, rejectedSpans, errors: [...errors] };
+}
+
+/**
+ * The whole request is refused rather than its first N spans kept (partial_success): an oversized batch is a client
+ * misconfiguration, a 400 naming the limit is what its operator sees in the exporter's log, and nothing is stored as a
+ * trace silently missing its tail.
+ */
+function checkSpanCount(request: OtlpExportTraceServiceRequest, max: number): void {
+  let count = 0;
+  for (const resourceSpans of request.resourceSpans ?? [])
+    for (const scopeSpans of resourceSpans.scopeSpans ?? []) count += scopeSpans.spans?.length ?? 0;
+  if (count > max) {
+    throw new DecodeError(
+      `request has ${count} spans, more than BEACON_MAX_SPANS_PER_REQUEST=${max}: send smaller batches`,
+    );
+  }
 }
 
 /** A decoded request, plus its protobuf encoding for whoever forwards accepted requests on (the span forwarder). */

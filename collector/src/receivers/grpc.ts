@@ -2,7 +2,7 @@
 // opentelemetry.proto.collector.logs.v1.LogsService/Export when logs are forwarded (else grpc-js answers UNIMPLEMENTED).
 import * as grpc from '@grpc/grpc-js';
 import type { SpanRejectReason } from '../model.js';
-import { type DecodedTraceRequest, DecodeError } from './decode.js';
+import { type DecodedTraceRequest, DecodeError, type DecodeLimits } from './decode.js';
 import { type DecodedLogsRequest, decodeLogsProtobuf } from './decode-logs.js';
 import { decodeTracesProtobufRequest } from './decode-protobuf.js';
 import {
@@ -35,9 +35,9 @@ type DecodedRequest = DecodedTraceRequest | DecodeError;
  * Decoding happens in requestDeserialize, but a failure is returned rather than thrown: grpc-js turns deserializer
  * exceptions into INTERNAL with a hidden message, and OTLP wants INVALID_ARGUMENT with the reason.
  */
-function deserializeRequest(bytes: Buffer): DecodedRequest {
+function deserializeRequest(bytes: Buffer, limits?: DecodeLimits): DecodedRequest {
   try {
-    return decodeTracesProtobufRequest(bytes);
+    return decodeTracesProtobufRequest(bytes, limits);
   } catch (err) {
     if (err instanceof DecodeError) return err;
     throw err;
@@ -69,7 +69,7 @@ const logsServiceDefinition: grpc.ServiceDefinition = {
   },
 };
 
-const traceServiceDefinition: grpc.ServiceDefinition = {
+const traceServiceDefinition = (limits?: DecodeLimits): grpc.ServiceDefinition => ({
   Export: {
     path: TRACE_SERVICE_EXPORT_PATH,
     requestStream: false,
@@ -77,7 +77,7 @@ const traceServiceDefinition: grpc.ServiceDefinition = {
     requestSerialize: () => {
       throw new Error('the OTLP trace receiver only serves Export');
     },
-    requestDeserialize: deserializeRequest,
+    requestDeserialize: (bytes: Buffer) => deserializeRequest(bytes, limits),
     responseSerialize: (response: object) =>
       Buffer.from(
         ExportTraceServiceResponse.encode(ExportTraceServiceResponse.fromObject(response)).finish(),
@@ -85,7 +85,7 @@ const traceServiceDefinition: grpc.ServiceDefinition = {
     responseDeserialize: (bytes: Buffer) => ExportTraceServiceResponse.decode(bytes),
     originalName: 'export',
   },
-};
+});
 
 /** UNAVAILABLE carrying google.rpc.RetryInfo in grpc-status-details-bin: OTLP's "retry after this delay". */
 function unavailable(message: string, retryAfterSeconds: number): grpc.ServerErrorResponse {
@@ -139,7 +139,7 @@ export function createOtlpGrpcReceiver(options: OtlpGrpcReceiverOptions): OtlpRe
     callback(null, exportResponse(request));
   };
 
-  server.addService(traceServiceDefinition, { Export: exportTraces });
+  server.addService(traceServiceDefinition(options.decodeLimits), { Export: exportTraces });
   if (options.logs) server.addService(logsServiceDefinition, { Export: exportLogsTo(options.logs) });
 
   function exportLogsTo(sink: LogSink): grpc.handleUnaryCall<DecodedLogsRequest | DecodeError, object> {

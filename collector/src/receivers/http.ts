@@ -189,7 +189,10 @@ export function createOtlpHttpReceiver(options: OtlpHttpReceiverOptions): OtlpRe
     const protocol: ReceiverProtocol = format === 'json' ? 'http_json' : 'http_protobuf';
     let decoded: DecodedTraceRequest;
     try {
-      decoded = format === 'json' ? decodeTracesJsonRequest(body) : decodeTracesProtobufRequest(body);
+      decoded =
+        format === 'json'
+          ? decodeTracesJsonRequest(body, options.decodeLimits)
+          : decodeTracesProtobufRequest(body, options.decodeLimits);
     } catch (err) {
       if (!(err instanceof DecodeError)) throw err;
       rejected(1, 'malformed_request');

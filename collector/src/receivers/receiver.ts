@@ -1,7 +1,7 @@
 // What every OTLP receiver looks like to the collector.
 import type { Logger } from '../logger.js';
 import type { ReceiverProtocol, SpanRejectReason, SpanSink } from '../model.js';
-import type { DecodedTraceRequest } from './decode.js';
+import type { DecodedTraceRequest, DecodeLimits } from './decode.js';
 
 export interface OtlpReceiver {
   /** Binds and starts serving; resolves with the bound port (the ephemeral one when configured with port 0). */
@@ -27,6 +27,8 @@ export interface OtlpReceiverOptions {
    * Must return at once: it runs on the request path. A throw is logged, never answered to the client.
    */
   onAccepted?: (request: AcceptedTraceRequest) => void;
+  /** Spans per request and JSON nesting depth; defaults: DEFAULT_DECODE_LIMITS. */
+  decodeLimits?: DecodeLimits;
   /** The OTLP logs receiver's sink; without it `/v1/logs` answers 404 and LogsService/Export UNIMPLEMENTED. */
   logs?: LogSink;
 }

@@ -236,7 +236,7 @@ export class PrometheusExporter {
     });
     new Counter({
       name: 'beacon_spans_dropped_total',
-      help: 'Accepted spans never written (only when shutdown runs out of time).',
+      help: 'Accepted spans not written before shutdown ran out of time (with the spool on, they are written at the next start).',
       registers,
       collect() {
         this.reset();

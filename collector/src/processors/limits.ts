@@ -1,0 +1,93 @@
+// Bounds what a client controls inside a span: how many attributes it carries and how long their values are. Spans
+// over a limit are kept, cut down, and flagged so a reader knows the stored span is not the whole story.
+import type { Attributes, AttrValue } from '@beacon/semconv';
+import type { DecodedSpan, SpanEvent } from '../model.js';
+
+export interface SpanLimits {
+  /** BEACON_MAX_ATTRIBUTES_PER_SPAN: the first N attributes are kept (per span, event and link). */
+  maxAttributesPerSpan: number;
+  /** BEACON_MAX_ATTRIBUTE_VALUE_CHARS: longer string values are cut to this many characters. */
+  maxAttributeValueChars: number;
+}
+
+/** Set on a span whose attributes were dropped or cut. */
+export const TRUNCATED_ATTRIBUTE = 'beacon.truncated';
+/** How many attributes were dropped from the span itself (OTLP's dropped_attributes_count, as an attribute). */
+export const DROPPED_ATTRIBUTES_ATTRIBUTE = 'beacon.dropped_attributes_count';
+
+export interface LimitStats {
+  /** Spans that were cut down (flagged with beacon.truncated). */
+  truncatedSpans: number;
+  /** Attributes dropped over the per-span limit (span, event and link attributes). */
+  droppedAttributes: number;
+  /** String values cut to the length limit. */
+  truncatedValues: number;
+}
+
+export function emptyLimitStats(): LimitStats {
+  return { truncatedSpans: 0, droppedAttributes: 0, truncatedValues: 0 };
+}
+
+interface Cut {
+  dropped: number;
+  truncatedValues: number;
+}
+
+function limitValue(value: AttrValue, maxChars: number, cut: Cut): AttrValue {
+  if (typeof value === 'string') {
+    if (value.length <= maxChars) return value;
+    cut.truncatedValues++;
+    return value.slice(0, maxChars);
+  }
+  if (Array.isArray(value)) return value.map((item) => limitValue(item, maxChars, cut));
+  if (value !== null && typeof value === 'object') return limitAttributes(value, maxChars, Infinity, cut);
+  return value;
+}
+
+/** The first `maxCount` attributes with their string values cut to `maxChars`; the rest counted in `cut`. */
+function limitAttributes(attributes: Attributes, maxChars: number, maxCount: number, cut: Cut): Attributes {
+  const out: Attributes = {};
+  let kept = 0;
+  for (const [key, value] of Object.entries(attributes)) {
+    if (kept >= maxCount) {
+      cut.dropped++;
+      continue;
+    }
+    kept++;
+    Object.defineProperty(out, key, {
+      value: limitValue(value, maxChars, cut),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  }
+  return out;
+}
+
+/** The span within the limits: itself when nothing was over, else a cut-down copy flagged beacon.truncated. */
+export function limitSpan(span: DecodedSpan, limits: SpanLimits, stats: LimitStats): DecodedSpan {
+  const { maxAttributesPerSpan: maxCount, maxAttributeValueChars: maxChars } = limits;
+  const own: Cut = { dropped: 0, truncatedValues: 0 };
+  const attributes = limitAttributes(span.attributes, maxChars, maxCount, own);
+  const nested: Cut = { dropped: 0, truncatedValues: 0 };
+  const events = span.events.map(
+    (event): SpanEvent => ({
+      ...event,
+      attributes: limitAttributes(event.attributes, maxChars, maxCount, nested),
+    }),
+  );
+  const links = span.links.map((link) => ({
+    ...link,
+    attributes: limitAttributes(link.attributes, maxChars, maxCount, nested),
+  }));
+  const dropped = own.dropped + nested.dropped;
+  const truncatedValues = own.truncatedValues + nested.truncatedValues;
+  if (dropped === 0 && truncatedValues === 0) return span;
+
+  stats.truncatedSpans++;
+  stats.droppedAttributes += dropped;
+  stats.truncatedValues += truncatedValues;
+  attributes[TRUNCATED_ATTRIBUTE] = true;
+  if (own.dropped > 0) attributes[DROPPED_ATTRIBUTES_ATTRIBUTE] = own.dropped;
+  return { ...span, attributes, events, links };
+}
