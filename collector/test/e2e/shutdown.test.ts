@@ -1,12 +1,12 @@
 // Acceptance: SIGTERM during a load of 20k spans — after restart, every span acknowledged to a client is stored,
 // exactly once. Also: start-up refuses an invalid setting with one line naming it.
 import { spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, expect, test } from 'vitest';
 import { createClickHouse } from '../../src/storage/index.js';
+import { jsonBatch, newSpanIds } from '../support/load.js';
 import { CLI, spawnCollector } from './process.js';
 
 const dirs: string[] = [];
@@ -18,35 +18,6 @@ const SPANS = 20_000;
 const PER_REQUEST = 100;
 const CONCURRENCY = 4;
 
-function jsonBatch(spanIds: string[]): string {
-  const traceId = randomBytes(16).toString('hex');
-  const start = BigInt(Date.now()) * 1_000_000n;
-  return JSON.stringify({
-    resourceSpans: [
-      {
-        resource: { attributes: [{ key: 'service.name', value: { stringValue: 'load' } }] },
-        scopeSpans: [
-          {
-            spans: spanIds.map((spanId, i) => ({
-              traceId,
-              spanId,
-              name: 'chat gpt-4o-mini',
-              kind: 3,
-              startTimeUnixNano: String(start + BigInt(i)),
-              endTimeUnixNano: String(start + BigInt(i) + 1_000_000n),
-              attributes: [
-                { key: 'gen_ai.operation.name', value: { stringValue: 'chat' } },
-                { key: 'gen_ai.request.model', value: { stringValue: 'gpt-4o-mini' } },
-                { key: 'gen_ai.usage.input_tokens', value: { intValue: '10' } },
-              ],
-            })),
-          },
-        ],
-      },
-    ],
-  });
-}
-
 test('SIGTERM under load: every acknowledged span is stored exactly once after restart', async () => {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'beacon-sigterm-'));
   dirs.push(dataDir);
@@ -56,7 +27,7 @@ test('SIGTERM under load: every acknowledged span is stored exactly once after r
 
   const batches: string[][] = [];
   for (let b = 0; b < SPANS / PER_REQUEST; b++) {
-    batches.push(Array.from({ length: PER_REQUEST }, () => randomBytes(8).toString('hex')));
+    batches.push(newSpanIds(PER_REQUEST));
   }
   const acked: string[] = [];
   const refusedStatuses = new Set<number | string>();
