@@ -7,6 +7,9 @@ import type { Logger } from '../../logger.js';
 import { type ForwardBatch, ForwardQueue } from './queue.js';
 import type { ForwardTransport, SendOutcome } from './transport.js';
 
+/** What a forwarder warns about; each kind is rate-limited on its own. */
+type WarningKind = 'queue_full' | 'retrying' | 'given_up';
+
 export interface ForwarderStats {
   readonly sent: number;
   readonly dropped: number;
@@ -88,8 +91,7 @@ export class OtlpForwarder {
   #sent = 0;
   #dropped = 0;
   #failed = 0;
-  #lastWarnAt = Number.NEGATIVE_INFINITY;
-  #heldBackWarnings = 0;
+  readonly #warnings = new Map<WarningKind, { lastAt: number; heldBack: number }>();
   #failing = false;
 
   constructor(options: OtlpForwarderOptions) {
@@ -125,6 +127,7 @@ export class OtlpForwarder {
     if (dropped > 0) {
       this.#dropped += dropped;
       this.#warn(
+        'queue_full',
         { dropped, droppedTotal: this.#dropped, queueMaxItems: this.#options.maxQueueItems },
         `forward queue full: dropped the oldest ${this.#options.itemName}`,
       );
@@ -231,6 +234,7 @@ export class OtlpForwarder {
       if (giveUp) {
         this.#failed += batch.items;
         this.#warn(
+          'given_up',
           { target: this.target, error: outcome.message, failed: batch.items, failedTotal: this.#failed },
           outcome.retryable
             ? `forwarding ${itemName} failed for too long: batch given up`
@@ -239,6 +243,7 @@ export class OtlpForwarder {
         return;
       }
       this.#warn(
+        'retrying',
         { target: this.target, error: outcome.message, attempt: attempt + 1, retryInMs: Math.round(delayMs) },
         `forwarding ${itemName} failed: retrying`,
       );
@@ -252,15 +257,20 @@ export class OtlpForwarder {
     return base * (1 - JITTER + Math.random() * 2 * JITTER);
   }
 
-  /** A warning at most once per interval: a dead target must not flood the log. */
-  #warn(fields: Record<string, unknown>, message: string): void {
+  /**
+   * A warning of each kind at most once per interval: a dead target must not flood the log, and retry warnings must
+   * not hide that the queue is full (one shared limit did, now and then).
+   */
+  #warn(kind: WarningKind, fields: Record<string, unknown>, message: string): void {
     const now = Date.now();
-    if (now - this.#lastWarnAt < this.#warnIntervalMs) {
-      this.#heldBackWarnings++;
+    const state = this.#warnings.get(kind) ?? { lastAt: Number.NEGATIVE_INFINITY, heldBack: 0 };
+    this.#warnings.set(kind, state);
+    if (now - state.lastAt < this.#warnIntervalMs) {
+      state.heldBack++;
       return;
     }
-    this.#options.logger.warn({ ...fields, warningsHeldBack: this.#heldBackWarnings }, message);
-    this.#lastWarnAt = now;
-    this.#heldBackWarnings = 0;
+    this.#options.logger.warn({ ...fields, warningsHeldBack: state.heldBack }, message);
+    state.lastAt = now;
+    state.heldBack = 0;
   }
 }
