@@ -4,7 +4,6 @@ import {
   callFingerprint,
   classifyFailure,
   type Failure,
-  failureSignature,
   findRepeatedCalls,
   isInferenceOperation,
 } from '@beacon/semconv';
@@ -13,7 +12,8 @@ import { byStart } from './span-tree.js';
 
 /** The span's failure, or null when it did not fail. */
 export function failureOf(span: SpanView): Failure | null {
-  const failure = classifyFailure({
+  // classifyFailure already answers every ERROR span (category `other` when nothing says what kind).
+  return classifyFailure({
     spanName: span.name,
     isError: span.statusCode === 'Error',
     statusMessage: span.statusMessage,
@@ -22,10 +22,6 @@ export function failureOf(span: SpanView): Failure | null {
     errorType: span.genai?.errorType ?? null,
     operation: span.genai?.operation ?? null,
   });
-  if (failure || span.statusCode !== 'Error') return failure;
-  // Status ERROR is a failure even when nothing in the span says what kind.
-  const message = span.statusMessage || span.genai?.errorType || 'error';
-  return { category: 'other', signature: failureSignature(message), message };
 }
 
 /** Span id → failure, for the failing spans of a trace. */
