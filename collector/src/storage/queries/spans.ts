@@ -282,14 +282,16 @@ const TRACE_ID_CHUNK = 1000;
 export async function storedSpanKeys(ctx: QueryContext, traceIds: string[]): Promise<Set<string>> {
   const keys = new Set<string>();
   const lookup = table(ctx, 'traceIdTs');
+  // The lookup's DateTime bounds are cast to DateTime64(9) before comparing: compared as DateTime with the scalar
+  // subquery, `Timestamp < max(End) + 1` matched no row on ClickHouse 26, so a re-import stored every span again.
   for (let i = 0; i < traceIds.length; i += TRACE_ID_CHUNK) {
     const rows = await select<{ traceId: string; spanId: string }>(
       ctx,
       `SELECT TraceId AS traceId, SpanId AS spanId
 FROM ${table(ctx, 'traces')}
 WHERE TraceId IN {traceIds:Array(String)}
-  AND Timestamp >= (SELECT min(Start) FROM ${lookup} WHERE TraceId IN {traceIds:Array(String)})
-  AND Timestamp < (SELECT max(End) + 1 FROM ${lookup} WHERE TraceId IN {traceIds:Array(String)})`,
+  AND Timestamp >= (SELECT toDateTime64(min(Start), 9) FROM ${lookup} WHERE TraceId IN {traceIds:Array(String)})
+  AND Timestamp < (SELECT toDateTime64(max(End) + 1, 9) FROM ${lookup} WHERE TraceId IN {traceIds:Array(String)})`,
       { traceIds: traceIds.slice(i, i + TRACE_ID_CHUNK) },
     );
     for (const row of rows) keys.add(`${row.traceId}/${row.spanId}`);
