@@ -1,5 +1,6 @@
 // Every setting of the collector, in one place: env var, CLI flag, default, and validation.
 // Precedence: CLI flag > environment > default. An invalid value stops start-up with one line naming the setting.
+import path from 'node:path';
 import { z } from 'zod';
 
 const port = z.coerce.number().int().min(0).max(65535);
@@ -100,6 +101,27 @@ export const SETTINGS = {
     help: 'fatal|error|warn|info|debug|trace',
     default: 'info',
     schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+  },
+  auth: {
+    env: 'BEACON_AUTH',
+    flag: '--auth <on|off>',
+    help: 'require an API key (Authorization: Bearer / x-beacon-api-key, gRPC metadata too) on ingest and the query API; keys are managed with `beacon-collector keys`',
+    default: 'off',
+    schema: z.enum(['on', 'off']),
+  },
+  apiKeysFile: {
+    env: 'BEACON_API_KEYS_FILE',
+    flag: '--api-keys-file <path>',
+    help: 'file of hashed API keys written by `beacon-collector keys`, re-read when it changes; unset = <data dir>/api-keys.json',
+    default: undefined,
+    schema: optionalString,
+  },
+  authRateLimit: {
+    env: 'BEACON_AUTH_RATE_LIMIT',
+    flag: '--auth-rate-limit <requests/s>',
+    help: 'requests per second per API key (a key created with --rate-limit has its own); over it: 429 / RESOURCE_EXHAUSTED',
+    default: '200',
+    schema: positiveInt,
   },
   maxRequestBytes: {
     env: 'BEACON_MAX_REQUEST_BYTES',
@@ -382,6 +404,11 @@ export function loadConfig(
     out[name] = parsed.data;
   }
   return out as CollectorConfig;
+}
+
+/** Where the API key file is: BEACON_API_KEYS_FILE, else api-keys.json in the data directory. */
+export function apiKeysFilePath(config: Pick<CollectorConfig, 'apiKeysFile' | 'dataDir'>): string {
+  return config.apiKeysFile ?? path.join(config.dataDir, 'api-keys.json');
 }
 
 /** The configuration with secrets masked, for the start-up log line. */

@@ -10,7 +10,8 @@ import { createQueryApi } from './api/query-api.js';
 import { createReplayApi } from './api/replay-api.js';
 import { createApiServer } from './api/server.js';
 import { createStaticUiHandler } from './api/static-ui.js';
-import { type CollectorConfig, ConfigError, redactConfig } from './config.js';
+import { ApiKeyStore, type Authenticator, authDisabled, createKeyAuthenticator } from './auth/index.js';
+import { apiKeysFilePath, type CollectorConfig, ConfigError, redactConfig } from './config.js';
 import { ClickHouseWriter } from './exporters/clickhouse/index.js';
 import { registerDurabilityMetrics, Spool } from './exporters/clickhouse/spool/index.js';
 import {
@@ -20,7 +21,7 @@ import {
 } from './exporters/otlp-forward/index.js';
 import { PrometheusExporter } from './exporters/prometheus/index.js';
 import { createLogger, type Logger } from './logger.js';
-import type { EnrichedSpan, SpanRejectReason } from './model.js';
+import { DEFAULT_TENANT, type SpanRejectReason, type TenantSpans } from './model.js';
 import { MemoryLimiter } from './processors/memory-limiter.js';
 import { createPipeline } from './processors/pipeline.js';
 import {
@@ -37,7 +38,7 @@ import {
   type ReceivedLogsRequest,
 } from './receivers/index.js';
 import { callModel } from './replay/call-model.js';
-import { createClickHouse, migrate } from './storage/index.js';
+import { createClickHouse, TenantDatabases } from './storage/index.js';
 
 export { type CollectorConfig, ConfigError, loadConfig, SETTINGS } from './config.js';
 
@@ -93,7 +94,7 @@ async function loadRedactionRules(config: CollectorConfig): Promise<RedactionRul
  * a crash is what users expect; an unwritable default directory only warns (in-memory queue as before), an
  * explicitly set one stops start-up.
  */
-function openSpool(config: CollectorConfig, logger: Logger): { spool?: Spool; recovered: EnrichedSpan[][] } {
+function openSpool(config: CollectorConfig, logger: Logger): { spool?: Spool; recovered: TenantSpans[] } {
   if (config.spoolDir === 'off') return { recovered: [] };
   const dir = config.spoolDir ?? nodePath.join(config.dataDir, 'spool');
   const spoolLogger = logger.child({ component: 'spool' });
@@ -108,6 +109,28 @@ function openSpool(config: CollectorConfig, logger: Logger): { spool?: Spool; re
     );
     return { recovered: [] };
   }
+}
+
+/**
+ * BEACON_AUTH=on: keys from the key file (re-read when it changes). An unreadable file stops start-up; an empty one
+ * is allowed (keys may be created while the collector runs) but warned about, since every request is refused.
+ */
+function createAuthenticator(config: CollectorConfig, logger: Logger): Authenticator {
+  if (config.auth === 'off') return authDisabled;
+  const file = apiKeysFilePath(config);
+  let store: ApiKeyStore;
+  try {
+    store = new ApiKeyStore({ file, logger: logger.child({ component: 'auth' }) });
+  } catch (err) {
+    throw new ConfigError((err as Error).message);
+  }
+  if (store.activeKeys === 0)
+    logger.warn(
+      { file },
+      'BEACON_AUTH=on but no API key exists yet: every request gets 401 until one is created (beacon-collector keys create)',
+    );
+  else logger.info({ file, keys: store.activeKeys }, 'API key auth on');
+  return createKeyAuthenticator({ store, defaultRatePerSecond: config.authRateLimit });
 }
 
 /** The collector's version (its package.json), for beacon_build_info. */
@@ -139,16 +162,25 @@ export async function startCollector(
     dataDir: config.dataDir,
     cluster: config.clickhouseCluster,
   });
-  await migrate(storage.client, {
+  const tenants = new TenantDatabases({
+    client: storage.client,
     database: config.clickhouseDatabase,
     retentionDays: config.retentionDays,
     cluster: config.clickhouseCluster,
+    logger: logger.child({ component: 'storage' }),
   });
+  // The default tenant's schema before anything listens; other tenants' on their first request.
+  await tenants.ensure(DEFAULT_TENANT);
+  const storageFor = async (tenant: string) => ({
+    client: storage.client,
+    database: await tenants.ensure(tenant),
+  });
+  const authenticator = createAuthenticator(config, logger);
 
   const { spool, recovered } = openSpool(config, logger);
   const writer = new ClickHouseWriter({
     client: storage.client,
-    database: config.clickhouseDatabase,
+    databaseFor: (tenant) => tenants.ensure(tenant),
     maxQueueSpans: config.queueMaxSpans,
     batchSpans: config.batchSpans,
     flushIntervalMs: config.flushIntervalMs,
@@ -230,7 +262,6 @@ export async function startCollector(
   };
 
   const queryApi = createQueryApi({
-    storage: { client: storage.client, database: config.clickhouseDatabase },
     maxBodyBytes: config.maxRequestBytes,
     ingest: {
       sink: pipeline,
@@ -239,14 +270,12 @@ export async function startCollector(
     },
     modules: [
       createReplayApi({
-        storage: { client: storage.client, database: config.clickhouseDatabase },
         settings: config,
         sink: pipeline,
         flush: () => writer.flush(),
         logger: logger.child({ component: 'replay' }),
       }),
       createAnalysisApi({
-        storage: { client: storage.client, database: config.clickhouseDatabase },
         pricer,
         config,
         callModel,
@@ -264,6 +293,8 @@ export async function startCollector(
     routes: queryApi.routes,
     maxBodyBytes: config.maxRequestBytes,
     corsOrigins: config.apiCorsOrigins,
+    authenticator,
+    storageFor,
     // The standalone UI (grafana-plugin/dist-standalone) at `/`; absent build → a logged hint, API still up.
     fallback: createStaticUiHandler({ logger: logger.child({ component: 'static-ui' }) }),
     readiness: {
@@ -283,6 +314,7 @@ export async function startCollector(
     maxMessageBytes: config.maxRequestBytes,
     decodeLimits,
     onRejected,
+    authenticator,
     ...forwarding,
   });
   const http = createOtlpHttpReceiver({
@@ -293,6 +325,7 @@ export async function startCollector(
     maxBodyBytes: config.maxRequestBytes,
     decodeLimits,
     onRejected,
+    authenticator,
     ...forwarding,
   });
 

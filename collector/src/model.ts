@@ -39,6 +39,11 @@ export interface DecodedSpan {
   scopeVersion: string;
 }
 
+/** The tenant of every span and query while auth is off, and of keys created without --tenant. */
+export const DEFAULT_TENANT = 'default';
+/** Tenant ids name ClickHouse databases (storage/tenants.ts): lowercase letters, digits and _, from a letter. */
+export const TENANT_ID_PATTERN = /^[a-z][a-z0-9_]{0,31}$/;
+
 /** A span after the processors: normalized GenAI facts and cost when the span is a GenAI span. */
 export interface EnrichedSpan extends DecodedSpan {
   genai: GenAIFacts | null;
@@ -63,14 +68,16 @@ export type RefusalReason = 'queue_full' | 'shutting_down';
 
 /**
  * Why a receiver did not take spans: `invalid_span` (decoding rejected single spans, reported in partial_success),
- * a request it could not read at all (`malformed_request`, `too_large`, `unsupported_media_type`), or the pipeline's
- * refusal of a whole batch.
+ * a request it could not read at all (`malformed_request`, `too_large`, `unsupported_media_type`), one without a
+ * valid API key (`unauthorized`) or over its key's rate (`rate_limited`), or the pipeline's refusal of a whole batch.
  */
 export type SpanRejectReason =
   | 'invalid_span'
   | 'malformed_request'
   | 'too_large'
   | 'unsupported_media_type'
+  | 'unauthorized'
+  | 'rate_limited'
   | RefusalReason;
 
 export const SPAN_REJECT_REASONS: readonly SpanRejectReason[] = [
@@ -78,6 +85,8 @@ export const SPAN_REJECT_REASONS: readonly SpanRejectReason[] = [
   'malformed_request',
   'too_large',
   'unsupported_media_type',
+  'unauthorized',
+  'rate_limited',
   'queue_full',
   'shutting_down',
 ];
@@ -86,12 +95,18 @@ export type AcceptOutcome =
   | { accepted: true }
   | { accepted: false; reason: RefusalReason; retryAfterSeconds: number };
 
+/** Spans of one accepted request, and whose they are (the tenant of the API key they came with). */
+export interface TenantSpans {
+  tenant: string;
+  spans: EnrichedSpan[];
+}
+
 /**
  * Where receivers hand decoded spans. `accept` is synchronous: it either takes the whole batch (the spans are
  * then the pipeline's responsibility until stored) or refuses it whole, so the client can retry.
  */
 export interface SpanSink {
-  accept(spans: DecodedSpan[], protocol: ReceiverProtocol): AcceptOutcome;
+  accept(spans: DecodedSpan[], protocol: ReceiverProtocol, tenant: string): AcceptOutcome;
 }
 
 export type ReceiverProtocol = 'grpc' | 'http_protobuf' | 'http_json';

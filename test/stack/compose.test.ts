@@ -136,7 +136,14 @@ describe.skipIf(!compose.run)('docker-compose.yml (docker-compose config)', () =
       .map((v) => v.split(':')[0]!)
       .filter((source) => !source.startsWith('/') && !source.startsWith('.'));
     expect(named.sort()).toEqual(
-      ['alertmanager-data', 'clickhouse-data', 'grafana-data', 'loki-data', 'prometheus-data'].sort(),
+      [
+        'alertmanager-data',
+        'clickhouse-data',
+        'collector-data',
+        'grafana-data',
+        'loki-data',
+        'prometheus-data',
+      ].sort(),
     );
     for (const volume of named) expect(declared).toContain(volume);
   });

@@ -112,7 +112,6 @@ export function parseAnalysisRequest(body: unknown): ParsedRequest {
 }
 
 export interface AnalysisApiOptions {
-  storage: QueryContext;
   /** The collector's pricer (with its overrides): cost re-prices calls with it. */
   pricer: Pricer;
   /** analysisLlm and the provider settings it is reached with. */
@@ -122,7 +121,6 @@ export interface AnalysisApiOptions {
 }
 
 export function createAnalysisApi(options: AnalysisApiOptions): ApiModule {
-  const ctx = options.storage;
   const model = analysisModelFromConfig(options.config);
   if (options.config.analysisLlm && !model) {
     options.logger.warn(
@@ -134,7 +132,7 @@ export function createAnalysisApi(options: AnalysisApiOptions): ApiModule {
     ? createRefiner({ model, callModel: options.callModel, logger: options.logger })
     : null;
 
-  async function loadTrace(traceId: string, field: string): Promise<TraceData> {
+  async function loadTrace(ctx: QueryContext, traceId: string, field: string): Promise<TraceData> {
     const [summary, bounds] = await Promise.all([traceSummary(ctx, traceId), traceBounds(ctx, traceId)]);
     if (!summary || !bounds) throw notFound(`${field}: trace ${traceId} not found`);
     return { summary, spans: await loadSpans(ctx, traceId, bounds, { annotations: false }) };
@@ -146,6 +144,7 @@ export function createAnalysisApi(options: AnalysisApiOptions): ApiModule {
   }
 
   async function analyze(
+    ctx: QueryContext,
     kind: AnalysisKind,
     request: ParsedRequest,
   ): Promise<{ result: AnalysisResult; traceId: string | null; baselineTraceId: string | null }> {
@@ -161,7 +160,7 @@ export function createAnalysisApi(options: AnalysisApiOptions): ApiModule {
       };
     }
     const traceId = requireTraceId(kind, request);
-    const trace = await loadTrace(traceId, 'traceId');
+    const trace = await loadTrace(ctx, traceId, 'traceId');
     const answer = (result: AnalysisResult, baselineTraceId: string | null = null) => ({
       result,
       traceId,
@@ -199,7 +198,7 @@ export function createAnalysisApi(options: AnalysisApiOptions): ApiModule {
             `baselineTraceId: ${traceId} is the trace analysed itself; pass another baselineTraceId`,
           );
         }
-        const baseline = await loadTrace(baselineId, 'baselineTraceId');
+        const baseline = await loadTrace(ctx, baselineId, 'baselineTraceId');
         return answer(compareTraces(trace, baseline), baselineId);
       }
     }
@@ -210,6 +209,8 @@ export function createAnalysisApi(options: AnalysisApiOptions): ApiModule {
       method: 'POST',
       path: `${API_PREFIX}/analysis/{kind}`,
       pathParams: { kind: kindParam },
+      // An analysis changes nothing: a read-only key may run it.
+      access: 'read',
       doc: {
         operationId: 'analyzeTrace',
         summary: 'Analyse a trace (or, for error-patterns without traceId, the failures across traces)',
@@ -235,9 +236,9 @@ export function createAnalysisApi(options: AnalysisApiOptions): ApiModule {
           },
         },
       },
-      handler: async ({ path, body }) => {
+      handler: async ({ path, body, storage }) => {
         const request = parseAnalysisRequest(await body());
-        const { result, traceId, baselineTraceId } = await analyze(path.kind, request);
+        const { result, traceId, baselineTraceId } = await analyze(storage, path.kind, request);
         const refinement =
           refiner && request.refine !== false
             ? await refiner.refine(path.kind, traceId, result.text, result.findings)
@@ -274,7 +275,7 @@ export function createAnalysisApi(options: AnalysisApiOptions): ApiModule {
           },
         },
       },
-      handler: async ({ path }) => {
+      handler: async ({ path, storage: ctx }) => {
         const summary = await traceSummary(ctx, path.traceId);
         if (!summary) throw notFound(`traceId: trace ${path.traceId} not found`);
         const key = baselineKey(summary.rootServiceName, summary.rootSpanName);

@@ -248,6 +248,13 @@ export function buildOpenApiDocument(
     }
     if (route.method === 'POST')
       responses['503'] = errorResponse('The ingest queue is full; retry after Retry-After.');
+    if (route.access !== 'public') {
+      responses['401'] = errorResponse('With BEACON_AUTH=on: no API key, or an unknown or revoked one.');
+      responses['403'] = errorResponse(`With BEACON_AUTH=on: the API key lacks the ${route.access} scope.`);
+      responses['429'] = errorResponse(
+        "With BEACON_AUTH=on: over the API key's rate limit; retry after Retry-After.",
+      );
+    }
     responses['500'] = errorResponse('Internal error.');
     const path = paths[route.path] ?? {};
     paths[route.path] = path;
@@ -256,6 +263,10 @@ export function buildOpenApiDocument(
       summary: route.doc.summary,
       ...(route.doc.description ? { description: route.doc.description } : {}),
       tags: route.doc.tags,
+      // Either scheme carries the same key; `x-beacon-scope` is the scope the key needs.
+      ...(route.access === 'public'
+        ? { security: [] }
+        : { security: [{ bearerKey: [] }, { headerKey: [] }], 'x-beacon-scope': route.access }),
       parameters: [...parameters(route.pathParams, 'path'), ...parameters(route.query, 'query')],
       ...(route.doc.requestBody
         ? {
@@ -280,6 +291,16 @@ export function buildOpenApiDocument(
         '{"error": {"code", "message"}}.',
     },
     paths,
-    components: { schemas: { ...SCHEMAS, ...extraSchemas } },
+    components: {
+      schemas: { ...SCHEMAS, ...extraSchemas },
+      securitySchemes: {
+        bearerKey: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'A Beacon API key (beacon-collector keys create); required only with BEACON_AUTH=on.',
+        },
+        headerKey: { type: 'apiKey', in: 'header', name: 'x-beacon-api-key' },
+      },
+    },
   };
 }

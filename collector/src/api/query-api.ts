@@ -57,7 +57,6 @@ import { isTraceExport, type ParsedExport, parseTraceExport, toCsv, toOtlpJson }
 export const API_PREFIX = '/api/v1';
 
 export interface QueryApiOptions {
-  storage: QueryContext;
   /** Largest request body (import, tags, annotations); larger gets 413. */
   maxBodyBytes: number;
   /** Where POST /traces/import sends spans: the same pipeline as OTLP ingest. */
@@ -98,22 +97,24 @@ function checkRange(fromNs: bigint | undefined, toNs: bigint | undefined): void 
 
 /** Every route of the query API, and the OpenAPI document describing exactly them. */
 export function createQueryApi(options: QueryApiOptions): { routes: Route[] } {
-  const ctx = options.storage;
-
-  async function requireBounds(traceId: string) {
+  async function requireBounds(ctx: QueryContext, traceId: string) {
     const bounds = await traceBounds(ctx, traceId);
     if (!bounds) throw notFound(`trace ${traceId} not found`);
     return bounds;
   }
 
-  async function traceDetail(traceId: string): Promise<TraceDetailResponse> {
+  async function traceDetail(ctx: QueryContext, traceId: string): Promise<TraceDetailResponse> {
     const [trace, bounds] = await Promise.all([traceSummary(ctx, traceId), traceBounds(ctx, traceId)]);
     if (!trace || !bounds) throw notFound(`trace ${traceId} not found`);
     return { trace, spans: await loadSpans(ctx, traceId, bounds) };
   }
 
   /** Other traces whose spans link to this one (sub-agent runs pointing at their parent), near it in time. */
-  function linkingTraceIds(traceId: string, spans: GraphTrace['spans']): Promise<string[]> {
+  function linkingTraceIds(
+    ctx: QueryContext,
+    traceId: string,
+    spans: GraphTrace['spans'],
+  ): Promise<string[]> {
     if (spans.length === 0) return Promise.resolve([]);
     const starts = spans.map((s) => BigInt(s.startTimeUnixNano));
     const from = starts.reduce((a, b) => (a < b ? a : b)) - LINK_WINDOW_NS;
@@ -126,12 +127,12 @@ export function createQueryApi(options: QueryApiOptions): { routes: Route[] } {
   }
 
   /** The trace's graph, with the traces its spans link to and the traces linking to it. */
-  async function traceGraph(traceId: string): Promise<TraceGraphResponse> {
-    const bounds = await requireBounds(traceId);
+  async function traceGraph(ctx: QueryContext, traceId: string): Promise<TraceGraphResponse> {
+    const bounds = await requireBounds(ctx, traceId);
     const spanOptions = { messages: false, annotations: false };
     const main: GraphTrace = { traceId, spans: await loadSpans(ctx, traceId, bounds, spanOptions) };
     const outgoing = main.spans.flatMap((span) => span.links.map((link) => link.traceId));
-    const incoming = await linkingTraceIds(traceId, main.spans);
+    const incoming = await linkingTraceIds(ctx, traceId, main.spans);
     const linkedIds = [...new Set([...outgoing, ...incoming])]
       .filter((id) => id !== traceId && /^[0-9a-f]{32}$/.test(id))
       .slice(0, MAX_LINKED_TRACES);
@@ -184,7 +185,7 @@ export function createQueryApi(options: QueryApiOptions): { routes: Route[] } {
           },
         },
       },
-      handler: async ({ query }) => {
+      handler: async ({ query, storage: ctx }) => {
         checkRange(query.from, query.to);
         const page = await listTraces(ctx, {
           service: query.service,
@@ -221,7 +222,7 @@ export function createQueryApi(options: QueryApiOptions): { routes: Route[] } {
           '200': { description: 'The trace.', content: { 'application/json': ref('TraceDetailResponse') } },
         },
       },
-      handler: async ({ path }) => ({ json: await traceDetail(path.traceId) }),
+      handler: async ({ path, storage }) => ({ json: await traceDetail(storage, path.traceId) }),
     }),
 
     defineRoute({
@@ -242,7 +243,7 @@ export function createQueryApi(options: QueryApiOptions): { routes: Route[] } {
           '200': { description: 'The graph.', content: { 'application/json': ref('TraceGraphResponse') } },
         },
       },
-      handler: async ({ path }) => ({ json: await traceGraph(path.traceId) }),
+      handler: async ({ path, storage }) => ({ json: await traceGraph(storage, path.traceId) }),
     }),
 
     defineRoute({
@@ -275,8 +276,8 @@ export function createQueryApi(options: QueryApiOptions): { routes: Route[] } {
           },
         },
       },
-      handler: async ({ path, query }) => {
-        const detail = await traceDetail(path.traceId);
+      handler: async ({ path, query, storage }) => {
+        const detail = await traceDetail(storage, path.traceId);
         const file = `trace-${path.traceId}`;
         if (query.format === 'csv') {
           return {
@@ -319,12 +320,12 @@ export function createQueryApi(options: QueryApiOptions): { routes: Route[] } {
           },
         },
       },
-      handler: async ({ body }) => {
+      handler: async ({ body, storage: ctx, principal }) => {
         const { spans, exported } = decodeImport(await body(), options.ingest.decodeOtlpJson);
         const traceIds = [...new Set(spans.map((span) => span.traceId))];
         const stored = await storedSpanKeys(ctx, traceIds);
         const fresh = spans.filter((span) => !stored.has(`${span.traceId}/${span.spanId}`));
-        const outcome = options.ingest.sink.accept(fresh, 'http_json');
+        const outcome = options.ingest.sink.accept(fresh, 'http_json', principal.tenant);
         if (!outcome.accepted) {
           throw new ApiError(503, 'unavailable', `import refused (${outcome.reason}), retry later`, {
             'retry-after': String(outcome.retryAfterSeconds),
@@ -359,9 +360,9 @@ export function createQueryApi(options: QueryApiOptions): { routes: Route[] } {
           },
         },
       },
-      handler: async ({ path, body }) => {
+      handler: async ({ path, body, storage: ctx }) => {
         const tags = parseTags(await body());
-        await requireBounds(path.traceId);
+        await requireBounds(ctx, path.traceId);
         await writeTags(ctx, path.traceId, tags);
         const result: TraceTagsResponse = { traceId: path.traceId, tags };
         return { json: result };
@@ -390,9 +391,9 @@ export function createQueryApi(options: QueryApiOptions): { routes: Route[] } {
           },
         },
       },
-      handler: async ({ path, body }) => {
+      handler: async ({ path, body, storage: ctx }) => {
         const items = parseAnnotationItems(await body());
-        const bounds = await requireBounds(path.traceId);
+        const bounds = await requireBounds(ctx, path.traceId);
         if (!(await spanExists(ctx, path.traceId, path.spanId, bounds))) {
           throw notFound(`span ${path.spanId} not found in trace ${path.traceId}`);
         }
@@ -423,7 +424,7 @@ export function createQueryApi(options: QueryApiOptions): { routes: Route[] } {
           '200': { description: 'Hits.', content: { 'application/json': ref('SearchResponse') } },
         },
       },
-      handler: async ({ query }) => {
+      handler: async ({ query, storage: ctx }) => {
         checkRange(query.from, query.to);
         const hits = await search(ctx, {
           q: query.q,
@@ -454,7 +455,7 @@ export function createQueryApi(options: QueryApiOptions): { routes: Route[] } {
           },
         },
       },
-      handler: async ({ query }) => {
+      handler: async ({ query, storage: ctx }) => {
         const range = statsRange(query.from, query.to);
         const result: StatsSummaryResponse = await statsSummary(ctx, { ...range, groupBy: query.groupBy });
         return { json: result };
@@ -484,7 +485,7 @@ export function createQueryApi(options: QueryApiOptions): { routes: Route[] } {
           },
         },
       },
-      handler: async ({ query }) => {
+      handler: async ({ query, storage: ctx }) => {
         const range = statsRange(query.from, query.to);
         const stepSeconds = query.stepSeconds ?? defaultStepSeconds(range.fromNs, range.toNs);
         if (bucketCount(range.fromNs, range.toNs, stepSeconds) > MAX_POINTS) {
@@ -506,6 +507,7 @@ export function createQueryApi(options: QueryApiOptions): { routes: Route[] } {
     defineRoute({
       method: 'GET',
       path: `${API_PREFIX}/openapi.json`,
+      access: 'public',
       doc: {
         operationId: 'openapi',
         summary: 'This document',

@@ -1,7 +1,9 @@
 // POST /api/v1/replay and the prompt-version routes (the work is in replay/; this is the HTTP face of it).
 import type { IncomingMessage } from 'node:http';
+import type { Principal } from '../auth/index.js';
 import { createReplayService, type ReplayServiceOptions } from '../replay/replay-service.js';
 import { parseRestoreRequest } from '../replay/request.js';
+import type { QueryContext } from '../storage/queries/index.js';
 import type { PromptVersionListResponse } from './contract.js';
 import { ApiError, badRequest } from './http.js';
 import {
@@ -162,8 +164,17 @@ function hasBody(req: IncomingMessage): boolean {
   return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
 }
 
-export function createReplayApi(options: ReplayServiceOptions): ApiModule {
-  const service = createReplayService(options);
+export function createReplayApi(options: Omit<ReplayServiceOptions, 'tenant' | 'storage'>): ApiModule {
+  // One service per tenant: prompt versions are numbered per tenant, and a replay is stored as its caller's.
+  const services = new Map<string, ReturnType<typeof createReplayService>>();
+  const serviceOf = ({ principal, storage }: { principal: Principal; storage: QueryContext }) => {
+    let service = services.get(principal.tenant);
+    if (!service) {
+      service = createReplayService({ ...options, tenant: principal.tenant, storage });
+      services.set(principal.tenant, service);
+    }
+    return service;
+  };
   const routes = [
     defineRoute({
       method: 'POST',
@@ -196,8 +207,9 @@ export function createReplayApi(options: ReplayServiceOptions): ApiModule {
           },
         },
       },
-      handler: async ({ body }) => {
-        const prepared = await service.prepare(await body());
+      handler: async (ctx) => {
+        const service = serviceOf(ctx);
+        const prepared = await service.prepare(await ctx.body());
         if (!prepared.stream) return { json: await service.run(prepared) };
         return {
           events: async (stream) => {
@@ -237,7 +249,9 @@ export function createReplayApi(options: ReplayServiceOptions): ApiModule {
           '404': { description: 'No such trace or span.', content: ERROR_JSON },
         },
       },
-      handler: async ({ query }) => {
+      handler: async (ctx) => {
+        const { query } = ctx;
+        const service = serviceOf(ctx);
         let promptKey = query.promptKey;
         if (query.traceId !== undefined || query.spanId !== undefined) {
           if (query.traceId === undefined) throw badRequest('traceId: required with spanId');
@@ -271,7 +285,7 @@ export function createReplayApi(options: ReplayServiceOptions): ApiModule {
           '404': { description: 'No such version.', content: ERROR_JSON },
         },
       },
-      handler: async ({ path }) => ({ json: await service.versions.get(path.versionId) }),
+      handler: async (ctx) => ({ json: await serviceOf(ctx).versions.get(ctx.path.versionId) }),
     }),
 
     defineRoute({
@@ -294,9 +308,9 @@ export function createReplayApi(options: ReplayServiceOptions): ApiModule {
           '404': { description: 'No such version.', content: ERROR_JSON },
         },
       },
-      handler: async ({ path, req, body }) => {
-        const { label } = parseRestoreRequest(hasBody(req) ? await body() : {});
-        return { json: await service.versions.restore(path.versionId, label) };
+      handler: async (ctx) => {
+        const { label } = parseRestoreRequest(hasBody(ctx.req) ? await ctx.body() : {});
+        return { json: await serviceOf(ctx).versions.restore(ctx.path.versionId, label) };
       },
     }),
   ];

@@ -2,6 +2,8 @@
 // Hand-written rather than a router library: no router is a dependency of the collector, the table is a dozen
 // routes, and keeping patterns in OpenAPI syntax lets the same table generate /api/v1/openapi.json.
 import type { IncomingMessage } from 'node:http';
+import type { Principal } from '../auth/index.js';
+import type { QueryContext } from '../storage/queries/index.js';
 import { badRequest } from './http.js';
 import { type JsonSchema, type ParamSpecs, type ParsedParams, parseParams } from './params.js';
 
@@ -23,8 +25,23 @@ export interface EventStream {
   readonly signal: AbortSignal;
 }
 
+/**
+ * What a route needs its caller's key to allow: `read` (queries, analyses), `write` (changes: tags, import, replay…),
+ * or nothing (`public`: the OpenAPI document).
+ */
+export type RouteAccess = 'public' | 'read' | 'write';
+
+/** Who is calling, and the storage of their tenant: the only storage a route can reach (none for public routes). */
+export interface Caller {
+  principal: Principal;
+  storage: QueryContext | null;
+}
+
 export interface RouteContext<P, Q> {
   req: IncomingMessage;
+  /** The caller's tenant's tables: every query of the route goes through it. */
+  storage: QueryContext;
+  principal: Principal;
   path: P;
   query: Q;
   /** The JSON request body (415 / 413 / 400 when it is not one). */
@@ -51,11 +68,13 @@ export interface RouteDoc {
 export interface Route {
   readonly method: HttpMethod;
   readonly path: string;
+  readonly access: RouteAccess;
   readonly pathParams: ParamSpecs;
   readonly query: ParamSpecs;
   readonly doc: RouteDoc;
   handle(
     req: IncomingMessage,
+    caller: Caller,
     pathValues: Record<string, string>,
     search: URLSearchParams,
     body: () => Promise<unknown>,
@@ -68,6 +87,8 @@ export function defineRoute<
 >(def: {
   method: HttpMethod;
   path: string;
+  /** Default: `read` for GET, `write` otherwise. */
+  access?: RouteAccess;
   pathParams?: P;
   query?: Q;
   doc: RouteDoc;
@@ -84,12 +105,18 @@ export function defineRoute<
   return {
     method: def.method,
     path: def.path,
+    access: def.access ?? (def.method === 'GET' ? 'read' : 'write'),
     pathParams,
     query,
     doc: def.doc,
-    handle: (req, pathValues, search, body) =>
+    handle: (req, caller, pathValues, search, body) =>
       def.handler({
         req,
+        get storage() {
+          if (!caller.storage) throw new Error(`public route ${def.path} has no tenant storage`);
+          return caller.storage;
+        },
+        principal: caller.principal,
         path: parseParams(pathParams, (name) => (pathValues[name] === undefined ? [] : [pathValues[name]])),
         query: parseParams(query, (name) => search.getAll(name)),
         body,

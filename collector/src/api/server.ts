@@ -2,9 +2,11 @@
 // and, through `fallback`, the standalone UI.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { ANONYMOUS, type Authenticator, authDisabled, credentialFrom } from '../auth/index.js';
 import type { Logger } from '../logger.js';
+import type { QueryContext } from '../storage/queries/index.js';
 import { ApiError, CorsPolicy, readJsonBody, sendApiError, sendError, sendJson } from './http.js';
-import { type Route, type RouteResult, Router } from './router.js';
+import { type Caller, type Route, type RouteResult, Router } from './router.js';
 
 export { sendError } from './http.js';
 
@@ -43,7 +45,38 @@ export function createApiServer(options: {
   corsOrigins?: readonly string[];
   /** Asked before the JSON 404 for paths outside /api/. */
   fallback?: FallbackHandler;
+  /** Checks the API key of every /api/ request but public routes; unset = auth off. */
+  authenticator?: Authenticator;
+  /** The storage of a tenant (created on first use); required when `routes` touch storage. */
+  storageFor?: (tenant: string) => Promise<QueryContext>;
 }): ApiServer {
+  const authenticator = options.authenticator ?? authDisabled;
+  const storageFor =
+    options.storageFor ??
+    (() => Promise.reject(new Error('createApiServer: routes need storageFor to reach storage')));
+
+  /** The caller of a route: its key checked against the route's access, its tenant's storage. */
+  const callerOf = async (req: http.IncomingMessage, route: Route): Promise<Caller> => {
+    // Public routes read no tenant data: the anonymous principal and no storage.
+    if (route.access === 'public') return { principal: ANONYMOUS, storage: null };
+    const header = (name: string) => {
+      const value = req.headers[name];
+      return Array.isArray(value) ? value[0] : value;
+    };
+    const auth = await authenticator.authorize(
+      credentialFrom(header('authorization'), header('x-beacon-api-key')),
+      route.access,
+    );
+    if (!auth.ok) {
+      if (auth.reason === 'rate_limited')
+        throw new ApiError(429, 'rate_limited', auth.message, {
+          'retry-after': String(auth.retryAfterSeconds),
+        });
+      if (auth.reason === 'forbidden') throw new ApiError(403, 'forbidden', auth.message);
+      throw new ApiError(401, 'unauthorized', auth.message, { 'www-authenticate': 'Bearer realm="beacon"' });
+    }
+    return { principal: auth.principal, storage: await storageFor(auth.principal.tenant) };
+  };
   const router = new Router(options.routes ?? []);
   const cors = new CorsPolicy(options.corsOrigins ?? ['localhost']);
   const maxBodyBytes = options.maxBodyBytes ?? 16 * 1024 * 1024;
@@ -139,7 +172,8 @@ export function createApiServer(options: {
           allow: match.allowed.join(', '),
         });
       }
-      const result = await match.route.handle(req, match.pathValues, url.searchParams, () =>
+      const caller = await callerOf(req, match.route);
+      const result = await match.route.handle(req, caller, match.pathValues, url.searchParams, () =>
         readJsonBody(req, maxBodyBytes),
       );
       if ('events' in result) await sendEvents(req, res, result);

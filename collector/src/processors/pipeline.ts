@@ -1,7 +1,14 @@
 // The processor chain between receivers and exporters: redact → limit → normalize → enrich → hand to the writer's queue, then fan
 // the accepted batch out to the other exporters (metrics).
 import type { Pricer } from '@beacon/semconv';
-import type { AcceptOutcome, DecodedSpan, EnrichedSpan, ReceiverProtocol, SpanSink } from '../model.js';
+import type {
+  AcceptOutcome,
+  DecodedSpan,
+  EnrichedSpan,
+  ReceiverProtocol,
+  SpanSink,
+  TenantSpans,
+} from '../model.js';
 import { enrichSpans } from './enrich.js';
 import { emptyLimitStats, type LimitStats, limitSpan, type SpanLimits } from './limits.js';
 import { normalizeSpan } from './normalize.js';
@@ -10,7 +17,7 @@ import type { Redactor } from './redact.js';
 /** Where processed spans go first; the ClickHouse writer implements it, and decides whether a batch is taken. */
 export interface SpanExporter {
   /** false = the queue is full and nothing was taken. */
-  enqueue(spans: EnrichedSpan[]): boolean;
+  enqueue(batch: TenantSpans): boolean;
 }
 
 /**
@@ -77,7 +84,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     beginShutdown() {
       shuttingDown = true;
     },
-    accept(received: DecodedSpan[], protocol: ReceiverProtocol): AcceptOutcome {
+    accept(received: DecodedSpan[], protocol: ReceiverProtocol, tenant: string): AcceptOutcome {
       if (shuttingDown) return refuse('shutting_down', received.length);
       if (received.length === 0) return { accepted: true };
       // Before any per-span work: under memory pressure, processing the batch is what must not happen.
@@ -87,7 +94,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       const spans = received.map((span) => prepare(span, batchLimits));
       const facts = spans.map(normalizeSpan);
       const enriched = enrichSpans(spans, facts, options.pricer);
-      if (!options.exporter.enqueue(enriched)) return refuse('queue_full', spans.length);
+      if (!options.exporter.enqueue({ tenant, spans: enriched })) return refuse('queue_full', spans.length);
       stats.received[protocol] += spans.length;
       for (const key of Object.keys(batchLimits) as (keyof LimitStats)[])
         stats.limits[key] += batchLimits[key];

@@ -1,6 +1,7 @@
 // OTLP/gRPC receiver on @grpc/grpc-js: opentelemetry.proto.collector.trace.v1.TraceService/Export, and
 // opentelemetry.proto.collector.logs.v1.LogsService/Export when logs are forwarded (else grpc-js answers UNIMPLEMENTED).
 import * as grpc from '@grpc/grpc-js';
+import { API_KEY_HEADER, type AuthOutcome, authDisabled, credentialFrom } from '../auth/index.js';
 import type { SpanRejectReason } from '../model.js';
 import { type DecodedTraceRequest, DecodeError, type DecodeLimits } from './decode.js';
 import { type DecodedLogsRequest, decodeLogsProtobuf } from './decode-logs.js';
@@ -87,12 +88,35 @@ const traceServiceDefinition = (limits?: DecodeLimits): grpc.ServiceDefinition =
   },
 });
 
-/** UNAVAILABLE carrying google.rpc.RetryInfo in grpc-status-details-bin: OTLP's "retry after this delay". */
-function unavailable(message: string, retryAfterSeconds: number): grpc.ServerErrorResponse {
+/** `code` carrying google.rpc.RetryInfo in grpc-status-details-bin: OTLP's "retry after this delay". */
+function retryable(code: grpc.status, message: string, retryAfterSeconds: number): grpc.ServerErrorResponse {
   const metadata = new grpc.Metadata();
-  const status = rpcStatus(grpc.status.UNAVAILABLE, message, retryAfterSeconds);
+  const status = rpcStatus(code, message, retryAfterSeconds);
   metadata.set('grpc-status-details-bin', encodeRpcStatus(status, 'protobuf'));
-  return Object.assign(new Error(message), { code: grpc.status.UNAVAILABLE, details: message, metadata });
+  return Object.assign(new Error(message), { code, details: message, metadata });
+}
+
+function unavailable(message: string, retryAfterSeconds: number): grpc.ServerErrorResponse {
+  return retryable(grpc.status.UNAVAILABLE, message, retryAfterSeconds);
+}
+
+/** The gRPC status for a refused key: UNAUTHENTICATED, PERMISSION_DENIED, or RESOURCE_EXHAUSTED with RetryInfo. */
+function authError(
+  outcome: Extract<AuthOutcome, { ok: false }>,
+): grpc.ServerErrorResponse | grpc.StatusObject {
+  if (outcome.reason === 'rate_limited')
+    return retryable(grpc.status.RESOURCE_EXHAUSTED, outcome.message, outcome.retryAfterSeconds);
+  const code = outcome.reason === 'forbidden' ? grpc.status.PERMISSION_DENIED : grpc.status.UNAUTHENTICATED;
+  return { code, details: outcome.message, metadata: new grpc.Metadata() };
+}
+
+/** The API key in a call's metadata (`authorization: Bearer …` or `x-beacon-api-key`). */
+function credentialOf(metadata: grpc.Metadata): string | undefined {
+  const text = (name: string) => {
+    const value = metadata.get(name)[0];
+    return typeof value === 'string' ? value : undefined;
+  };
+  return credentialFrom(text('authorization'), text(API_KEY_HEADER));
 }
 
 function formatAddress(host: string, port: number): string {
@@ -104,10 +128,41 @@ export function createOtlpGrpcReceiver(options: OtlpGrpcReceiverOptions): OtlpRe
   const rejected = (count: number, reason: SpanRejectReason) => options.onRejected?.(count, reason);
   const shutdownTimeoutMs = options.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS;
   const server = new grpc.Server({ 'grpc.max_receive_message_length': options.maxMessageBytes });
+  const authenticator = options.authenticator ?? authDisabled;
   let started = false;
 
+  /** The call's tenant, or null once the call was answered with the auth error. */
+  async function tenantOf(
+    call: grpc.ServerUnaryCall<unknown, object>,
+    callback: grpc.sendUnaryData<object>,
+    countRejected: (reason: SpanRejectReason) => void,
+  ): Promise<string | null> {
+    const auth = await authenticator.authorize(credentialOf(call.metadata), 'ingest');
+    if (auth.ok) return auth.principal.tenant;
+    countRejected(auth.reason === 'rate_limited' ? 'rate_limited' : 'unauthorized');
+    logger.debug({ reason: auth.reason }, 'OTLP/gRPC call refused by auth');
+    callback(authError(auth));
+    return null;
+  }
+
   const exportTraces: grpc.handleUnaryCall<DecodedRequest, object> = (call, callback) => {
-    const decoded = call.request;
+    // Auth comes first, even before a malformed request's INVALID_ARGUMENT: nobody learns anything without a key.
+    tenantOf(call, callback, (reason) => rejected(1, reason)).then(
+      (tenant) => {
+        if (tenant !== null) exportTracesOf(tenant, call.request, callback);
+      },
+      (err: unknown) => {
+        logger.error({ err }, 'OTLP/gRPC auth failed');
+        callback({ code: grpc.status.INTERNAL, details: 'internal error' });
+      },
+    );
+  };
+
+  const exportTracesOf = (
+    tenant: string,
+    decoded: DecodedRequest,
+    callback: grpc.sendUnaryData<object>,
+  ): void => {
     if (decoded instanceof DecodeError) {
       rejected(1, 'malformed_request');
       logger.debug({ error: decoded.message }, 'malformed OTLP/gRPC request');
@@ -116,7 +171,7 @@ export function createOtlpGrpcReceiver(options: OtlpGrpcReceiverOptions): OtlpRe
     }
     const request = decoded.result;
     if (request.spans.length > 0) {
-      const outcome = sink.accept(request.spans, 'grpc');
+      const outcome = sink.accept(request.spans, 'grpc', tenant);
       if (!outcome.accepted) {
         rejected(request.spans.length, outcome.reason);
         logger.debug({ spans: request.spans.length, reason: outcome.reason }, 'OTLP/gRPC batch refused');
@@ -143,8 +198,10 @@ export function createOtlpGrpcReceiver(options: OtlpGrpcReceiverOptions): OtlpRe
   if (options.logs) server.addService(logsServiceDefinition, { Export: exportLogsTo(options.logs) });
 
   function exportLogsTo(sink: LogSink): grpc.handleUnaryCall<DecodedLogsRequest | DecodeError, object> {
-    return (call, callback) => {
-      const decoded = call.request;
+    const exportLogsOf = (
+      decoded: DecodedLogsRequest | DecodeError,
+      callback: grpc.sendUnaryData<object>,
+    ) => {
       if (decoded instanceof DecodeError) {
         logger.debug({ error: decoded.message }, 'malformed OTLP/gRPC logs request');
         callback({ code: grpc.status.INVALID_ARGUMENT, details: decoded.message });
@@ -153,6 +210,18 @@ export function createOtlpGrpcReceiver(options: OtlpGrpcReceiverOptions): OtlpRe
       if (decoded.logRecords > 0)
         sink.accept({ protobuf: decoded.protobuf(), logRecords: decoded.logRecords, protocol: 'grpc' });
       callback(null, {});
+    };
+    return (call, callback) => {
+      // Log records are no spans: an auth refusal here is not counted in beacon_spans_rejected_total.
+      tenantOf(call, callback, () => {}).then(
+        (tenant) => {
+          if (tenant !== null) exportLogsOf(call.request, callback);
+        },
+        (err: unknown) => {
+          logger.error({ err }, 'OTLP/gRPC auth failed');
+          callback({ code: grpc.status.INTERNAL, details: 'internal error' });
+        },
+      );
     };
   }
 

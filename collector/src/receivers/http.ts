@@ -2,6 +2,7 @@
 // gzip/deflate) on node:http.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { type AuthOutcome, authDisabled, credentialFrom } from '../auth/index.js';
 import type { AcceptOutcome, ReceiverProtocol, SpanRejectReason } from '../model.js';
 import { type DecodedTraceRequest, DecodeError } from './decode.js';
 import { decodeTracesJsonRequest } from './decode-json.js';
@@ -123,8 +124,29 @@ function sendRefusal(
   }
 }
 
+/** The OTLP/HTTP answer to a request whose key was refused: 401 / 403, or 429 with Retry-After. */
+function sendAuthRefusal(
+  res: ServerResponse,
+  outcome: Extract<AuthOutcome, { ok: false }>,
+  format: WireFormat,
+): void {
+  if (outcome.reason === 'rate_limited') {
+    sendError(res, 429, RpcCode.RESOURCE_EXHAUSTED, outcome.message, format, outcome.retryAfterSeconds);
+  } else if (outcome.reason === 'forbidden') {
+    sendError(res, 403, RpcCode.PERMISSION_DENIED, outcome.message, format);
+  } else {
+    res.setHeader('WWW-Authenticate', 'Bearer realm="beacon"');
+    sendError(res, 401, RpcCode.UNAUTHENTICATED, outcome.message, format);
+  }
+}
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
 export function createOtlpHttpReceiver(options: OtlpHttpReceiverOptions): OtlpReceiver {
   const { sink, logger, maxBodyBytes } = options;
+  const authenticator = options.authenticator ?? authDisabled;
   const rejected = (count: number, reason: SpanRejectReason) => options.onRejected?.(count, reason);
   const shutdownTimeoutMs = options.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS;
   let stopping = false;
@@ -185,7 +207,7 @@ export function createOtlpHttpReceiver(options: OtlpHttpReceiverOptions): OtlpRe
     return body;
   }
 
-  function handleTraces(body: Buffer, res: ServerResponse, format: WireFormat): void {
+  function handleTraces(body: Buffer, res: ServerResponse, format: WireFormat, tenant: string): void {
     const protocol: ReceiverProtocol = format === 'json' ? 'http_json' : 'http_protobuf';
     let decoded: DecodedTraceRequest;
     try {
@@ -203,7 +225,7 @@ export function createOtlpHttpReceiver(options: OtlpHttpReceiverOptions): OtlpRe
 
     const result = decoded.result;
     if (result.spans.length > 0) {
-      const outcome = sink.accept(result.spans, protocol);
+      const outcome = sink.accept(result.spans, protocol, tenant);
       if (!outcome.accepted) {
         rejected(result.spans.length, outcome.reason);
         logger.debug(
@@ -282,10 +304,23 @@ export function createOtlpHttpReceiver(options: OtlpHttpReceiverOptions): OtlpRe
       sendError(res, 415, RpcCode.INVALID_ARGUMENT, message, replyFormat);
       return;
     }
+    // Before the body is read: an unauthenticated client costs no decompression or decoding.
+    const auth = await authenticator.authorize(
+      credentialFrom(headerValue(req.headers.authorization), headerValue(req.headers['x-beacon-api-key'])),
+      'ingest',
+    );
+    if (!auth.ok) {
+      if (!isLogs) rejected(1, auth.reason === 'rate_limited' ? 'rate_limited' : 'unauthorized');
+      logger.debug({ reason: auth.reason }, 'OTLP/HTTP request refused by auth');
+      // The body is not read: close rather than drain it.
+      res.setHeader('Connection', 'close');
+      sendAuthRefusal(res, auth, format);
+      return;
+    }
     const body = await readBody(req, res, format, isLogs ? () => {} : rejected);
     if (body === null) return;
     if (logs && isLogs) handleLogs(logs, body, res, format);
-    else handleTraces(body, res, format);
+    else handleTraces(body, res, format, auth.principal.tenant);
   }
 
   // Responses not yet started when stop() is called: told to close their connection instead of keeping it alive.

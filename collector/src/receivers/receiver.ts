@@ -1,4 +1,5 @@
 // What every OTLP receiver looks like to the collector.
+import type { Authenticator } from '../auth/index.js';
 import type { Logger } from '../logger.js';
 import type { ReceiverProtocol, SpanRejectReason, SpanSink } from '../model.js';
 import type { DecodedTraceRequest, DecodeLimits } from './decode.js';
@@ -31,6 +32,8 @@ export interface OtlpReceiverOptions {
   decodeLimits?: DecodeLimits;
   /** The OTLP logs receiver's sink; without it `/v1/logs` answers 404 and LogsService/Export UNIMPLEMENTED. */
   logs?: LogSink;
+  /** Checks each request's API key (`ingest` scope) and names its tenant; unset = auth off, the default tenant. */
+  authenticator?: Authenticator;
 }
 
 /** A request the pipeline accepted, as it travels on: ExportTraceServiceRequest bytes of the kept spans. */

@@ -22,6 +22,8 @@ import { type ParsedReplayRequest, parseReplayRequest } from './request.js';
 import { callViewOf, originalEdit, promptKeyOf, requireModelCall } from './source.js';
 
 export interface ReplayServiceOptions {
+  /** The tenant replaying: its storage holds the original span, the replay trace and the prompt versions. */
+  tenant: string;
   storage: QueryContext;
   settings: ProviderSettings & { replayTimeoutMs: number };
   /** The ingest pipeline: the replay span is normalized, priced and stored like any other. */
@@ -160,7 +162,7 @@ export function createReplayService(options: ReplayServiceOptions) {
         ? { completion }
         : { error: { message: failure?.message ?? 'provider call failed', type: errorType(failure) } },
     });
-    const accepted = options.sink.accept([span], 'http_json');
+    const accepted = options.sink.accept([span], 'http_json', options.tenant);
     if (!accepted.accepted) {
       throw new ApiError(503, 'unavailable', `replay not recorded (${accepted.reason}), retry later`, {
         'retry-after': String(accepted.retryAfterSeconds),

@@ -23,3 +23,4 @@ export {
 } from './migrations/index.js';
 export { qualifiedName, quoteIdentifier } from './sql.js';
 export { TABLES } from './tables.js';
+export { TenantDatabases, type TenantDatabasesOptions, tenantDatabase } from './tenants.js';

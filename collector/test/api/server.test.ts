@@ -9,15 +9,6 @@ import { api } from './helpers.js';
 
 const logger = pino({ level: 'silent' });
 const { routes } = createQueryApi({
-  // Nothing here reaches storage: a client that fails loudly if it is ever used.
-  storage: {
-    client: new Proxy({} as ClickHouseClient, {
-      get: () => {
-        throw new Error('storage must not be used');
-      },
-    }),
-    database: 'beacon',
-  },
   maxBodyBytes: 1024,
   ingest: {
     sink: { accept: () => ({ accepted: true }) },
@@ -43,6 +34,15 @@ async function start(options: { corsOrigins?: string[] } = {}): Promise<string> 
     readiness: { notReadyReason: () => null },
     routes,
     fallback,
+    // Nothing here reaches storage: a client that fails loudly if it is ever used.
+    storageFor: async () => ({
+      client: new Proxy({} as ClickHouseClient, {
+        get: () => {
+          throw new Error('storage must not be used');
+        },
+      }),
+      database: 'beacon',
+    }),
     ...options,
   });
   servers.push(server);

@@ -5,6 +5,7 @@ import type { Failure } from '@beacon/semconv';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { EnrichedSpan } from '../../src/model.js';
+import { DEFAULT_TENANT } from '../../src/model.js';
 import { MIGRATIONS, TABLES } from '../../src/storage/index.js';
 import { listTraces } from '../../src/storage/queries/index.js';
 import {
@@ -94,7 +95,7 @@ describe('writer', () => {
     const spans = failingTrace(25);
     await db.command(`DETACH TABLE ${DATABASE}.${TABLES.spanFailures}`);
     try {
-      expect(writer.enqueue(spans)).toBe(true);
+      expect(writer.enqueue({ tenant: DEFAULT_TENANT, spans: spans })).toBe(true);
       const flushed = writer.flush();
       await until(() => writer.stats.writeErrors >= 2, 'two failed attempts');
       expect(writer.lastWriteError).toMatch(/beacon_span_failures/);
@@ -124,7 +125,7 @@ describe('writer', () => {
     });
     const spans = failingTrace(12);
     try {
-      expect(writer.enqueue(spans)).toBe(true);
+      expect(writer.enqueue({ tenant: DEFAULT_TENANT, spans: spans })).toBe(true);
       await until(() => writer.stats.writeErrors >= 1, 'a failed attempt');
       await db.command('TRUNCATE TABLE failures_switch');
       await writer.flush();
@@ -161,9 +162,9 @@ describe('trace summaries', () => {
       statusCode: 2,
       failure: timeout,
     });
-    writer.enqueue(spans);
+    writer.enqueue({ tenant: DEFAULT_TENANT, spans: spans });
     await writer.flush();
-    writer.enqueue([late]);
+    writer.enqueue({ tenant: DEFAULT_TENANT, spans: [late] });
     await writer.flush();
     const page = await listTraces({ client: db.storage.client, database: DATABASE }, { q: trace, limit: 10 });
     expect(page.traces).toHaveLength(1);

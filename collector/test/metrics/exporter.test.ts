@@ -9,6 +9,7 @@ import {
   prefersOpenMetrics,
 } from '../../src/exporters/prometheus/index.js';
 import type { DecodedSpan, EnrichedSpan, SpanRejectReason } from '../../src/model.js';
+import { DEFAULT_TENANT } from '../../src/model.js';
 import { createPipeline } from '../../src/processors/pipeline.js';
 import { createOtlpHttpReceiver, type OtlpReceiver } from '../../src/receivers/index.js';
 import { jsonSpan, RecordingSink, requestWith, silentLogger } from '../receivers/helpers.js';
@@ -200,13 +201,13 @@ describe('pipeline fan-out', () => {
       exporter: { enqueue: () => accept },
       fanOut: [{ export: (spans) => seen.push(spans.length) }],
     });
-    expect(pipeline.accept([decoded(), decoded()], 'http_json').accepted).toBe(false);
+    expect(pipeline.accept([decoded(), decoded()], 'http_json', DEFAULT_TENANT).accepted).toBe(false);
     expect(seen).toEqual([]);
     accept = true;
-    expect(pipeline.accept([decoded(), decoded()], 'http_json').accepted).toBe(true);
+    expect(pipeline.accept([decoded(), decoded()], 'http_json', DEFAULT_TENANT).accepted).toBe(true);
     expect(seen).toEqual([2]);
     pipeline.beginShutdown();
-    expect(pipeline.accept([decoded()], 'grpc').accepted).toBe(false);
+    expect(pipeline.accept([decoded()], 'grpc', DEFAULT_TENANT).accepted).toBe(false);
     expect(seen).toEqual([2]);
   });
 
@@ -224,7 +225,7 @@ describe('pipeline fan-out', () => {
       ],
       onFanOutError: (err) => errors.push(err),
     });
-    expect(pipeline.accept([decoded()], 'http_json').accepted).toBe(true);
+    expect(pipeline.accept([decoded()], 'http_json', DEFAULT_TENANT).accepted).toBe(true);
     expect(errors).toHaveLength(1);
     expect(pipeline.stats.received.http_json).toBe(1);
   });

@@ -531,6 +531,9 @@ describe('collector health', () => {
         ['malformed_request', 2],
         ['too_large', 2],
         ['unsupported_media_type', 2],
+        // Auth is off here: every reason is exported from the start, these stay 0.
+        ['unauthorized', 0],
+        ['rate_limited', 0],
         ['queue_full', 0],
         ['shutting_down', 0],
       ]),

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { Spool, type SpoolOptions } from '../../src/exporters/clickhouse/spool/index.js';
 import { createLogger } from '../../src/logger.js';
+import { DEFAULT_TENANT } from '../../src/model.js';
 import { MemoryLimiter } from '../../src/processors/memory-limiter.js';
 import { makeSpan } from '../support/spans.js';
 import { segmentFiles } from './helpers.js';
@@ -31,13 +32,16 @@ describe('spool', () => {
     expect(recovered).toEqual([]);
     const first = [makeSpan({ attributes: { 'gen_ai.request.model': 'gpt-4o', nested: { a: [1, 'x'] } } })];
     const second = [makeSpan(), makeSpan()];
-    expect(spool.append(first)).toBe(true);
-    expect(spool.append(second)).toBe(true);
+    expect(spool.append({ tenant: DEFAULT_TENANT, spans: first })).toBe(true);
+    expect(spool.append({ tenant: DEFAULT_TENANT, spans: second })).toBe(true);
     spool.close();
 
     const reopened = Spool.open(options);
-    expect(reopened.recovered).toEqual([first, second]);
-    expect(typeof reopened.recovered[0]![0]!.startTimeUnixNano).toBe('bigint');
+    expect(reopened.recovered).toEqual([
+      { tenant: DEFAULT_TENANT, spans: first },
+      { tenant: DEFAULT_TENANT, spans: second },
+    ]);
+    expect(typeof reopened.recovered[0]!.spans[0]!.startTimeUnixNano).toBe('bigint');
     expect(reopened.spool.stats.records).toBe(2);
     reopened.spool.close();
   });
@@ -46,7 +50,7 @@ describe('spool', () => {
     const options = spoolOptions({ segmentBytes: 1 });
     const { spool } = Spool.open(options);
     const batches = [[makeSpan(), makeSpan()], [makeSpan()], [makeSpan(), makeSpan(), makeSpan()]];
-    for (const batch of batches) expect(spool.append(batch)).toBe(true);
+    for (const batch of batches) expect(spool.append({ tenant: DEFAULT_TENANT, spans: batch })).toBe(true);
     // segmentBytes 1: one record per segment.
     expect(segmentFiles(options.dir)).toHaveLength(3);
     spool.release(2);
@@ -56,7 +60,7 @@ describe('spool', () => {
     spool.close();
 
     const reopened = Spool.open(options);
-    expect(reopened.recovered).toEqual([batches[2]]);
+    expect(reopened.recovered).toEqual([{ tenant: DEFAULT_TENANT, spans: batches[2] }]);
     reopened.spool.release(3);
     expect(segmentFiles(options.dir)).toEqual([]);
     expect(reopened.spool.stats).toMatchObject({ bytes: 0, records: 0 });
@@ -67,7 +71,7 @@ describe('spool', () => {
     const options = spoolOptions();
     const { spool } = Spool.open(options);
     const kept = [makeSpan()];
-    spool.append(kept);
+    spool.append({ tenant: DEFAULT_TENANT, spans: kept });
     spool.close();
     const [segment] = segmentFiles(options.dir);
     // A header announcing 500 payload bytes, then only 10 of them: what a killed write leaves behind.
@@ -76,7 +80,7 @@ describe('spool', () => {
     appendFileSync(segment!, Buffer.concat([header, Buffer.alloc(10, 7)]));
 
     const reopened = Spool.open(options);
-    expect(reopened.recovered).toEqual([kept]);
+    expect(reopened.recovered).toEqual([{ tenant: DEFAULT_TENANT, spans: kept }]);
     expect(reopened.spool.stats.corruptRecords).toBe(1);
     expect(options.warnings.join('\n')).toMatch(/ends inside a record/);
     reopened.spool.close();
@@ -87,8 +91,8 @@ describe('spool', () => {
     const { spool } = Spool.open(options);
     const damaged = [makeSpan({ name: 'damaged' })];
     const intact = [makeSpan({ name: 'intact' })];
-    spool.append(damaged);
-    spool.append(intact);
+    spool.append({ tenant: DEFAULT_TENANT, spans: damaged });
+    spool.append({ tenant: DEFAULT_TENANT, spans: intact });
     spool.close();
     const [segment] = segmentFiles(options.dir);
     const bytes = readFileSync(segment!);
@@ -97,7 +101,7 @@ describe('spool', () => {
     writeFileSync(segment!, bytes);
 
     const reopened = Spool.open(options);
-    expect(reopened.recovered).toEqual([intact]);
+    expect(reopened.recovered).toEqual([{ tenant: DEFAULT_TENANT, spans: intact }]);
     expect(options.warnings.join('\n')).toMatch(/failed its checksum/);
     reopened.spool.close();
   });
@@ -106,13 +110,13 @@ describe('spool', () => {
     const options = spoolOptions({ maxBytes: 2_000 });
     const { spool } = Spool.open(options);
     const big = Array.from({ length: 5 }, () => makeSpan());
-    expect(spool.append(big)).toBe(true);
+    expect(spool.append({ tenant: DEFAULT_TENANT, spans: big })).toBe(true);
     expect(spool.stats.bytes).toBeGreaterThan(2_000);
-    expect(spool.append([makeSpan()])).toBe(false);
+    expect(spool.append({ tenant: DEFAULT_TENANT, spans: [makeSpan()] })).toBe(false);
     expect(spool.stats.refusedAppends).toBe(1);
     spool.release(5);
     expect(spool.stats.bytes).toBe(0);
-    expect(spool.append([makeSpan()])).toBe(true);
+    expect(spool.append({ tenant: DEFAULT_TENANT, spans: [makeSpan()] })).toBe(true);
     spool.close();
   });
 });

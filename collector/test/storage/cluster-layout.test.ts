@@ -17,6 +17,7 @@ import { createChdbConnection } from 'chdb/connection';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ClickHouseWriter } from '../../src/exporters/clickhouse/index.js';
 import type { EnrichedSpan } from '../../src/model.js';
+import { DEFAULT_TENANT } from '../../src/model.js';
 import {
   type ClusterLayout,
   MIGRATIONS,
@@ -141,7 +142,7 @@ describe('the cluster layout on the embedded engine', () => {
   test("spans written through the Distributed tables come back through the API's queries, summaries included", async () => {
     writer = new ClickHouseWriter({
       client,
-      database: DATABASE,
+      databaseFor: async () => DATABASE,
       logger: silentLogger,
       maxQueueSpans: 10_000,
       batchSpans: 1000,
@@ -181,7 +182,7 @@ describe('the cluster layout on the embedded engine', () => {
         failure: { category: 'rate_limit', signature: 'rate limited', message: 'rate limited' },
       }),
     ];
-    expect(writer.enqueue(spans)).toBe(true);
+    expect(writer.enqueue({ tenant: DEFAULT_TENANT, spans: spans })).toBe(true);
     await writer.flush();
 
     const ctx = { client, database: DATABASE };

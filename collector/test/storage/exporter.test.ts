@@ -4,6 +4,7 @@ import type { Message } from '@beacon/semconv';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { addressMessage, ClickHouseWriter, toTraceRow } from '../../src/exporters/clickhouse/index.js';
 import type { EnrichedSpan } from '../../src/model.js';
+import { DEFAULT_TENANT } from '../../src/model.js';
 import {
   DATABASE,
   makeCost,
@@ -25,7 +26,7 @@ beforeAll(async () => {
   db = await openTestDatabase({ retentionDays: 3650 });
   writer = new ClickHouseWriter({
     client: db.storage.client,
-    database: DATABASE,
+    databaseFor: async () => DATABASE,
     logger: silentLogger,
     maxQueueSpans: 10_000,
     batchSpans: 500,
@@ -43,7 +44,7 @@ const sent: EnrichedSpan[] = [];
 async function write(...batches: EnrichedSpan[][]): Promise<void> {
   for (const spans of batches) {
     sent.push(...spans);
-    expect(writer.enqueue(spans)).toBe(true);
+    expect(writer.enqueue({ tenant: DEFAULT_TENANT, spans: spans })).toBe(true);
     await writer.flush();
   }
 }
@@ -222,7 +223,7 @@ describe('otel_traces', () => {
 
     // Through the writer (and the materialized views computing End = Timestamp + Duration): stored, no error.
     const before = writer.stats;
-    expect(writer.enqueue(spans)).toBe(true);
+    expect(writer.enqueue({ tenant: DEFAULT_TENANT, spans: spans })).toBe(true);
     await writer.flush();
     expect(writer.stats.spansWritten - before.spansWritten).toBe(2);
     expect(writer.stats.writeErrors).toBe(before.writeErrors);
@@ -508,19 +509,22 @@ describe('beacon_messages', () => {
     // A restarted collector (empty in-process cache) may write a message again; reads aggregate, so nothing changes.
     const restarted = new ClickHouseWriter({
       client: db.storage.client,
-      database: DATABASE,
+      databaseFor: async () => DATABASE,
       logger: silentLogger,
       maxQueueSpans: 100,
       batchSpans: 100,
       flushIntervalMs: 20,
     });
     expect(
-      restarted.enqueue([
-        makeSpan({
-          traceId: trace,
-          genai: makeFacts({ systemInstructions: system, inputMessages: [user(0)] }),
-        }),
-      ]),
+      restarted.enqueue({
+        tenant: DEFAULT_TENANT,
+        spans: [
+          makeSpan({
+            traceId: trace,
+            genai: makeFacts({ systemInstructions: system, inputMessages: [user(0)] }),
+          }),
+        ],
+      }),
     ).toBe(true);
     await restarted.close({ timeoutMs: 10_000 });
     otherWriterSpans += restarted.stats.spansWritten;

@@ -45,7 +45,7 @@ export async function openTestDatabase(
     newWriter(options = {}) {
       const writer = new ClickHouseWriter({
         client: storage.client,
-        database: DATABASE,
+        databaseFor: async () => DATABASE,
         logger: silentLogger,
         maxQueueSpans: 10_000,
         batchSpans: 1000,

@@ -3,6 +3,7 @@
 import { type Logger, pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { EnrichedSpan } from '../../src/model.js';
+import { DEFAULT_TENANT } from '../../src/model.js';
 import { TABLES } from '../../src/storage/index.js';
 import {
   DATABASE,
@@ -102,7 +103,7 @@ describe('retries', () => {
     const spans = genaiSpans(120);
     await detach(TABLES.traces);
     try {
-      expect(writer.enqueue(spans)).toBe(true);
+      expect(writer.enqueue({ tenant: DEFAULT_TENANT, spans: spans })).toBe(true);
       const flushed = writer.flush();
       await until(() => writer.stats.writeErrors >= 3, 'three failed attempts');
       expect(writer.healthy).toBe(false);
@@ -134,7 +135,7 @@ describe('retries', () => {
     ];
     await detach(TABLES.genaiSpans);
     try {
-      expect(writer.enqueue(spans)).toBe(true);
+      expect(writer.enqueue({ tenant: DEFAULT_TENANT, spans: spans })).toBe(true);
       const flushed = writer.flush();
       await until(() => writer.stats.writeErrors >= 2, 'two failed attempts');
       // Messages and raw spans are in; the GenAI facts are what is being retried.
@@ -162,7 +163,7 @@ describe('retries', () => {
     const writer = db.newWriter({ logger });
     const spans = genaiSpans(30);
     try {
-      expect(writer.enqueue(spans)).toBe(true);
+      expect(writer.enqueue({ tenant: DEFAULT_TENANT, spans: spans })).toBe(true);
       await writer.flush();
     } finally {
       await db.command('DROP TABLE IF EXISTS fail_view');
@@ -185,7 +186,7 @@ describe('retries', () => {
     const spans = genaiSpans(30);
     await detach(TABLES.traceSummaries);
     try {
-      expect(writer.enqueue(spans)).toBe(true);
+      expect(writer.enqueue({ tenant: DEFAULT_TENANT, spans: spans })).toBe(true);
       const flushed = writer.flush();
       await until(() => writer.stats.writeErrors >= 2, 'two failed attempts');
       await attach(TABLES.traceSummaries);
@@ -202,7 +203,7 @@ describe('retries', () => {
     const spans = genaiSpans(9);
     await detach(TABLES.messages);
     try {
-      expect(writer.enqueue(spans)).toBe(true);
+      expect(writer.enqueue({ tenant: DEFAULT_TENANT, spans: spans })).toBe(true);
       const flushed = writer.flush();
       await until(() => writer.stats.writeErrors >= 2, 'two failed attempts');
       await attach(TABLES.messages);
@@ -229,21 +230,21 @@ describe('queue', () => {
     const third = genaiSpans(4);
     await detach(TABLES.traces);
     try {
-      expect(writer.enqueue(first)).toBe(true);
-      expect(writer.enqueue(second)).toBe(false);
+      expect(writer.enqueue({ tenant: DEFAULT_TENANT, spans: first })).toBe(true);
+      expect(writer.enqueue({ tenant: DEFAULT_TENANT, spans: second })).toBe(false);
       expect(writer.queueDepth).toBe(6);
-      expect(writer.enqueue(third)).toBe(true);
+      expect(writer.enqueue({ tenant: DEFAULT_TENANT, spans: third })).toBe(true);
       expect(writer.queueDepth).toBe(10);
-      expect(writer.enqueue(genaiSpans(1))).toBe(false);
+      expect(writer.enqueue({ tenant: DEFAULT_TENANT, spans: genaiSpans(1) })).toBe(false);
       await until(() => writer.stats.writeErrors >= 1, 'a failed attempt');
-      expect(writer.enqueue(genaiSpans(1))).toBe(false);
+      expect(writer.enqueue({ tenant: DEFAULT_TENANT, spans: genaiSpans(1) })).toBe(false);
       await attach(TABLES.traces);
       await writer.flush();
     } finally {
       await attach(TABLES.traces).catch(() => {});
     }
     expect(writer.queueDepth).toBe(0);
-    expect(writer.enqueue(second)).toBe(true);
+    expect(writer.enqueue({ tenant: DEFAULT_TENANT, spans: second })).toBe(true);
     await writer.flush();
     await expectStoredExactlyOnce([...first, ...second, ...third]);
   });
@@ -251,8 +252,8 @@ describe('queue', () => {
   test('a batch larger than the whole queue is accepted into an empty queue (never refused forever)', async () => {
     const writer = db.newWriter({ maxQueueSpans: 10 });
     const big = genaiSpans(25);
-    expect(writer.enqueue(big)).toBe(true);
-    expect(writer.enqueue(genaiSpans(1))).toBe(false);
+    expect(writer.enqueue({ tenant: DEFAULT_TENANT, spans: big })).toBe(true);
+    expect(writer.enqueue({ tenant: DEFAULT_TENANT, spans: genaiSpans(1) })).toBe(false);
     await writer.flush();
     await expectStoredExactlyOnce(big);
   });
@@ -260,8 +261,8 @@ describe('queue', () => {
   test('spans are written in batches of batchSpans', async () => {
     const writer = db.newWriter({ batchSpans: 100, flushIntervalMs: 60_000 });
     const spans = genaiSpans(250);
-    expect(writer.enqueue(spans.slice(0, 130))).toBe(true);
-    expect(writer.enqueue(spans.slice(130))).toBe(true);
+    expect(writer.enqueue({ tenant: DEFAULT_TENANT, spans: spans.slice(0, 130) })).toBe(true);
+    expect(writer.enqueue({ tenant: DEFAULT_TENANT, spans: spans.slice(130) })).toBe(true);
     // Two full batches go without waiting for the (long) interval; the remaining 50 wait for it or a flush.
     await until(() => writer.stats.batchesWritten === 2, 'two full batches');
     expect(writer.queueDepth).toBe(50);
@@ -273,7 +274,7 @@ describe('queue', () => {
   test('a partial batch is written after flushIntervalMs without any flush()', async () => {
     const writer = db.newWriter({ batchSpans: 1000, flushIntervalMs: 30 });
     const spans = genaiSpans(3);
-    expect(writer.enqueue(spans)).toBe(true);
+    expect(writer.enqueue({ tenant: DEFAULT_TENANT, spans: spans })).toBe(true);
     await until(() => writer.stats.spansWritten === 3, 'the interval flush', 5000);
     await expectStoredExactlyOnce(spans);
   });
@@ -283,10 +284,10 @@ describe('close', () => {
   test('writes every accepted span, then refuses new ones', async () => {
     const writer = db.newWriter({ flushIntervalMs: 60_000 });
     const spans = genaiSpans(77);
-    expect(writer.enqueue(spans)).toBe(true);
+    expect(writer.enqueue({ tenant: DEFAULT_TENANT, spans: spans })).toBe(true);
     await writer.close({ timeoutMs: 10_000 });
     expect(writer.stats).toMatchObject({ spansWritten: 77, spansDropped: 0, queueDepth: 0 });
-    expect(writer.enqueue(genaiSpans(1))).toBe(false);
+    expect(writer.enqueue({ tenant: DEFAULT_TENANT, spans: genaiSpans(1) })).toBe(false);
     await expectStoredExactlyOnce(spans);
   });
 
@@ -295,7 +296,7 @@ describe('close', () => {
     const writer = db.newWriter({ logger, batchSpans: 10 });
     await detach(TABLES.traces);
     try {
-      expect(writer.enqueue(genaiSpans(25))).toBe(true);
+      expect(writer.enqueue({ tenant: DEFAULT_TENANT, spans: genaiSpans(25) })).toBe(true);
       await until(() => writer.stats.writeErrors >= 1, 'a failed attempt');
       const started = Date.now();
       await writer.close({ timeoutMs: 300 });

@@ -7,7 +7,7 @@
 // rows may be stored already), so they are stored exactly once too.
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { Logger } from 'pino';
-import type { EnrichedSpan } from '../../model.js';
+import type { EnrichedSpan, TenantSpans } from '../../model.js';
 import { qualifiedName } from '../../storage/sql.js';
 import { TABLES } from '../../storage/tables.js';
 import { RecentMessages } from './messages.js';
@@ -16,7 +16,8 @@ import type { SpanSpool } from './spool/index.js';
 
 export interface ClickHouseWriterOptions {
   client: ClickHouseClient;
-  database: string;
+  /** The database of a tenant, ready for inserts (storage/tenants.ts: created and migrated on first use). */
+  databaseFor: (tenant: string) => Promise<string>;
   logger: Logger;
   /** Spans held (queued or being written) before enqueue() refuses. */
   maxQueueSpans: number;
@@ -62,6 +63,12 @@ const TABLE_NAMES: Record<Table, string> = {
   failures: TABLES.spanFailures,
 };
 
+/** Spans taken from the queue for one batch, grouped by tenant. */
+interface TakenSpans {
+  size: number;
+  byTenant: Map<string, EnrichedSpan[]>;
+}
+
 /** Ids per reconcile query: keeps the query parameters far below the HTTP interface's URL limit. */
 const RECONCILE_CHUNK = 1000;
 const MAX_ERROR_TEXT = 500;
@@ -87,32 +94,40 @@ function errorText(err: unknown): string {
   return text.length > MAX_ERROR_TEXT ? `${text.slice(0, MAX_ERROR_TEXT)}…` : text;
 }
 
-/** One batch on its way to storage. Rows are built once, so a retry writes exactly what the first attempt tried. */
-interface Batch {
-  size: number;
+/** The rows of one tenant in a batch: they go to that tenant's database. */
+interface TenantPart {
+  tenant: string;
   rows: BatchRows;
   /** Tables whose insert has not succeeded yet. */
   pending: Set<Table>;
+}
+
+/** One batch on its way to storage. Rows are built once, so a retry writes exactly what the first attempt tried. */
+interface Batch {
+  size: number;
+  parts: TenantPart[];
   /** An attempt failed: some rows of the pending tables may be stored anyway (partial or timed-out insert). */
   uncertain: boolean;
 }
 
 export class ClickHouseWriter {
   readonly #client: ClickHouseClient;
-  readonly #database: string;
+  readonly #databaseFor: (tenant: string) => Promise<string>;
   readonly #logger: Logger;
   readonly #maxQueueSpans: number;
   readonly #batchSpans: number;
   readonly #flushIntervalMs: number;
   readonly #retryInitialDelayMs: number;
   readonly #retryMaxDelayMs: number;
-  readonly #recent: RecentMessages;
+  readonly #recentMessages: number;
+  /** Per tenant: a message stored in one tenant's database is not in another's. */
+  readonly #recent = new Map<string, RecentMessages>();
   readonly #spool: SpanSpool | undefined;
   /** Spans up to this cumulative count were replayed from the spool: some of their rows may be stored already. */
   #replayedUntil = 0;
 
   /** Accepted chunks not yet taken into a batch; #headOffset spans of the first are already taken. */
-  readonly #queue: EnrichedSpan[][] = [];
+  readonly #queue: TenantSpans[] = [];
   #headOffset = 0;
   // Cumulative span counts: queued = enqueued - taken, queueDepth = enqueued - settled.
   #enqueued = 0;
@@ -140,14 +155,14 @@ export class ClickHouseWriter {
 
   constructor(options: ClickHouseWriterOptions) {
     this.#client = options.client;
-    this.#database = options.database;
+    this.#databaseFor = options.databaseFor;
     this.#logger = options.logger;
     this.#maxQueueSpans = options.maxQueueSpans;
     this.#batchSpans = Math.max(1, options.batchSpans);
     this.#flushIntervalMs = options.flushIntervalMs;
     this.#retryInitialDelayMs = options.retryInitialDelayMs ?? 100;
     this.#retryMaxDelayMs = options.retryMaxDelayMs ?? 10_000;
-    this.#recent = new RecentMessages(options.recentMessages ?? 100_000);
+    this.#recentMessages = options.recentMessages ?? 100_000;
     this.#spool = options.spool;
   }
 
@@ -182,13 +197,14 @@ export class ClickHouseWriter {
    * tell its client to retry. A batch larger than the whole queue is accepted into an empty queue, so that it can
    * never be refused forever.
    */
-  enqueue(spans: EnrichedSpan[]): boolean {
+  enqueue(batch: TenantSpans): boolean {
     if (this.#closing) return false;
+    const { spans } = batch;
     if (spans.length === 0) return true;
     const depth = this.queueDepth;
     if (depth > 0 && depth + spans.length > this.#maxQueueSpans) return false;
-    if (this.#spool && !this.#spool.append(spans)) return false;
-    this.#queue.push(spans);
+    if (this.#spool && !this.#spool.append(batch)) return false;
+    this.#queue.push(batch);
     this.#enqueued += spans.length;
     this.#kick();
     return true;
@@ -198,11 +214,11 @@ export class ClickHouseWriter {
    * Queues batches recovered from the spool (already accepted once, so never refused), before anything else is
    * enqueued. Their rows are checked against storage before insert, like a retry after a failed attempt.
    */
-  replay(batches: readonly EnrichedSpan[][]): void {
-    for (const spans of batches) {
-      if (spans.length === 0) continue;
-      this.#queue.push(spans);
-      this.#enqueued += spans.length;
+  replay(batches: readonly TenantSpans[]): void {
+    for (const batch of batches) {
+      if (batch.spans.length === 0) continue;
+      this.#queue.push(batch);
+      this.#enqueued += batch.spans.length;
     }
     this.#replayedUntil = this.#enqueued;
     this.#drainTarget = Math.max(this.#drainTarget, this.#enqueued);
@@ -310,37 +326,45 @@ export class ClickHouseWriter {
   async #writeDue(): Promise<void> {
     while (!this.#abandoned && this.#queued > 0 && this.#due()) {
       const replayed = this.#taken < this.#replayedUntil;
-      const spans = this.#take(this.#batchSpans);
+      const taken = this.#take(this.#batchSpans);
       try {
-        await this.#writeBatch(spans, replayed);
+        await this.#writeBatch(taken, replayed);
       } catch (err) {
         // #writeBatch only throws on a bug (e.g. a row that cannot be built); never lose the loop over it.
         this.#logger.error(
-          { err, spans: spans.length },
+          { err, spans: taken.size },
           'ClickHouse writer failed to build a batch; spans dropped',
         );
         // Released too: replaying a batch that cannot be built would fail the same way at every start.
-        this.#spool?.release(spans.length);
-        this.#drop(spans.length);
+        this.#spool?.release(taken.size);
+        this.#drop(taken.size);
       }
     }
   }
 
-  #take(count: number): EnrichedSpan[] {
-    const batch: EnrichedSpan[] = [];
-    while (batch.length < count && this.#queue.length > 0) {
+  /** Up to `count` queued spans, grouped by tenant. */
+  #take(count: number): TakenSpans {
+    const byTenant = new Map<string, EnrichedSpan[]>();
+    let size = 0;
+    while (size < count && this.#queue.length > 0) {
       const head = this.#queue[0]!;
-      const end = Math.min(head.length, this.#headOffset + (count - batch.length));
-      for (let i = this.#headOffset; i < end; i++) batch.push(head[i]!);
-      if (end === head.length) {
+      let spans = byTenant.get(head.tenant);
+      if (!spans) {
+        spans = [];
+        byTenant.set(head.tenant, spans);
+      }
+      const end = Math.min(head.spans.length, this.#headOffset + (count - size));
+      for (let i = this.#headOffset; i < end; i++) spans.push(head.spans[i]!);
+      size += end - this.#headOffset;
+      if (end === head.spans.length) {
         this.#queue.shift();
         this.#headOffset = 0;
       } else {
         this.#headOffset = end;
       }
     }
-    this.#taken += batch.length;
-    return batch;
+    this.#taken += size;
+    return { size, byTenant };
   }
 
   #settle(count: number): void {
@@ -376,12 +400,27 @@ export class ClickHouseWriter {
 
   // --- writing ----------------------------------------------------------------------------------------------
 
-  async #writeBatch(spans: EnrichedSpan[], replayed: boolean): Promise<void> {
-    const rows = toBatchRows(spans, this.#recent);
+  #recentOf(tenant: string): RecentMessages {
+    let recent = this.#recent.get(tenant);
+    if (!recent) {
+      recent = new RecentMessages(this.#recentMessages);
+      this.#recent.set(tenant, recent);
+    }
+    return recent;
+  }
+
+  async #writeBatch(taken: TakenSpans, replayed: boolean): Promise<void> {
+    const parts = [...taken.byTenant].map(([tenant, spans]): TenantPart => {
+      const rows = toBatchRows(spans, this.#recentOf(tenant));
+      return {
+        tenant,
+        rows,
+        pending: new Set(INSERT_ORDER.filter((table) => this.#rowsOf(rows, table).length > 0)),
+      };
+    });
     const batch: Batch = {
-      size: spans.length,
-      rows,
-      pending: new Set(INSERT_ORDER.filter((table) => this.#rowsOf(rows, table).length > 0)),
+      size: taken.size,
+      parts,
       // A crash may have come after ClickHouse stored the batch but before the spool heard of it.
       uncertain: replayed,
     };
@@ -399,7 +438,13 @@ export class ClickHouseWriter {
         }
         const delay = backoffDelay(attempt, this.#retryInitialDelayMs, this.#retryMaxDelayMs);
         this.#logger.warn(
-          { err, attempt, retryInMs: delay, spans: batch.size, pendingTables: [...batch.pending] },
+          {
+            err,
+            attempt,
+            retryInMs: delay,
+            spans: batch.size,
+            pendingTables: batch.parts.flatMap((part) => [...part.pending]),
+          },
           'ClickHouse write failed; retrying the batch',
         );
         await this.#sleep(delay);
@@ -424,42 +469,57 @@ export class ClickHouseWriter {
   }
 
   async #attempt(batch: Batch): Promise<void> {
-    for (const table of INSERT_ORDER) {
-      if (!batch.pending.has(table)) continue;
-      if (table === 'messages') {
-        // Re-inserting a message is harmless (rows aggregate per hash and day; reads aggregate too).
-        await this.#insert(
-          table,
-          batch.rows.messages.map((message) => message.row),
-        );
-        for (const message of batch.rows.messages) this.#recent.remember(message.row.Hash, message.day);
-        this.#messagesWritten += batch.rows.messages.length;
-      } else if (table === 'traces') {
-        if (batch.uncertain) batch.rows.traces = await this.#withoutStored(table, batch.rows.traces);
-        await this.#insert(table, batch.rows.traces);
-      } else if (table === 'genai') {
-        if (batch.uncertain) batch.rows.genai = await this.#withoutStored(table, batch.rows.genai);
-        await this.#insert(table, batch.rows.genai);
-      } else {
-        // Exactly once like the spans: a duplicated failure row would count twice in every error pattern.
-        if (batch.uncertain) batch.rows.failures = await this.#withoutStored(table, batch.rows.failures);
-        await this.#insert(table, batch.rows.failures);
-      }
-      batch.pending.delete(table);
+    for (const part of batch.parts) {
+      if (part.pending.size === 0) continue;
+      const database = await this.#databaseFor(part.tenant);
+      await this.#attemptPart(database, part, batch.uncertain);
     }
   }
 
-  async #insert(table: Table, values: unknown[]): Promise<void> {
+  async #attemptPart(database: string, part: TenantPart, uncertain: boolean): Promise<void> {
+    const { rows } = part;
+    for (const table of INSERT_ORDER) {
+      if (!part.pending.has(table)) continue;
+      if (table === 'messages') {
+        // Re-inserting a message is harmless (rows aggregate per hash and day; reads aggregate too).
+        await this.#insert(
+          database,
+          table,
+          rows.messages.map((message) => message.row),
+        );
+        const recent = this.#recentOf(part.tenant);
+        for (const message of rows.messages) recent.remember(message.row.Hash, message.day);
+        this.#messagesWritten += rows.messages.length;
+      } else if (table === 'traces') {
+        if (uncertain) rows.traces = await this.#withoutStored(database, table, rows.traces);
+        await this.#insert(database, table, rows.traces);
+      } else if (table === 'genai') {
+        if (uncertain) rows.genai = await this.#withoutStored(database, table, rows.genai);
+        await this.#insert(database, table, rows.genai);
+      } else {
+        // Exactly once like the spans: a duplicated failure row would count twice in every error pattern.
+        if (uncertain) rows.failures = await this.#withoutStored(database, table, rows.failures);
+        await this.#insert(database, table, rows.failures);
+      }
+      part.pending.delete(table);
+    }
+  }
+
+  async #insert(database: string, table: Table, values: unknown[]): Promise<void> {
     if (values.length === 0) return;
     await this.#client.insert({
-      table: qualifiedName(this.#database, TABLE_NAMES[table]),
+      table: qualifiedName(database, TABLE_NAMES[table]),
       values,
       format: 'JSONEachRow',
     });
   }
 
   /** The rows that `table` does not hold yet, by (TraceId, SpanId). */
-  async #withoutStored<R extends TraceRow | GenAIRow | FailureRow>(table: Table, rows: R[]): Promise<R[]> {
+  async #withoutStored<R extends TraceRow | GenAIRow | FailureRow>(
+    database: string,
+    table: Table,
+    rows: R[],
+  ): Promise<R[]> {
     const stored = new Set<string>();
     for (let i = 0; i < rows.length; i += RECONCILE_CHUNK) {
       const chunk = rows.slice(i, i + RECONCILE_CHUNK);
@@ -471,7 +531,7 @@ export class ClickHouseWriter {
       }
       const result = await this.#client.query({
         // The time range prunes partitions; TraceId hits the table's trace id index.
-        query: `SELECT TraceId, SpanId FROM ${qualifiedName(this.#database, TABLE_NAMES[table])}
+        query: `SELECT TraceId, SpanId FROM ${qualifiedName(database, TABLE_NAMES[table])}
                 WHERE Timestamp >= fromUnixTimestamp64Nano({from:Int64}) AND Timestamp <= fromUnixTimestamp64Nano({to:Int64})
                   AND TraceId IN {traceIds:Array(String)} AND SpanId IN {spanIds:Array(String)}`,
         query_params: {
@@ -487,7 +547,7 @@ export class ClickHouseWriter {
     }
     if (stored.size > 0) {
       this.#logger.info(
-        { table: TABLE_NAMES[table], alreadyStored: stored.size },
+        { database, table: TABLE_NAMES[table], alreadyStored: stored.size },
         'skipping rows a failed attempt stored',
       );
     }

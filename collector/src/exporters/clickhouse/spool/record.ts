@@ -1,29 +1,31 @@
-// One spool record on disk: [payload length u32 LE][CRC32 of payload u32 LE][payload]. The payload is the batch of
-// processed spans as JSON, with bigints (nanosecond timestamps) tagged so they come back as bigints.
+// One spool record on disk: [payload length u32 LE][CRC32 of payload u32 LE][payload]. The payload is one accepted
+// batch as JSON, `{"tenant", "spans"}`, with bigints (nanosecond timestamps) tagged so they come back as bigints.
 import { crc32 } from 'node:zlib';
-import type { EnrichedSpan } from '../../../model.js';
+import { DEFAULT_TENANT, type EnrichedSpan, type TenantSpans } from '../../../model.js';
 
 export const RECORD_HEADER_BYTES = 8;
 
 /** Key of the object a bigint is written as; attribute maps never use it (OTLP keys are dotted names). */
 const BIGINT_KEY = '$beacon.bigint';
 
-export function encodeSpans(spans: readonly EnrichedSpan[]): Buffer {
+export function encodeSpans(batch: TenantSpans): Buffer {
   return Buffer.from(
-    JSON.stringify(spans, (_key, value: unknown) =>
+    JSON.stringify(batch, (_key, value: unknown) =>
       typeof value === 'bigint' ? { [BIGINT_KEY]: value.toString() } : value,
     ),
   );
 }
 
-export function decodeSpans(payload: Buffer): EnrichedSpan[] {
-  return JSON.parse(payload.toString('utf8'), (_key, value: unknown) => {
+export function decodeSpans(payload: Buffer): TenantSpans {
+  const decoded = JSON.parse(payload.toString('utf8'), (_key, value: unknown) => {
     if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
       const tagged = (value as Record<string, unknown>)[BIGINT_KEY];
       if (typeof tagged === 'string' && Object.keys(value).length === 1) return BigInt(tagged);
     }
     return value;
-  }) as EnrichedSpan[];
+  }) as TenantSpans | EnrichedSpan[];
+  // Spools written before tenants held a bare array of spans: the default tenant's.
+  return Array.isArray(decoded) ? { tenant: DEFAULT_TENANT, spans: decoded } : decoded;
 }
 
 // node:zlib's crc32 (Node ≥ 20.15; package.json's engines require ≥ 20.19), not a hand-written table: the same

@@ -22,7 +22,7 @@ import {
 } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
-import type { EnrichedSpan } from '../../../model.js';
+import type { TenantSpans } from '../../../model.js';
 import { decodeSpans, encodeSpans, frameRecord, readRecord } from './record.js';
 
 export type SpoolFsync = 'always' | 'never';
@@ -51,7 +51,7 @@ export interface SpoolStats {
 /** Where the writer makes batches durable; the ClickHouse writer releases them in the order they were appended. */
 export interface SpanSpool {
   /** False = not written (full, or the disk failed): the batch must be refused. */
-  append(spans: readonly EnrichedSpan[]): boolean;
+  append(batch: TenantSpans): boolean;
   /** `spans` more spans, in append order, are stored in ClickHouse. */
   release(spans: number): void;
   close(): void;
@@ -105,7 +105,7 @@ export class Spool implements SpanSpool {
    * Opens (creating) the spool directory and reads back every record not yet released: the caller must hand them
    * to the writer before anything else is appended. Throws when the directory cannot be created or read.
    */
-  static open(options: SpoolOptions): { spool: Spool; recovered: EnrichedSpan[][] } {
+  static open(options: SpoolOptions): { spool: Spool; recovered: TenantSpans[] } {
     const spool = new Spool(options);
     mkdirSync(options.dir, { recursive: true });
     const recovered = spool.#recover();
@@ -121,13 +121,13 @@ export class Spool implements SpanSpool {
     };
   }
 
-  #recover(): EnrichedSpan[][] {
+  #recover(): TenantSpans[] {
     const files = readdirSync(this.#dir)
       .map((file) => ({ file, match: SEGMENT_PATTERN.exec(file) }))
       .filter((entry) => entry.match !== null)
       .map((entry) => ({ file: entry.file, seq: Number(entry.match![1]) }))
       .sort((a, b) => a.seq - b.seq);
-    const recovered: EnrichedSpan[][] = [];
+    const recovered: TenantSpans[] = [];
     for (const { file, seq } of files) {
       this.#nextSeq = Math.max(this.#nextSeq, seq + 1);
       const fullPath = path.join(this.#dir, file);
@@ -152,19 +152,19 @@ export class Spool implements SpanSpool {
           continue;
         }
         offset = outcome.next;
-        let spans: EnrichedSpan[];
+        let batch: TenantSpans;
         try {
-          spans = decodeSpans(outcome.payload);
+          batch = decodeSpans(outcome.payload);
         } catch (err) {
           // Checksum fine but unreadable: written by an incompatible version. Replaying it is impossible.
           this.#corruptRecords++;
           this.#logger.warn({ err, segment: file }, 'spool record could not be decoded; skipped');
           continue;
         }
-        if (spans.length === 0) continue;
+        if (batch.spans.length === 0) continue;
         segment.records++;
-        this.#pending.push({ segment, spans: spans.length });
-        recovered.push(spans);
+        this.#pending.push({ segment, spans: batch.spans.length });
+        recovered.push(batch);
       }
       this.#segments.push(segment);
       this.#bytes += segment.bytes;
@@ -173,16 +173,16 @@ export class Spool implements SpanSpool {
     }
     if (recovered.length > 0) {
       this.#logger.info(
-        { records: recovered.length, spans: recovered.reduce((sum, spans) => sum + spans.length, 0) },
+        { records: recovered.length, spans: recovered.reduce((sum, batch) => sum + batch.spans.length, 0) },
         'replaying spooled batches not yet confirmed by ClickHouse',
       );
     }
     return recovered;
   }
 
-  append(spans: readonly EnrichedSpan[]): boolean {
-    if (this.#closed || spans.length === 0) return spans.length === 0;
-    const frame = frameRecord(encodeSpans(spans));
+  append(batch: TenantSpans): boolean {
+    if (this.#closed || batch.spans.length === 0) return batch.spans.length === 0;
+    const frame = frameRecord(encodeSpans(batch));
     // A batch larger than the whole spool still goes into an empty one, so it can never be refused forever.
     if (this.#bytes > 0 && this.#bytes + frame.length > this.#maxBytes) {
       this.#refusedAppends++;
@@ -209,7 +209,7 @@ export class Spool implements SpanSpool {
     segment.bytes += frame.length;
     this.#bytes += frame.length;
     segment.records++;
-    this.#pending.push({ segment, spans: spans.length });
+    this.#pending.push({ segment, spans: batch.spans.length });
     return true;
   }
 
