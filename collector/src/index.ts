@@ -13,7 +13,12 @@ import { createStaticUiHandler } from './api/static-ui.js';
 import { ApiKeyStore, type Authenticator, authDisabled, createKeyAuthenticator } from './auth/index.js';
 import { apiKeysFilePath, type CollectorConfig, ConfigError, redactConfig } from './config.js';
 import { ClickHouseWriter } from './exporters/clickhouse/index.js';
-import { registerDurabilityMetrics, Spool } from './exporters/clickhouse/spool/index.js';
+import {
+  type RecoveredSpool,
+  registerDurabilityMetrics,
+  Spool,
+  SpoolInUseError,
+} from './exporters/clickhouse/spool/index.js';
 import {
   createLogForwarder,
   createSpanForwarder,
@@ -21,7 +26,7 @@ import {
 } from './exporters/otlp-forward/index.js';
 import { PrometheusExporter } from './exporters/prometheus/index.js';
 import { createLogger, type Logger } from './logger.js';
-import { DEFAULT_TENANT, type SpanRejectReason, type TenantSpans } from './model.js';
+import { DEFAULT_TENANT, type SpanRejectReason } from './model.js';
 import { MemoryLimiter } from './processors/memory-limiter.js';
 import { createPipeline } from './processors/pipeline.js';
 import {
@@ -94,20 +99,21 @@ async function loadRedactionRules(config: CollectorConfig): Promise<RedactionRul
  * a crash is what users expect; an unwritable default directory only warns (in-memory queue as before), an
  * explicitly set one stops start-up.
  */
-function openSpool(config: CollectorConfig, logger: Logger): { spool?: Spool; recovered: TenantSpans[] } {
-  if (config.spoolDir === 'off') return { recovered: [] };
+function openSpool(config: CollectorConfig, logger: Logger): { spool?: Spool; recovered?: RecoveredSpool } {
+  if (config.spoolDir === 'off') return {};
   const dir = config.spoolDir ?? nodePath.join(config.dataDir, 'spool');
   const spoolLogger = logger.child({ component: 'spool' });
   try {
     return Spool.open({ dir, maxBytes: config.spoolMaxBytes, fsync: config.spoolFsync, logger: spoolLogger });
   } catch (err) {
-    if (config.spoolDir)
+    // Never fall back to memory beside a live owner: its batches are its to replay.
+    if (config.spoolDir || err instanceof SpoolInUseError)
       throw new ConfigError(`cannot use BEACON_SPOOL_DIR ${dir}: ${(err as Error).message}`);
     spoolLogger.warn(
       { err, dir },
       'spool directory not writable: accepted spans are held in memory only (set BEACON_SPOOL_DIR)',
     );
-    return { recovered: [] };
+    return {};
   }
 }
 
@@ -188,7 +194,7 @@ export async function startCollector(
     spool,
   });
   // Before any receiver starts: replayed batches must come first, in spool order.
-  writer.replay(recovered);
+  if (recovered) writer.replay(recovered);
   const memoryLimiter =
     config.memoryLimitMib === 0
       ? undefined

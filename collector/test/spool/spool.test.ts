@@ -5,9 +5,14 @@ import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { Spool, type SpoolOptions } from '../../src/exporters/clickhouse/spool/index.js';
+import {
+  type RecoveredSpool,
+  Spool,
+  SpoolInUseError,
+  type SpoolOptions,
+} from '../../src/exporters/clickhouse/spool/index.js';
 import { createLogger } from '../../src/logger.js';
-import { DEFAULT_TENANT } from '../../src/model.js';
+import { DEFAULT_TENANT, type TenantSpans } from '../../src/model.js';
 import { MemoryLimiter } from '../../src/processors/memory-limiter.js';
 import { makeSpan } from '../support/spans.js';
 import { segmentFiles } from './helpers.js';
@@ -25,11 +30,15 @@ function spoolOptions(overrides: Partial<SpoolOptions> = {}): SpoolOptions & { w
   return { dir, maxBytes: 1024 * 1024, fsync: 'always', logger, warnings, ...overrides };
 }
 
+/** Every batch a recovered spool reads back. */
+const replayed = (recovered: RecoveredSpool): TenantSpans[] => [...recovered.read()].map((r) => r.batch);
+
 describe('spool', () => {
   test('unreleased batches come back after a restart, in order, with nanosecond timestamps intact', () => {
     const options = spoolOptions();
     const { spool, recovered } = Spool.open(options);
-    expect(recovered).toEqual([]);
+    expect(recovered.spans).toBe(0);
+    expect(replayed(recovered)).toEqual([]);
     const first = [makeSpan({ attributes: { 'gen_ai.request.model': 'gpt-4o', nested: { a: [1, 'x'] } } })];
     const second = [makeSpan(), makeSpan()];
     expect(spool.append({ tenant: DEFAULT_TENANT, spans: first })).toBe(true);
@@ -37,11 +46,13 @@ describe('spool', () => {
     spool.close();
 
     const reopened = Spool.open(options);
-    expect(reopened.recovered).toEqual([
+    expect(reopened.recovered).toMatchObject({ batches: 2, spans: 3 });
+    const batches = replayed(reopened.recovered);
+    expect(batches).toEqual([
       { tenant: DEFAULT_TENANT, spans: first },
       { tenant: DEFAULT_TENANT, spans: second },
     ]);
-    expect(typeof reopened.recovered[0]!.spans[0]!.startTimeUnixNano).toBe('bigint');
+    expect(typeof batches[0]!.spans[0]!.startTimeUnixNano).toBe('bigint');
     expect(reopened.spool.stats.records).toBe(2);
     reopened.spool.close();
   });
@@ -60,11 +71,49 @@ describe('spool', () => {
     spool.close();
 
     const reopened = Spool.open(options);
-    expect(reopened.recovered).toEqual([{ tenant: DEFAULT_TENANT, spans: batches[2] }]);
+    expect(replayed(reopened.recovered)).toEqual([{ tenant: DEFAULT_TENANT, spans: batches[2] }]);
     reopened.spool.release(3);
     expect(segmentFiles(options.dir)).toEqual([]);
     expect(reopened.spool.stats).toMatchObject({ bytes: 0, records: 0 });
     reopened.spool.close();
+  });
+
+  test('replay reads each record from disk only when the writer takes it; one lost since start-up is reported', () => {
+    const options = spoolOptions({ segmentBytes: 1 });
+    const { spool } = Spool.open(options);
+    const batches = [
+      [makeSpan({ name: 'one' })],
+      [makeSpan({ name: 'two' }), makeSpan()],
+      [makeSpan({ name: 'three' })],
+    ];
+    for (const batch of batches) spool.append({ tenant: 'acme', spans: batch });
+    spool.close();
+
+    const reopened = Spool.open(options);
+    expect(reopened.recovered).toMatchObject({ batches: 3, spans: 4 });
+    const reading = reopened.recovered.read()[Symbol.iterator]();
+    expect(reading.next().value).toEqual({ batch: { tenant: 'acme', spans: batches[0] }, expectedSpans: 1 });
+    // The second segment disappears after start-up, before it is read: nothing of it was held in memory.
+    rmSync(segmentFiles(options.dir)[1]!);
+    expect(reading.next().value).toEqual({ batch: { tenant: DEFAULT_TENANT, spans: [] }, expectedSpans: 2 });
+    expect(options.warnings.join('\n')).toMatch(/unreadable on replay/);
+    expect(reading.next().value).toEqual({ batch: { tenant: 'acme', spans: batches[2] }, expectedSpans: 1 });
+    expect(reading.next().done).toBe(true);
+    reopened.spool.close();
+  });
+
+  test('one process at a time: a live holder of the spool refuses a second; a dead one is taken over', () => {
+    const options = spoolOptions();
+    const { spool } = Spool.open(options);
+    spool.close();
+    // A lock left by a process that is gone (SIGKILL): taken over.
+    writeFileSync(path.join(options.dir, 'spool.lock'), '2147483646');
+    const second = Spool.open(options);
+    // Held by a live process (this test's parent, the Vitest main process).
+    second.spool.close();
+    writeFileSync(path.join(options.dir, 'spool.lock'), String(process.ppid));
+    expect(() => Spool.open(options)).toThrow(SpoolInUseError);
+    expect(() => Spool.open(options)).toThrow(`in use by process ${process.ppid}`);
   });
 
   test('a torn tail record (crash mid-write) is skipped with a warning; the records before it replay', () => {
@@ -80,7 +129,7 @@ describe('spool', () => {
     appendFileSync(segment!, Buffer.concat([header, Buffer.alloc(10, 7)]));
 
     const reopened = Spool.open(options);
-    expect(reopened.recovered).toEqual([{ tenant: DEFAULT_TENANT, spans: kept }]);
+    expect(replayed(reopened.recovered)).toEqual([{ tenant: DEFAULT_TENANT, spans: kept }]);
     expect(reopened.spool.stats.corruptRecords).toBe(1);
     expect(options.warnings.join('\n')).toMatch(/ends inside a record/);
     reopened.spool.close();
@@ -101,7 +150,7 @@ describe('spool', () => {
     writeFileSync(segment!, bytes);
 
     const reopened = Spool.open(options);
-    expect(reopened.recovered).toEqual([{ tenant: DEFAULT_TENANT, spans: intact }]);
+    expect(replayed(reopened.recovered)).toEqual([{ tenant: DEFAULT_TENANT, spans: intact }]);
     expect(options.warnings.join('\n')).toMatch(/failed its checksum/);
     reopened.spool.close();
   });

@@ -12,7 +12,7 @@ import { qualifiedName } from '../../storage/sql.js';
 import { TABLES } from '../../storage/tables.js';
 import { RecentMessages } from './messages.js';
 import { type BatchRows, type FailureRow, type GenAIRow, type TraceRow, toBatchRows } from './rows.js';
-import type { SpanSpool } from './spool/index.js';
+import type { RecoveredBatch, RecoveredSpool, SpanSpool } from './spool/index.js';
 
 export interface ClickHouseWriterOptions {
   client: ClickHouseClient;
@@ -126,8 +126,12 @@ export class ClickHouseWriter {
   /** Spans up to this cumulative count were replayed from the spool: some of their rows may be stored already. */
   #replayedUntil = 0;
 
-  /** Accepted chunks not yet taken into a batch; #headOffset spans of the first are already taken. */
+  /** Accepted chunks not yet taken into a batch; #headOffset spans of the head chunk are already taken. */
   readonly #queue: TenantSpans[] = [];
+  /** Batches recovered from the spool, read lazily and taken before anything in #queue. */
+  #replaySource: Iterator<RecoveredBatch> | null = null;
+  /** The recovered batch being taken (the head chunk while set). */
+  #replayHead: TenantSpans | null = null;
   #headOffset = 0;
   // Cumulative span counts: queued = enqueued - taken, queueDepth = enqueued - settled.
   #enqueued = 0;
@@ -214,12 +218,11 @@ export class ClickHouseWriter {
    * Queues batches recovered from the spool (already accepted once, so never refused), before anything else is
    * enqueued. Their rows are checked against storage before insert, like a retry after a failed attempt.
    */
-  replay(batches: readonly TenantSpans[]): void {
-    for (const batch of batches) {
-      if (batch.spans.length === 0) continue;
-      this.#queue.push(batch);
-      this.#enqueued += batch.spans.length;
-    }
+  replay(recovered: RecoveredSpool): void {
+    if (recovered.spans === 0) return;
+    // Counted now (queue depth, flush targets), read from disk only as batches are taken.
+    this.#replaySource = recovered.read()[Symbol.iterator]();
+    this.#enqueued += recovered.spans;
     this.#replayedUntil = this.#enqueued;
     this.#drainTarget = Math.max(this.#drainTarget, this.#enqueued);
     this.#kick();
@@ -266,6 +269,8 @@ export class ClickHouseWriter {
     await this.#pump;
     const dropped = this.#enqueued - this.#taken;
     this.#queue.length = 0;
+    this.#replaySource = null;
+    this.#replayHead = null;
     this.#headOffset = 0;
     this.#taken = this.#enqueued;
     this.#drop(dropped);
@@ -342,12 +347,40 @@ export class ClickHouseWriter {
     }
   }
 
+  /** The chunk spans are taken from next: recovered batches first, in spool order, then accepted ones. */
+  #headChunk(): TenantSpans | undefined {
+    while (this.#replaySource && !this.#replayHead) {
+      const next = this.#replaySource.next();
+      if (next.done) {
+        this.#replaySource = null;
+        break;
+      }
+      const { batch, expectedSpans } = next.value;
+      // A record unreadable on replay: its spans are lost (logged by the spool); count them so flush() returns.
+      const lost = expectedSpans - batch.spans.length;
+      if (lost > 0) {
+        this.#taken += lost;
+        this.#spool?.release(lost);
+        this.#drop(lost);
+      }
+      if (batch.spans.length > 0) this.#replayHead = batch;
+    }
+    return this.#replayHead ?? this.#queue[0];
+  }
+
+  #dropHeadChunk(): void {
+    if (this.#replayHead) this.#replayHead = null;
+    else this.#queue.shift();
+  }
+
   /** Up to `count` queued spans, grouped by tenant. */
   #take(count: number): TakenSpans {
     const byTenant = new Map<string, EnrichedSpan[]>();
     let size = 0;
-    while (size < count && this.#queue.length > 0) {
-      const head = this.#queue[0]!;
+    for (;;) {
+      if (size >= count) break;
+      const head = this.#headChunk();
+      if (!head) break;
       let spans = byTenant.get(head.tenant);
       if (!spans) {
         spans = [];
@@ -357,7 +390,7 @@ export class ClickHouseWriter {
       for (let i = this.#headOffset; i < end; i++) spans.push(head.spans[i]!);
       size += end - this.#headOffset;
       if (end === head.spans.length) {
-        this.#queue.shift();
+        this.#dropHeadChunk();
         this.#headOffset = 0;
       } else {
         this.#headOffset = end;

@@ -2,4 +2,13 @@
 
 export { type DurabilityMetricSources, registerDurabilityMetrics } from './metrics.js';
 export { decodeSpans, encodeSpans, frameRecord, RECORD_HEADER_BYTES, readRecord } from './record.js';
-export { type SpanSpool, Spool, type SpoolFsync, type SpoolOptions, type SpoolStats } from './spool.js';
+export {
+  type RecoveredBatch,
+  type RecoveredSpool,
+  type SpanSpool,
+  Spool,
+  type SpoolFsync,
+  SpoolInUseError,
+  type SpoolOptions,
+  type SpoolStats,
+} from './spool.js';

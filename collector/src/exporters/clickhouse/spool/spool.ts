@@ -17,12 +17,13 @@ import {
   openSync,
   readdirSync,
   readFileSync,
+  readSync,
   unlinkSync,
   writeSync,
 } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
-import type { TenantSpans } from '../../../model.js';
+import { DEFAULT_TENANT, type TenantSpans } from '../../../model.js';
 import { decodeSpans, encodeSpans, frameRecord, readRecord } from './record.js';
 
 export type SpoolFsync = 'always' | 'never';
@@ -48,6 +49,33 @@ export interface SpoolStats {
   refusedAppends: number;
 }
 
+/** One batch read back from the spool, and how many spans the spool counted in it when it was recovered. */
+export interface RecoveredBatch {
+  batch: TenantSpans;
+  /** `batch.spans.length`, unless the record became unreadable after start-up (then fewer: the rest is lost). */
+  expectedSpans: number;
+}
+
+/**
+ * The batches left in the spool at start-up. Their records were checked and counted when the spool was opened, but
+ * are read back (one at a time, from their segment files) only as the writer takes them: a full spool (1 GiB by
+ * default) is replayed without ever being held in memory at once.
+ */
+export interface RecoveredSpool {
+  readonly batches: number;
+  readonly spans: number;
+  /** Every recovered batch in spool order; iterate once. */
+  read(): Iterable<RecoveredBatch>;
+}
+
+/** Where a recovered record's payload is. */
+interface RecordRef {
+  file: string;
+  offset: number;
+  length: number;
+  spans: number;
+}
+
 /** Where the writer makes batches durable; the ClickHouse writer releases them in the order they were appended. */
 export interface SpanSpool {
   /** False = not written (full, or the disk failed): the batch must be refused. */
@@ -69,6 +97,44 @@ interface Segment {
 }
 
 const SEGMENT_PATTERN = /^segment-(\d{16})\.log$/;
+const LOCK_FILE = 'spool.lock';
+
+/** Another live process holds the spool: two collectors replaying and deleting the same segments would lose data. */
+export class SpoolInUseError extends Error {
+  override name = 'SpoolInUseError';
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Takes the spool directory's lock file (holding our pid). A lock left by a process that is gone (killed, crashed)
+ * is taken over. Node has no flock(), so processes in other PID namespaces (containers sharing a volume) are not
+ * detected: give each replica its own spool.
+ */
+function acquireLock(dir: string): string {
+  const file = path.join(dir, LOCK_FILE);
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const fd = openSync(file, 'wx', 0o600);
+      writeSync(fd, String(process.pid));
+      closeSync(fd);
+      return file;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 0) throw err;
+    }
+    const holder = Number.parseInt(readFileSync(file, 'utf8'), 10);
+    if (Number.isSafeInteger(holder) && holder !== process.pid && processAlive(holder))
+      throw new SpoolInUseError(`spool directory ${dir} is in use by process ${holder}`);
+    unlinkSync(file);
+  }
+}
 const DEFAULT_SEGMENT_BYTES = 16 * 1024 * 1024;
 
 function segmentName(seq: number): string {
@@ -92,6 +158,7 @@ export class Spool implements SpanSpool {
   #corruptRecords = 0;
   #refusedAppends = 0;
   #closed = false;
+  #lockFile: string | null = null;
 
   private constructor(options: SpoolOptions) {
     this.#dir = options.dir;
@@ -103,13 +170,19 @@ export class Spool implements SpanSpool {
 
   /**
    * Opens (creating) the spool directory and reads back every record not yet released: the caller must hand them
-   * to the writer before anything else is appended. Throws when the directory cannot be created or read.
+   * to the writer before anything else is appended. Throws when the directory cannot be created or read, and
+   * SpoolInUseError when another live process has it open.
    */
-  static open(options: SpoolOptions): { spool: Spool; recovered: TenantSpans[] } {
+  static open(options: SpoolOptions): { spool: Spool; recovered: RecoveredSpool } {
     const spool = new Spool(options);
     mkdirSync(options.dir, { recursive: true });
-    const recovered = spool.#recover();
-    return { spool, recovered };
+    spool.#lockFile = acquireLock(options.dir);
+    try {
+      return { spool, recovered: spool.#recover() };
+    } catch (err) {
+      spool.close();
+      throw err;
+    }
   }
 
   get stats(): SpoolStats {
@@ -121,13 +194,14 @@ export class Spool implements SpanSpool {
     };
   }
 
-  #recover(): TenantSpans[] {
+  #recover(): RecoveredSpool {
     const files = readdirSync(this.#dir)
       .map((file) => ({ file, match: SEGMENT_PATTERN.exec(file) }))
       .filter((entry) => entry.match !== null)
       .map((entry) => ({ file: entry.file, seq: Number(entry.match![1]) }))
       .sort((a, b) => a.seq - b.seq);
-    const recovered: TenantSpans[] = [];
+    const recovered: RecordRef[] = [];
+    let recoveredSpans = 0;
     for (const { file, seq } of files) {
       this.#nextSeq = Math.max(this.#nextSeq, seq + 1);
       const fullPath = path.join(this.#dir, file);
@@ -151,9 +225,11 @@ export class Spool implements SpanSpool {
           offset = outcome.next;
           continue;
         }
+        const payloadOffset = outcome.next - outcome.payload.length;
         offset = outcome.next;
         let batch: TenantSpans;
         try {
+          // Decoded here only to count its spans (and skip what cannot be replayed); read again when replayed.
           batch = decodeSpans(outcome.payload);
         } catch (err) {
           // Checksum fine but unreadable: written by an incompatible version. Replaying it is impossible.
@@ -164,7 +240,13 @@ export class Spool implements SpanSpool {
         if (batch.spans.length === 0) continue;
         segment.records++;
         this.#pending.push({ segment, spans: batch.spans.length });
-        recovered.push(batch);
+        recovered.push({
+          file: fullPath,
+          offset: payloadOffset,
+          length: outcome.payload.length,
+          spans: batch.spans.length,
+        });
+        recoveredSpans += batch.spans.length;
       }
       this.#segments.push(segment);
       this.#bytes += segment.bytes;
@@ -173,11 +255,48 @@ export class Spool implements SpanSpool {
     }
     if (recovered.length > 0) {
       this.#logger.info(
-        { records: recovered.length, spans: recovered.reduce((sum, batch) => sum + batch.spans.length, 0) },
+        { records: recovered.length, spans: recoveredSpans },
         'replaying spooled batches not yet confirmed by ClickHouse',
       );
     }
-    return recovered;
+    return { batches: recovered.length, spans: recoveredSpans, read: () => this.#readBack(recovered) };
+  }
+
+  /** Reads recovered records back one at a time. A segment's file stays open until its records are read. */
+  *#readBack(refs: readonly RecordRef[]): Generator<RecoveredBatch> {
+    let openFile: string | null = null;
+    let fd: number | null = null;
+    try {
+      for (const ref of refs) {
+        let batch: TenantSpans;
+        try {
+          if (openFile !== ref.file) {
+            if (fd !== null) closeSync(fd);
+            fd = null;
+            openFile = ref.file;
+            fd = openSync(ref.file, 'r');
+          }
+          const payload = Buffer.allocUnsafe(ref.length);
+          let read = 0;
+          while (read < ref.length) {
+            const n = readSync(fd!, payload, read, ref.length - read, ref.offset + read);
+            if (n === 0) throw new Error('segment file shorter than at start-up');
+            read += n;
+          }
+          batch = decodeSpans(payload);
+        } catch (err) {
+          // Checked at start-up, so only a file changed since then gets here: its spans are lost, and said so.
+          this.#logger.error(
+            { err, segment: ref.file, spans: ref.spans },
+            'spool record unreadable on replay',
+          );
+          batch = { tenant: DEFAULT_TENANT, spans: [] };
+        }
+        yield { batch, expectedSpans: ref.spans };
+      }
+    } finally {
+      if (fd !== null) closeSync(fd);
+    }
   }
 
   append(batch: TenantSpans): boolean {
@@ -237,6 +356,14 @@ export class Spool implements SpanSpool {
     for (const segment of this.#segments) {
       if (segment.fd !== null) closeSync(segment.fd);
       segment.fd = null;
+    }
+    if (this.#lockFile) {
+      try {
+        unlinkSync(this.#lockFile);
+      } catch {
+        // Gone already: nothing to release.
+      }
+      this.#lockFile = null;
     }
   }
 
