@@ -1,0 +1,249 @@
+// Signs the standalone UI in to a collector that requires an API key (BEACON_AUTH=on). At start it probes
+// GET /api/v1/traces?limit=1 with the key kept in this tab (if any): 200 → the App, over a fetch client that sends
+// `Authorization: Bearer <key>`; 401 → a form asking for a key (with the collector's reason when a key was
+// refused); 403 → the same form, saying the key may not read traces. A 401 on any later call (the key was revoked
+// while the tab is open) brings the form back. With auth off the probe answers 200 and nothing of this shows.
+import { css } from '@emotion/css';
+import type { GrafanaTheme2 } from '@grafana/data';
+import { Alert, Button, Field, Icon, Input, LoadingPlaceholder, Stack, Text, useStyles2 } from '@grafana/ui';
+import { type FormEvent, Fragment, type ReactNode, useCallback, useEffect, useRef, useState } from 'react';
+import { BeaconApiError, type BeaconClient } from '../src/api/client';
+import { createFetchClient } from '../src/api/fetchClient';
+import { forgetStoredKey, readStoredKey, storeKey, watchUnauthorized } from './apiKey';
+
+export interface ApiKeyGateProps {
+  /** Origin (and path prefix) of the collector's API: '' = this origin, which serves the UI. */
+  baseUrl: string;
+  /** Default: the browser's fetch. */
+  fetch?: typeof fetch;
+  /** The App, reading through `client` (a new client, and a fresh App, after each sign-in). */
+  children: (client: BeaconClient) => ReactNode;
+}
+
+/** Why the form shows: the collector refused a key (401), the key may not read (403), or the check failed. */
+interface Notice {
+  kind: 'refused' | 'forbidden' | 'error';
+  message: string;
+}
+
+interface Session {
+  /** The generation it belongs to: a 401 of an older session (a request still in flight) is ignored. */
+  generation: number;
+  /** null: the collector needs none (auth off). */
+  key: string | null;
+  client: BeaconClient;
+}
+
+type GateState =
+  | { view: 'checking' }
+  | { view: 'app'; session: Session }
+  | { view: 'form'; notice: Notice | null; checking: boolean };
+
+const browserFetch: typeof fetch = (input, init) => fetch(input, init);
+
+export function ApiKeyGate({ baseUrl, fetch: doFetch = browserFetch, children }: ApiKeyGateProps) {
+  const [state, setState] = useState<GateState>({ view: 'checking' });
+  /** Bumped by every check, sign-in and sign-out: results and 401s of earlier ones are stale. */
+  const generation = useRef(0);
+
+  const check = useCallback(
+    async (key: string | null, from: 'start' | 'form') => {
+      const gen = ++generation.current;
+      const probe = createFetchClient({ baseUrl, apiKey: key ?? undefined, fetch: doFetch });
+      let failure: BeaconApiError | Error | null = null;
+      try {
+        await probe.listTraces({ limit: 1 });
+      } catch (err) {
+        failure = err instanceof Error ? err : new Error(String(err));
+      }
+      if (gen !== generation.current) return;
+      const status = failure instanceof BeaconApiError ? failure.status : null;
+      if (status === 401 || status === 403) {
+        if (from === 'start') forgetStoredKey();
+        const notice: Notice | null =
+          status === 403
+            ? { kind: 'forbidden', message: failure!.message }
+            : key === null
+              ? null // no key yet: just the form
+              : { kind: 'refused', message: failure!.message };
+        setState({ view: 'form', notice, checking: false });
+        return;
+      }
+      if (failure && from === 'form') {
+        // The collector could not say whether the key is good: keep the form, with what went wrong.
+        setState({ view: 'form', notice: { kind: 'error', message: failure.message }, checking: false });
+        return;
+      }
+      // 200, or (at start) another failure (unreachable, 5xx): the App shows that itself.
+      if (key !== null) storeKey(key);
+      const client = createFetchClient({
+        baseUrl,
+        apiKey: key ?? undefined,
+        fetch: watchUnauthorized(doFetch, (message) => {
+          if (gen !== generation.current) return;
+          generation.current++;
+          forgetStoredKey();
+          setState({ view: 'form', notice: { kind: 'refused', message }, checking: false });
+        }),
+      });
+      setState({ view: 'app', session: { generation: gen, key, client } });
+    },
+    [baseUrl, doFetch],
+  );
+
+  useEffect(() => {
+    void check(readStoredKey(), 'start');
+    return () => {
+      generation.current++; // unmounted (or StrictMode's second run): drop this check's result
+    };
+  }, [check]);
+
+  const signIn = (key: string) => {
+    setState((s) => (s.view === 'form' ? { ...s, checking: true } : s));
+    void check(key, 'form');
+  };
+
+  const forget = () => {
+    generation.current++;
+    forgetStoredKey();
+    setState({ view: 'form', notice: null, checking: false });
+  };
+
+  if (state.view === 'checking') return <Checking />;
+  if (state.view === 'form') {
+    return <KeyForm notice={state.notice} checking={state.checking} onSubmit={signIn} />;
+  }
+  const { session } = state;
+  return (
+    <>
+      <Fragment key={session.generation}>{children(session.client)}</Fragment>
+      {session.key !== null && <ForgetKeyButton onForget={forget} />}
+    </>
+  );
+}
+
+function Checking() {
+  const styles = useStyles2(getStyles);
+  return (
+    <div className={styles.screen} data-testid="api-key-checking">
+      <LoadingPlaceholder text="Checking access to the Beacon collector…" />
+    </div>
+  );
+}
+
+const NOTICE_TITLES: Record<Notice['kind'], string> = {
+  refused: 'The collector refused this API key',
+  forbidden: 'This API key may not read traces',
+  error: 'Could not check the API key',
+};
+
+interface KeyFormProps {
+  notice: Notice | null;
+  checking: boolean;
+  onSubmit(key: string): void;
+}
+
+function KeyForm({ notice, checking, onSubmit }: KeyFormProps) {
+  const styles = useStyles2(getStyles);
+  const [key, setKey] = useState('');
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    const trimmed = key.trim();
+    if (trimmed !== '' && !checking) onSubmit(trimmed);
+  };
+  return (
+    <div className={styles.screen}>
+      <form className={styles.card} onSubmit={submit} aria-label="Sign in">
+        <Stack direction="column" gap={2}>
+          <Stack direction="row" gap={1} alignItems="center">
+            <Icon name="lock" size="lg" />
+            <Text element="h1" variant="h3">
+              This Beacon collector requires an API key
+            </Text>
+          </Stack>
+          <Text color="secondary" element="p">
+            Enter a key with the <code>read</code> scope (an administrator creates one with{' '}
+            <code>beacon-collector keys create --tenant &lt;tenant&gt; --scopes read</code>). It is kept in
+            this browser tab only, until the tab closes.
+          </Text>
+          {notice && (
+            <Alert
+              severity={notice.kind === 'error' ? 'warning' : 'error'}
+              title={NOTICE_TITLES[notice.kind]}
+              data-testid="api-key-notice"
+            >
+              {notice.message}
+            </Alert>
+          )}
+          <Field label="API key" noMargin>
+            <Input
+              id="beacon-api-key"
+              type="password"
+              placeholder="bk_…"
+              autoComplete="off"
+              spellCheck={false}
+              autoFocus
+              value={key}
+              onChange={(e) => setKey(e.currentTarget.value)}
+            />
+          </Field>
+          <div>
+            <Button
+              type="submit"
+              icon={checking ? 'spinner' : undefined}
+              disabled={checking || key.trim() === ''}
+            >
+              {checking ? 'Checking…' : 'Continue'}
+            </Button>
+          </div>
+        </Stack>
+      </form>
+    </div>
+  );
+}
+
+/** Small, in the top right corner: the right end of the standalone nav bar. */
+function ForgetKeyButton({ onForget }: { onForget(): void }) {
+  const styles = useStyles2(getStyles);
+  return (
+    <div className={styles.corner}>
+      <Button
+        size="sm"
+        variant="secondary"
+        fill="text"
+        icon="signout"
+        onClick={onForget}
+        tooltip="Sign out: forget the API key kept in this tab"
+      >
+        Forget key
+      </Button>
+    </div>
+  );
+}
+
+const getStyles = (theme: GrafanaTheme2) => ({
+  screen: css({
+    minHeight: '100vh',
+    display: 'flex',
+    alignItems: 'center',
+    justifyContent: 'center',
+    padding: theme.spacing(2),
+  }),
+  card: css({
+    width: '100%',
+    maxWidth: 560,
+    padding: theme.spacing(4),
+    background: theme.colors.background.primary,
+    border: `1px solid ${theme.colors.border.weak}`,
+    borderRadius: theme.shape.radius.default,
+    boxShadow: theme.shadows.z2,
+    code: { fontSize: theme.typography.bodySmall.fontSize },
+  }),
+  // On the page (it scrolls away with the nav bar), under Grafana's drawers and modals.
+  corner: css({
+    position: 'absolute',
+    top: 15,
+    right: theme.spacing(2),
+    zIndex: theme.zIndex.navbarFixed,
+  }),
+});
