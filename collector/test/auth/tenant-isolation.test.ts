@@ -3,11 +3,14 @@
 // without a case here fails this test); a missing, wrong or revoked key gets 401, a key without the scope 403; and SQL
 // injection attempts in every parameter are inert. Tenant B ingests over gRPC (key in the call metadata), tenant A over
 // OTLP/HTTP, and B also writes a span into a trace id A uses — which A must never see, nor B see A's spans of it.
+// Modules of the API add their operations' cases (and the data they aim at) in ./cases (see isolation.ts).
+import { existsSync, readdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startTestCollector, type TestCollector } from '../e2e/harness.js';
 import { type MockLlm, startMockLlm } from '../fixtures/mock-llm.js';
 import { newSpanId, newTraceId, type SpanSpec, traceRequest } from '../support/otlp-json.js';
 import { type Answer, call, grpcExport, postSpans, writeKeys } from './helpers.js';
+import type { CrossTenantCase, IsolationCases, IsolationWorld, TenantTrace } from './isolation.js';
 
 const A_SECRET = 'ACMESECRET';
 const B_SECRET = 'GLOBEXSECRET';
@@ -20,16 +23,6 @@ const { file, keys } = writeKeys({
   aRevoked: { tenant: 'acme', scopes: ['ingest', 'read', 'write'], revoked: true },
 });
 const WRONG_KEY = 'bk_000000000000_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
-
-interface TenantTrace {
-  traceId: string;
-  rootSpan: string;
-  chatSpan: string;
-  toolSpan: string;
-  service: string;
-  agent: string;
-  secret: string;
-}
 
 function tenantTrace(service: string, agent: string, secret: string): TenantTrace {
   return {
@@ -143,6 +136,24 @@ beforeAll(async () => {
   promptVersionA = result.version.id;
   promptKeyA = result.version.promptKey;
   await call(`${api}/traces/${A.traceId}/tags`, { key: keys.a, method: 'PUT', body: { tags: ['acme-tag'] } });
+
+  world = {
+    collector,
+    api,
+    keys: { a: keys.a, b: keys.b, aRead: keys.aRead, aIngest: keys.aIngest },
+    A,
+    B,
+    aMarkers: A_MARKERS,
+    window,
+  };
+  for (const provider of providers) await provider.setup?.(world);
+  for (const provider of providers) {
+    for (const [operationId, testCase] of Object.entries(provider.cases(world))) {
+      if (operationId in crossTenant) throw new Error(`two cases for ${operationId}`);
+      crossTenant[operationId] = testCase;
+    }
+    Object.assign(validPathValues, provider.pathValues?.(world));
+  }
 }, 120_000);
 
 afterAll(async () => {
@@ -154,65 +165,82 @@ afterAll(async () => {
  * Every operation of the API as tenant B aimed at tenant A's data: what B gets must show nothing of A. Keyed by the
  * OpenAPI operationId; `ok` = statuses that are a correct answer for B.
  */
-const crossTenant: Record<string, { run: (key: string) => Promise<Answer>; ok: number[] }> = {
-  listTraces: { run: (key) => call(`${api}/traces?${window()}&limit=200`, { key }), ok: [200] },
-  getTrace: { run: (key) => call(`${api}/traces/${A.traceId}`, { key }), ok: [404] },
-  getTraceGraph: { run: (key) => call(`${api}/traces/${A.traceId}/graph`, { key }), ok: [404] },
-  exportTrace: { run: (key) => call(`${api}/traces/${A.traceId}/export?format=otlp`, { key }), ok: [404] },
-  importTraces: {
-    // B can only import into B: an export of its own trace, re-imported (already stored: nothing new).
-    run: async (key) => {
-      const exported = await call(`${api}/traces/${B.traceId}/export?format=json`, { key });
-      return call(`${api}/traces/import`, { key, method: 'POST', body: exported.text });
+const coreCases: IsolationCases = {
+  cases: () => ({
+    listTraces: { run: (key) => call(`${api}/traces?${window()}&limit=200`, { key }), ok: [200] },
+    getTrace: { run: (key) => call(`${api}/traces/${A.traceId}`, { key }), ok: [404] },
+    getTraceGraph: { run: (key) => call(`${api}/traces/${A.traceId}/graph`, { key }), ok: [404] },
+    exportTrace: { run: (key) => call(`${api}/traces/${A.traceId}/export?format=otlp`, { key }), ok: [404] },
+    importTraces: {
+      // B can only import into B: an export of its own trace, re-imported (already stored: nothing new).
+      run: async (key) => {
+        const exported = await call(`${api}/traces/${B.traceId}/export?format=json`, { key });
+        return call(`${api}/traces/import`, { key, method: 'POST', body: exported.text });
+      },
+      ok: [200],
     },
-    ok: [200],
-  },
-  putTraceTags: {
-    run: (key) => call(`${api}/traces/${A.traceId}/tags`, { key, method: 'PUT', body: { tags: ['x'] } }),
-    ok: [404],
-  },
-  putSpanAnnotations: {
-    run: (key) =>
-      call(`${api}/spans/${A.traceId}/${A.chatSpan}/annotations`, {
-        key,
-        method: 'PUT',
-        body: { annotations: [{ text: 'from globex', author: 'b' }] },
-      }),
-    ok: [404],
-  },
-  search: { run: (key) => call(`${api}/search?q=${A_SECRET}&${window()}`, { key }), ok: [200] },
-  statsSummary: {
-    run: (key) => call(`${api}/stats/summary?groupBy=service&${window()}`, { key }),
-    ok: [200],
-  },
-  statsTimeseries: {
-    run: (key) => call(`${api}/stats/timeseries?groupBy=agent&${window()}`, { key }),
-    ok: [200],
-  },
-  openapi: { run: (key) => call(`${api}/openapi.json`, { key }), ok: [200] },
-  replay: {
-    run: (key) =>
-      call(`${api}/replay`, { key, method: 'POST', body: { traceId: A.traceId, spanId: A.chatSpan } }),
-    ok: [404],
-  },
-  listPromptVersions: {
-    run: (key) => call(`${api}/prompts/versions?promptKey=${encodeURIComponent(promptKeyA)}`, { key }),
-    ok: [200],
-  },
-  getPromptVersion: { run: (key) => call(`${api}/prompts/versions/${promptVersionA}`, { key }), ok: [404] },
-  restorePromptVersion: {
-    run: (key) => call(`${api}/prompts/versions/${promptVersionA}/restore`, { key, method: 'POST' }),
-    ok: [404],
-  },
-  analyzeTrace: {
-    run: (key) => call(`${api}/analysis/root-cause`, { key, method: 'POST', body: { traceId: A.traceId } }),
-    ok: [404],
-  },
-  markBaseline: {
-    run: (key) => call(`${api}/traces/${A.traceId}/baseline`, { key, method: 'PUT' }),
-    ok: [404],
-  },
+    putTraceTags: {
+      run: (key) => call(`${api}/traces/${A.traceId}/tags`, { key, method: 'PUT', body: { tags: ['x'] } }),
+      ok: [404],
+    },
+    putSpanAnnotations: {
+      run: (key) =>
+        call(`${api}/spans/${A.traceId}/${A.chatSpan}/annotations`, {
+          key,
+          method: 'PUT',
+          body: { annotations: [{ text: 'from globex', author: 'b' }] },
+        }),
+      ok: [404],
+    },
+    search: { run: (key) => call(`${api}/search?q=${A_SECRET}&${window()}`, { key }), ok: [200] },
+    statsSummary: {
+      run: (key) => call(`${api}/stats/summary?groupBy=service&${window()}`, { key }),
+      ok: [200],
+    },
+    statsTimeseries: {
+      run: (key) => call(`${api}/stats/timeseries?groupBy=agent&${window()}`, { key }),
+      ok: [200],
+    },
+    openapi: { run: (key) => call(`${api}/openapi.json`, { key }), ok: [200] },
+    replay: {
+      run: (key) =>
+        call(`${api}/replay`, { key, method: 'POST', body: { traceId: A.traceId, spanId: A.chatSpan } }),
+      ok: [404],
+    },
+    listPromptVersions: {
+      run: (key) => call(`${api}/prompts/versions?promptKey=${encodeURIComponent(promptKeyA)}`, { key }),
+      ok: [200],
+    },
+    getPromptVersion: { run: (key) => call(`${api}/prompts/versions/${promptVersionA}`, { key }), ok: [404] },
+    restorePromptVersion: {
+      run: (key) => call(`${api}/prompts/versions/${promptVersionA}/restore`, { key, method: 'POST' }),
+      ok: [404],
+    },
+    analyzeTrace: {
+      run: (key) => call(`${api}/analysis/root-cause`, { key, method: 'POST', body: { traceId: A.traceId } }),
+      ok: [404],
+    },
+    markBaseline: {
+      run: (key) => call(`${api}/traces/${A.traceId}/baseline`, { key, method: 'PUT' }),
+      ok: [404],
+    },
+  }),
 };
+
+const CASES_DIR = new URL('./cases/', import.meta.url);
+/** Every module's cases: the core API's above, and each file in ./cases. */
+const providers: IsolationCases[] = [
+  coreCases,
+  ...(await Promise.all(
+    (existsSync(CASES_DIR) ? readdirSync(CASES_DIR) : [])
+      .filter((file) => file.endsWith('.ts'))
+      .sort()
+      .map(async (file) => (await import(`./cases/${file}`)).default as IsolationCases),
+  )),
+];
+const crossTenant: Record<string, CrossTenantCase> = {};
+const validPathValues: Record<string, string> = {};
+let world: IsolationWorld;
 
 interface OpenApiOperation {
   operationId: string;
@@ -236,10 +264,12 @@ describe('tenant isolation', () => {
     expect(Object.keys(crossTenant).sort()).toEqual(ids);
   });
 
-  test.each(Object.keys(crossTenant))('%s: tenant B sees nothing of tenant A', async (operationId) => {
-    const answer = await crossTenant[operationId]!.run(keys.b);
-    expect(crossTenant[operationId]!.ok, answer.text).toContain(answer.status);
-    expect(leaksA(answer), answer.text).toBe(false);
+  test('every operation: tenant B sees nothing of tenant A', async () => {
+    for (const [operationId, testCase] of Object.entries(crossTenant)) {
+      const answer = await testCase.run(keys.b);
+      expect.soft(testCase.ok, `${operationId}: ${answer.status} ${answer.text}`).toContain(answer.status);
+      expect.soft(leaksA(answer), `${operationId} leaks: ${answer.text}`).toBe(false);
+    }
   });
 
   test("A's reads show A's data, never B's (including B's span written into a trace id A uses)", async () => {
@@ -377,6 +407,7 @@ describe('SQL injection', () => {
         traceId: B.traceId,
         spanId: B.chatSpan,
         versionId: promptVersionA,
+        ...validPathValues,
       };
       for (const param of op.parameters) {
         for (const payload of PAYLOADS) {
