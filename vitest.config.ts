@@ -1,4 +1,4 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
@@ -20,6 +20,8 @@ export default defineConfig({
             'alerts/test/**/*.test.ts',
             'test/**/*.test.ts',
           ],
+          // The soak tests match *.test.ts too, but run alone in their own project (below).
+          exclude: [...configDefaults.exclude, 'collector/test/soak/**'],
         },
       },
       {
@@ -32,6 +34,16 @@ export default defineConfig({
           setupFiles: ['grafana-plugin/test/setup.ts'],
           // @grafana/* ship ESM that imports .css (uPlot) and CJS moment-timezone: let Vite process them.
           server: { deps: { inline: [/@grafana\//] } },
+        },
+      },
+      {
+        // Minutes-long load and memory tests: run on their own (`vitest run --project soak`), after the rest, so no
+        // other test file competes with them for CPU and their numbers mean something.
+        extends: true,
+        test: {
+          name: 'soak',
+          include: ['collector/test/soak/**/*.soak.test.ts'],
+          fileParallelism: false,
         },
       },
     ],

@@ -351,6 +351,7 @@ export async function startCollector(
     );
 
   let stopped: Promise<void> | undefined;
+    memoryLimiter,
   const stop = () => {
     stopped ??= (async () => {
       stopping = true;
@@ -362,6 +363,7 @@ export async function startCollector(
       await Promise.all([
         writer.close({ timeoutMs: config.shutdownTimeoutMs }),
         forwarders.spans?.close({ timeoutMs: config.shutdownTimeoutMs }),
+    memoryLimiter,
         forwarders.logRecords?.close({ timeoutMs: config.shutdownTimeoutMs }),
       ]);
       await api.stop();

@@ -29,14 +29,23 @@ export interface OtlpGrpcReceiverOptions extends OtlpReceiverOptions {
   maxMessageBytes: number;
 }
 
-/** A request as the service's deserializer leaves it: decoded, or the reason it could not be. */
-type DecodedRequest = DecodedTraceRequest | DecodeError;
+/** The heap was above the memory limiter's soft limit when the request arrived: it was not decoded. */
+const REFUSED_FOR_MEMORY = Symbol('refused for memory');
+
+/** A request as the service's deserializer leaves it: decoded, the reason it could not be, or not decoded at all. */
+type DecodedRequest = DecodedTraceRequest | DecodeError | typeof REFUSED_FOR_MEMORY;
 
 /**
  * Decoding happens in requestDeserialize, but a failure is returned rather than thrown: grpc-js turns deserializer
  * exceptions into INTERNAL with a hidden message, and OTLP wants INVALID_ARGUMENT with the reason.
  */
-function deserializeRequest(bytes: Buffer, limits?: DecodeLimits): DecodedRequest {
+function deserializeRequest(
+  bytes: Buffer,
+  limits: DecodeLimits | undefined,
+  memoryLimiter: OtlpReceiverOptions['memoryLimiter'],
+): DecodedRequest {
+  // grpc-js has read the message already, but decoding it would allocate several times its size.
+  if (memoryLimiter?.refusesRequest()) return REFUSED_FOR_MEMORY;
   try {
     return decodeTracesProtobufRequest(bytes, limits);
   } catch (err) {
@@ -70,7 +79,10 @@ const logsServiceDefinition: grpc.ServiceDefinition = {
   },
 };
 
-const traceServiceDefinition = (limits?: DecodeLimits): grpc.ServiceDefinition => ({
+const traceServiceDefinition = (
+  limits: DecodeLimits | undefined,
+  memoryLimiter: OtlpReceiverOptions['memoryLimiter'],
+): grpc.ServiceDefinition => ({
   Export: {
     path: TRACE_SERVICE_EXPORT_PATH,
     requestStream: false,
@@ -78,7 +90,7 @@ const traceServiceDefinition = (limits?: DecodeLimits): grpc.ServiceDefinition =
     requestSerialize: () => {
       throw new Error('the OTLP trace receiver only serves Export');
     },
-    requestDeserialize: (bytes: Buffer) => deserializeRequest(bytes, limits),
+    requestDeserialize: (bytes: Buffer) => deserializeRequest(bytes, limits, memoryLimiter),
     responseSerialize: (response: object) =>
       Buffer.from(
         ExportTraceServiceResponse.encode(ExportTraceServiceResponse.fromObject(response)).finish(),
@@ -163,6 +175,11 @@ export function createOtlpGrpcReceiver(options: OtlpGrpcReceiverOptions): OtlpRe
     decoded: DecodedRequest,
     callback: grpc.sendUnaryData<object>,
   ): void => {
+    if (decoded === REFUSED_FOR_MEMORY) {
+      rejected(1, 'queue_full');
+      callback(unavailable('collector memory is near its limit, retry later', 1));
+      return;
+    }
     if (decoded instanceof DecodeError) {
       rejected(1, 'malformed_request');
       logger.debug({ error: decoded.message }, 'malformed OTLP/gRPC request');
@@ -194,7 +211,9 @@ export function createOtlpGrpcReceiver(options: OtlpGrpcReceiverOptions): OtlpRe
     callback(null, exportResponse(request));
   };
 
-  server.addService(traceServiceDefinition(options.decodeLimits), { Export: exportTraces });
+  server.addService(traceServiceDefinition(options.decodeLimits, options.memoryLimiter), {
+    Export: exportTraces,
+  });
   if (options.logs) server.addService(logsServiceDefinition, { Export: exportLogsTo(options.logs) });
 
   function exportLogsTo(sink: LogSink): grpc.handleUnaryCall<DecodedLogsRequest | DecodeError, object> {

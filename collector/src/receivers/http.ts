@@ -317,6 +317,20 @@ export function createOtlpHttpReceiver(options: OtlpHttpReceiverOptions): OtlpRe
       sendAuthRefusal(res, auth, format);
       return;
     }
+    if (options.memoryLimiter?.refusesRequest()) {
+      if (!isLogs) rejected(1, 'queue_full');
+      // Not read: closing beats draining a body we refuse for lack of memory.
+      res.setHeader('Connection', 'close');
+      sendError(
+        res,
+        429,
+        RpcCode.RESOURCE_EXHAUSTED,
+        'collector memory is near its limit, retry later',
+        format,
+        1,
+      );
+      return;
+    }
     const body = await readBody(req, res, format, isLogs ? () => {} : rejected);
     if (body === null) return;
     if (logs && isLogs) handleLogs(logs, body, res, format);

@@ -34,6 +34,8 @@ export interface OtlpReceiverOptions {
   logs?: LogSink;
   /** Checks each request's API key (`ingest` scope) and names its tenant; unset = auth off, the default tenant. */
   authenticator?: Authenticator;
+  /** Asked before a request's body is read or decoded: true = refuse it (retryable) for memory. */
+  memoryLimiter?: { refusesRequest(): boolean };
 }
 
 /** A request the pipeline accepted, as it travels on: ExportTraceServiceRequest bytes of the kept spans. */

@@ -1,5 +1,6 @@
-// The memory limiter: with the heap above BEACON_MEMORY_LIMIT_MIB, batches are refused with OTLP's retryable answer
-// (429 + Retry-After) before any processing, nothing is stored, and /metrics counts the refusals.
+// The memory limiter: with the heap above BEACON_MEMORY_LIMIT_MIB's soft limit, requests are refused with OTLP's
+// retryable answers (429 + Retry-After, gRPC UNAVAILABLE + RetryInfo) before their body is even read, nothing is
+// stored, and /metrics counts the refusals.
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { startTestCollector, type TestCollector } from '../e2e/harness.js';
 import { jsonBatch, newSpanIds } from './helpers.js';
@@ -26,6 +27,7 @@ test('above the heap limit: 429 with Retry-After, nothing stored, refusals on /m
   const [stored] = await collector.query<{ n: string }>('SELECT toString(count()) AS n FROM otel_traces');
   expect(stored!.n).toBe('0');
   const metrics = await (await fetch(`${collector.apiUrl}/metrics`)).text();
-  expect(metrics).toMatch(/beacon_memory_limiter_refused_spans_total 7/);
+  expect(metrics).toMatch(/beacon_memory_limiter_refused_requests_total 1/);
+  expect(metrics).toMatch(/beacon_memory_limiter_forced_gcs_total [1-9]/);
   expect(metrics).toMatch(/beacon_memory_limit_bytes 1048576/);
 });

@@ -171,17 +171,20 @@ describe('spool', () => {
 });
 
 describe('memory limiter', () => {
-  test('refuses while the heap is above the limit, accepts again once it drops, and counts refused spans', () => {
-    let heap = 900;
+  test('refuses while the heap is above the soft limit, accepts again once it drops, and counts refused spans', () => {
+    let heap = 700;
     let now = 0;
     const limiter = new MemoryLimiter({
+      // Soft limit 800: 20% below the limit.
       limitBytes: 1000,
       checkIntervalMs: 100,
       heapUsed: () => heap,
       now: () => now,
+      collectGarbage: null,
     });
+    expect(limiter.softLimitBytes).toBe(800);
     expect(limiter.refuses(10)).toBe(false);
-    heap = 1500;
+    heap = 850;
     // Sampled at most once per interval: the old reading still holds.
     expect(limiter.refuses(10)).toBe(false);
     now = 100;
@@ -190,7 +193,46 @@ describe('memory limiter', () => {
     heap = 400;
     now = 200;
     expect(limiter.refuses(10)).toBe(false);
-    expect(limiter.stats).toEqual({ limitBytes: 1000, heapUsedBytes: 400, refusedSpans: 15 });
+    expect(limiter.refusesRequest()).toBe(false);
+    expect(limiter.stats).toEqual({
+      limitBytes: 1000,
+      heapUsedBytes: 400,
+      refusedSpans: 15,
+      refusedRequests: 0,
+      forcedGcs: 0,
+    });
+  });
+
+  test('above the soft limit it first collects garbage (at most once a second), and refuses only what stays', () => {
+    let live = 500;
+    let garbage = 400;
+    let now = 0;
+    const limiter = new MemoryLimiter({
+      limitBytes: 1000,
+      checkIntervalMs: 0,
+      heapUsed: () => live + garbage,
+      now: () => now,
+      collectGarbage: () => {
+        garbage = 0;
+      },
+    });
+    // 900 counted, 500 live: the collection brings it under 800, nothing is refused.
+    expect(limiter.refusesRequest()).toBe(false);
+    expect(limiter.stats).toMatchObject({ forcedGcs: 1, heapUsedBytes: 500, refusedRequests: 0 });
+    // Live data above the soft limit: refused, and no second collection within the second.
+    live = 850;
+    now = 500;
+    expect(limiter.refusesRequest()).toBe(true);
+    expect(limiter.stats.forcedGcs).toBe(1);
+    now = 1500;
+    expect(limiter.refusesRequest()).toBe(true);
+    expect(limiter.stats).toMatchObject({ forcedGcs: 2, refusedRequests: 2 });
+  });
+
+  test('forces a real V8 garbage collection without --expose-gc', () => {
+    const limiter = new MemoryLimiter({ limitBytes: 1, checkIntervalMs: 0 });
+    expect(limiter.refusesRequest()).toBe(true);
+    expect(limiter.stats.forcedGcs).toBe(1);
   });
 
   test('defaults to a share of the V8 heap limit; an explicit MiB setting wins', () => {

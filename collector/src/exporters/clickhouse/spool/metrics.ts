@@ -4,7 +4,15 @@ import type { SpoolStats } from './spool.js';
 
 export interface DurabilityMetricSources {
   spool?: { readonly stats: SpoolStats };
-  memoryLimiter?: { readonly stats: { limitBytes: number; heapUsedBytes: number; refusedSpans: number } };
+  memoryLimiter?: {
+    readonly stats: {
+      limitBytes: number;
+      heapUsedBytes: number;
+      refusedSpans: number;
+      refusedRequests: number;
+      forcedGcs: number;
+    };
+  };
 }
 
 export function registerDurabilityMetrics(
@@ -50,9 +58,27 @@ export function registerDurabilityMetrics(
         this.inc(memoryLimiter.stats.refusedSpans);
       },
     });
+    new Counter({
+      name: 'beacon_memory_limiter_refused_requests_total',
+      help: 'OTLP requests refused before their body was read because the heap was above the soft limit.',
+      registers,
+      collect() {
+        this.reset();
+        this.inc(memoryLimiter.stats.refusedRequests);
+      },
+    });
+    new Counter({
+      name: 'beacon_memory_limiter_forced_gcs_total',
+      help: 'Full garbage collections forced because the heap was above the soft limit (at most one per second).',
+      registers,
+      collect() {
+        this.reset();
+        this.inc(memoryLimiter.stats.forcedGcs);
+      },
+    });
     new Gauge({
       name: 'beacon_memory_limit_bytes',
-      help: 'The memory limiter soft limit on used heap bytes.',
+      help: 'The memory limiter limit on used heap bytes (BEACON_MEMORY_LIMIT_MIB); refusals start 20% below it.',
       registers,
       collect() {
         this.set(memoryLimiter.stats.limitBytes);
