@@ -189,4 +189,38 @@ keys
     console.error(`revoked key ${id} (tenant ${key.tenant})`);
   });
 
+// `beacon-collector mcp`: an MCP server on stdin/stdout (for Claude Desktop, IDEs, agents) answering from a running
+// collector's query API with the given key. stdout carries the protocol: messages go to stderr.
+program
+  .command('mcp')
+  .description('MCP server on stdio: read-only tools over a running collector (query API + API key)')
+  .option(
+    '--url <url>',
+    'collector API base URL [env BEACON_URL]',
+    process.env.BEACON_URL || 'http://127.0.0.1:4320',
+  )
+  .option('--api-key <key>', 'API key with the read scope [env BEACON_API_KEY, preferred: flags show in ps]')
+  .option(
+    '--prometheus-url <url>',
+    'Prometheus whose firing alerts get_alerts adds [env BEACON_PROMETHEUS_URL]',
+  )
+  .action(async (options: { url: string; apiKey?: string; prometheusUrl?: string }) => {
+    const httpUrl = (name: string, value: string | undefined) => {
+      if (!value) return undefined;
+      let url: URL | undefined;
+      try {
+        url = new URL(value);
+      } catch {}
+      if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:'))
+        fail(`${name}: expected an http:// or https:// URL, got ${JSON.stringify(value)}`);
+      return value;
+    };
+    const { runStdioMcpServer } = await import('./mcp/stdio.js');
+    await runStdioMcpServer({
+      url: httpUrl('--url', options.url)!,
+      apiKey: options.apiKey || process.env.BEACON_API_KEY || undefined,
+      prometheusUrl: httpUrl('--prometheus-url', options.prometheusUrl || process.env.BEACON_PROMETHEUS_URL),
+    });
+  });
+
 await program.parseAsync(process.argv);

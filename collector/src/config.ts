@@ -270,6 +270,13 @@ export const SETTINGS = {
     default: '200',
     schema: positiveInt,
   },
+  prometheusUrl: {
+    env: 'BEACON_PROMETHEUS_URL',
+    flag: '--prometheus-url <url>',
+    help: 'Prometheus base URL whose firing alerts the MCP tool get_alerts reports (e.g. http://prometheus:9090); unset = budgets only',
+    default: undefined,
+    schema: forwardUrl.optional(),
+  },
   apiCorsOrigins: {
     env: 'BEACON_API_CORS_ORIGINS',
     flag: '--api-cors-origins <origins>',

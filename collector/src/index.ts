@@ -31,6 +31,7 @@ import { MemoryLimiter } from './processors/memory-limiter.js';
 import { createPipeline } from './processors/pipeline.js';
 import {
   createRedactor,
+import { createMcpHttpHandler, MCP_PATH } from './mcp/http.js';
   DEFAULT_REDACTION_RULES,
   parseRedactionRules,
   type RedactionRule,
@@ -324,6 +325,14 @@ export async function startCollector(
     ...forwarding,
   });
   const http = createOtlpHttpReceiver({
+    // MCP over streamable HTTP: the tools call this API back with the caller's key (mcp/http.ts).
+    rawHandlers: {
+      [MCP_PATH]: createMcpHttpHandler({
+        prometheusUrl: config.prometheusUrl,
+        maxBodyBytes: config.maxRequestBytes,
+        logger: logger.child({ component: 'mcp' }),
+      }),
+    },
     host: config.host,
     port: config.otlpHttpPort,
     sink: pipeline,

@@ -2,11 +2,17 @@
 // and, through `fallback`, the standalone UI.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ANONYMOUS, type Authenticator, authDisabled, credentialFrom } from '../auth/index.js';
+import {
+  ANONYMOUS,
+  type Authenticator,
+  authDisabled,
+  credentialFrom,
+  type Principal,
+} from '../auth/index.js';
 import type { Logger } from '../logger.js';
 import type { QueryContext } from '../storage/queries/index.js';
 import { ApiError, CorsPolicy, readJsonBody, sendApiError, sendError, sendJson } from './http.js';
-import { type Caller, type Route, type RouteResult, Router } from './router.js';
+import { type Caller, type Route, type RouteAccess, type RouteResult, Router } from './router.js';
 
 export { sendError } from './http.js';
 
@@ -22,6 +28,20 @@ export interface MetricsSource {
 
 /** Serves a request outside /api and the built-in paths; returns true when it answered (e.g. the standalone UI). */
 export type FallbackHandler = (req: http.IncomingMessage, res: http.ServerResponse) => boolean;
+
+/**
+ * Owns the whole exchange at one exact path outside /api/ (the MCP endpoint, whose protocol is not JSON routes). The
+ * key is checked first exactly as for a route of the same access (401 / 403 / 429); the handler gets the principal
+ * and the key itself (to act as the caller). A thrown ApiError becomes its JSON error answer.
+ */
+export interface RawHandler {
+  access: Exclude<RouteAccess, 'public'>;
+  handle(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    caller: { principal: Principal; credential: string | undefined },
+  ): Promise<void>;
+}
 
 export interface ApiServer {
   start(): Promise<{ port: number }>;
@@ -45,6 +65,8 @@ export function createApiServer(options: {
   corsOrigins?: readonly string[];
   /** Asked before the JSON 404 for paths outside /api/. */
   fallback?: FallbackHandler;
+  /** Exact path → handler, asked before everything else (e.g. `/mcp`). */
+  rawHandlers?: Readonly<Record<string, RawHandler>>;
   /** Checks the API key of every /api/ request but public routes; unset = auth off. */
   authenticator?: Authenticator;
   /** The storage of a tenant (created on first use); required when `routes` touch storage. */
@@ -55,18 +77,17 @@ export function createApiServer(options: {
     options.storageFor ??
     (() => Promise.reject(new Error('createApiServer: routes need storageFor to reach storage')));
 
-  /** The caller of a route: its key checked against the route's access, its tenant's storage. */
-  const callerOf = async (req: http.IncomingMessage, route: Route): Promise<Caller> => {
-    // Public routes read no tenant data: the anonymous principal and no storage.
-    if (route.access === 'public') return { principal: ANONYMOUS, storage: null };
+  const credentialOf = (req: http.IncomingMessage) => {
     const header = (name: string) => {
       const value = req.headers[name];
       return Array.isArray(value) ? value[0] : value;
     };
-    const auth = await authenticator.authorize(
-      credentialFrom(header('authorization'), header('x-beacon-api-key')),
-      route.access,
-    );
+    return credentialFrom(header('authorization'), header('x-beacon-api-key'));
+  };
+
+  /** The principal of a request's key for `access`; an ApiError (401 / 403 / 429) when it does not allow it. */
+  const authorize = async (req: http.IncomingMessage, access: Exclude<RouteAccess, 'public'>) => {
+    const auth = await authenticator.authorize(credentialOf(req), access);
     if (!auth.ok) {
       if (auth.reason === 'rate_limited')
         throw new ApiError(429, 'rate_limited', auth.message, {
@@ -75,7 +96,29 @@ export function createApiServer(options: {
       if (auth.reason === 'forbidden') throw new ApiError(403, 'forbidden', auth.message);
       throw new ApiError(401, 'unauthorized', auth.message, { 'www-authenticate': 'Bearer realm="beacon"' });
     }
-    return { principal: auth.principal, storage: await storageFor(auth.principal.tenant) };
+    return auth.principal;
+  };
+
+  /** The caller of a route: its key checked against the route's access, its tenant's storage. */
+  const callerOf = async (req: http.IncomingMessage, route: Route): Promise<Caller> => {
+    // Public routes read no tenant data: the anonymous principal and no storage.
+    if (route.access === 'public') return { principal: ANONYMOUS, storage: null };
+    const principal = await authorize(req, route.access);
+    return { principal, storage: await storageFor(principal.tenant) };
+  };
+
+  const serveRaw = async (handler: RawHandler, req: http.IncomingMessage, res: http.ServerResponse) => {
+    try {
+      const principal = await authorize(req, handler.access);
+      await handler.handle(req, res, { principal, credential: credentialOf(req) });
+    } catch (err) {
+      if (res.headersSent) res.destroy();
+      else if (err instanceof ApiError) sendApiError(res, err);
+      else {
+        options.logger.error({ err, method: req.method, path: req.url }, 'request failed');
+        sendError(res, 500, 'internal', 'the request failed; see the collector log');
+      }
+    }
   };
   const router = new Router(options.routes ?? []);
   const cors = new CorsPolicy(options.corsOrigins ?? ['localhost']);
@@ -201,6 +244,12 @@ export function createApiServer(options: {
       return;
     }
     const path = url.pathname;
+    const raw =
+      options.rawHandlers && Object.hasOwn(options.rawHandlers, path) ? options.rawHandlers[path] : null;
+    if (raw) {
+      void serveRaw(raw, req, res);
+      return;
+    }
     if (path.startsWith(API_ROOT)) {
       void serveApi(req, res, url);
       return;
