@@ -303,12 +303,33 @@ export const SETTINGS = {
           .min(1),
       ),
   },
+  publicUrl: {
+    env: 'BEACON_PUBLIC_URL',
+    flag: '--public-url <url>',
+    help: 'URL users reach the standalone UI at, for share links (e.g. https://beacon.example.com); unset = from the request Host header',
+    default: undefined,
+    schema: forwardUrl.transform((value) => value.replace(/\/+$/, '')).optional(),
+  },
   priceOverridesFile: {
     env: 'BEACON_PRICE_OVERRIDES_FILE',
     flag: '--price-overrides-file <path>',
     help: 'JSON prices for custom/self-hosted models',
     default: undefined,
     schema: optionalString,
+  },
+  budgetsFile: {
+    env: 'BEACON_BUDGETS_FILE',
+    flag: '--budgets-file <path>',
+    help: 'JSON {"budgets": [{name, limit, unit: usd|tokens, period: hour|day|month, scope?, tenant?}]} read at start-up (budgets are also defined through the API)',
+    default: undefined,
+    schema: optionalString,
+  },
+  budgetEvalIntervalMs: {
+    env: 'BEACON_BUDGET_EVAL_INTERVAL_MS',
+    flag: '--budget-eval-interval-ms <ms>',
+    help: 'how often budgets are measured (the beacon_budget_* gauges, and the age past which a budget check measures anew)',
+    default: '15000',
+    schema: positiveInt,
   },
   openaiApiKey: {
     env: 'BEACON_OPENAI_API_KEY',

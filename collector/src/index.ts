@@ -6,11 +6,16 @@ import nodePath from 'node:path';
 import { createPricer, type PriceOverrides, parsePriceOverrides } from '@beacon/semconv';
 import { Counter } from 'prom-client';
 import { createAnalysisApi } from './api/analysis-api.js';
+import { createBudgetsApi } from './api/budgets-api.js';
 import { createQueryApi } from './api/query-api.js';
 import { createReplayApi } from './api/replay-api.js';
 import { createApiServer } from './api/server.js';
+import { createSessionsApi } from './api/sessions-api.js';
+import { createSharesApi, existingTenantStorage } from './api/shares-api.js';
 import { createStaticUiHandler } from './api/static-ui.js';
 import { ApiKeyStore, type Authenticator, authDisabled, createKeyAuthenticator } from './auth/index.js';
+import { loadBudgetsFile } from './budgets/file.js';
+import { BudgetService } from './budgets/service.js';
 import { apiKeysFilePath, type CollectorConfig, ConfigError, redactConfig } from './config.js';
 import { ClickHouseWriter } from './exporters/clickhouse/index.js';
 import {
@@ -26,12 +31,12 @@ import {
 } from './exporters/otlp-forward/index.js';
 import { PrometheusExporter } from './exporters/prometheus/index.js';
 import { createLogger, type Logger } from './logger.js';
+import { createMcpHttpHandler, MCP_PATH } from './mcp/http.js';
 import { DEFAULT_TENANT, type SpanRejectReason } from './model.js';
 import { MemoryLimiter } from './processors/memory-limiter.js';
 import { createPipeline } from './processors/pipeline.js';
 import {
   createRedactor,
-import { createMcpHttpHandler, MCP_PATH } from './mcp/http.js';
   DEFAULT_REDACTION_RULES,
   parseRedactionRules,
   type RedactionRule,
@@ -159,6 +164,7 @@ export async function startCollector(
   const logger = options.logger ?? createLogger(config.logLevel);
   const pricer = createPricer({ overrides: await loadPriceOverrides(config.priceOverridesFile) });
   const redactor = createRedactor(await loadRedactionRules(config));
+  const fileBudgets = await loadBudgetsFile(config.budgetsFile);
   const decodeLimits = { maxSpansPerRequest: config.maxSpansPerRequest, maxJsonDepth: config.maxJsonDepth };
 
   const storage = await createClickHouse({
@@ -252,6 +258,14 @@ export async function startCollector(
     },
   });
   registerDurabilityMetrics(metrics.registry, { spool, memoryLimiter });
+  const budgets = new BudgetService({
+    storageFor,
+    knownTenants: () => tenants.known(),
+    fileBudgets,
+    intervalMs: config.budgetEvalIntervalMs,
+    logger: logger.child({ component: 'budgets' }),
+  });
+  budgets.registerMetrics(metrics.registry);
   const onRejected = (count: number, reason: SpanRejectReason) => metrics.recordRejected(count, reason);
   // Forwarding is fed by the receivers (the bytes they accepted), not the fan-out: see exporters/otlp-forward.
   const spanForwarder = forwarders.spans;
@@ -288,6 +302,13 @@ export async function startCollector(
         callModel,
         logger: logger.child({ component: 'analysis' }),
       }),
+      createBudgetsApi({ budgets }),
+      createSessionsApi(),
+      createSharesApi({
+        publicUrl: config.publicUrl,
+        sharedStorageFor: existingTenantStorage(storage.client, config.clickhouseDatabase, storageFor),
+        logger: logger.child({ component: 'shares' }),
+      }),
     ],
   });
 
@@ -304,6 +325,14 @@ export async function startCollector(
     storageFor,
     // The standalone UI (grafana-plugin/dist-standalone) at `/`; absent build → a logged hint, API still up.
     fallback: createStaticUiHandler({ logger: logger.child({ component: 'static-ui' }) }),
+    // MCP over streamable HTTP: the tools call this API back with the caller's key (mcp/http.ts).
+    rawHandlers: {
+      [MCP_PATH]: createMcpHttpHandler({
+        prometheusUrl: config.prometheusUrl,
+        maxBodyBytes: config.maxRequestBytes,
+        logger: logger.child({ component: 'mcp' }),
+      }),
+    },
     readiness: {
       notReadyReason: () => {
         if (stopping) return 'shutting down';
@@ -322,17 +351,10 @@ export async function startCollector(
     decodeLimits,
     onRejected,
     authenticator,
+    memoryLimiter,
     ...forwarding,
   });
   const http = createOtlpHttpReceiver({
-    // MCP over streamable HTTP: the tools call this API back with the caller's key (mcp/http.ts).
-    rawHandlers: {
-      [MCP_PATH]: createMcpHttpHandler({
-        prometheusUrl: config.prometheusUrl,
-        maxBodyBytes: config.maxRequestBytes,
-        logger: logger.child({ component: 'mcp' }),
-      }),
-    },
     host: config.host,
     port: config.otlpHttpPort,
     sink: pipeline,
@@ -341,10 +363,12 @@ export async function startCollector(
     decodeLimits,
     onRejected,
     authenticator,
+    memoryLimiter,
     ...forwarding,
   });
 
   const [grpcPort, httpPort, apiPort] = await Promise.all([grpc.start(), http.start(), api.start()]);
+  budgets.start();
   const ports = { grpc: grpcPort.port, http: httpPort.port, api: apiPort.port };
   logger.info(
     { ports, engine: storage.engine, config: redactConfig(config) },
@@ -360,11 +384,11 @@ export async function startCollector(
     );
 
   let stopped: Promise<void> | undefined;
-    memoryLimiter,
   const stop = () => {
     stopped ??= (async () => {
       stopping = true;
       pipeline.beginShutdown();
+      await budgets.stop();
       await Promise.all([grpc.stop(), http.stop()]);
       const before = writer.queueDepth;
       logger.info({ queuedSpans: before }, 'shutting down: writing accepted spans');
@@ -372,7 +396,6 @@ export async function startCollector(
       await Promise.all([
         writer.close({ timeoutMs: config.shutdownTimeoutMs }),
         forwarders.spans?.close({ timeoutMs: config.shutdownTimeoutMs }),
-    memoryLimiter,
         forwarders.logRecords?.close({ timeoutMs: config.shutdownTimeoutMs }),
       ]);
       await api.stop();

@@ -8,6 +8,14 @@ export enum ROUTES {
   Traces = 'traces',
   Compare = 'compare',
   Patterns = 'patterns',
+  /** Spend budgets: use, burn-down and forecast. */
+  Budgets = 'budgets',
+  /** Conversations; `sessions/<sessionId>` is one as a transcript. */
+  Sessions = 'sessions',
+  /** The agent map (agents, tools and their calls across traces). */
+  AgentMap = 'agents',
+  /** A trace opened through a share link: `shared/<token>` (no API key needed). */
+  Shared = 'shared',
 }
 
 /** Data source uids the trace page links to when the config page leaves them empty. */

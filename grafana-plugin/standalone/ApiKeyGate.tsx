@@ -3,10 +3,20 @@
 // `Authorization: Bearer <key>`; 401 → a form asking for a key (with the collector's reason when a key was
 // refused); 403 → the same form, saying the key may not read traces. A 401 on any later call (the key was revoked
 // while the tab is open) brings the form back. With auth off the probe answers 200 and nothing of this shows.
+// A share link's page (/shared/<token>) skips all of it: its token is the credential.
 import { css } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
 import { Alert, Button, Field, Icon, Input, LoadingPlaceholder, Stack, Text, useStyles2 } from '@grafana/ui';
-import { type FormEvent, Fragment, type ReactNode, useCallback, useEffect, useRef, useState } from 'react';
+import {
+  type FormEvent,
+  Fragment,
+  type ReactNode,
+  useCallback,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+} from 'react';
 import { BeaconApiError, type BeaconClient } from '../src/api/client';
 import { createFetchClient } from '../src/api/fetchClient';
 import { forgetStoredKey, readStoredKey, storeKey, watchUnauthorized } from './apiKey';
@@ -41,7 +51,20 @@ type GateState =
 
 const browserFetch: typeof fetch = (input, init) => fetch(input, init);
 
-export function ApiKeyGate({ baseUrl, fetch: doFetch = browserFetch, children }: ApiKeyGateProps) {
+/** A share link's page (`/shared/<token>`): the token in the URL is its credential, so no key is asked for. */
+const SHARE_LINK_PATH = /^\/shared\/[^/]+\/?$/;
+
+export function ApiKeyGate(props: ApiKeyGateProps) {
+  if (SHARE_LINK_PATH.test(window.location.pathname)) return <KeylessApp {...props} />;
+  return <KeyGate {...props} />;
+}
+
+function KeylessApp({ baseUrl, fetch: doFetch = browserFetch, children }: ApiKeyGateProps) {
+  const client = useMemo(() => createFetchClient({ baseUrl, fetch: doFetch }), [baseUrl, doFetch]);
+  return <>{children(client)}</>;
+}
+
+function KeyGate({ baseUrl, fetch: doFetch = browserFetch, children }: ApiKeyGateProps) {
   const [state, setState] = useState<GateState>({ view: 'checking' });
   /** Bumped by every check, sign-in and sign-out: results and 401s of earlier ones are stale. */
   const generation = useRef(0);

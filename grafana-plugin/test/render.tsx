@@ -1,11 +1,20 @@
 // Renders app components the way a host does: a router, and a BeaconProvider with a (fake) BeaconClient.
 import type {
+  AgentMapResponse,
   AnalysisResponse,
   BaselineResponse,
+  BudgetBurndownResponse,
+  BudgetListResponse,
+  CreateShareResponse,
   PromptVersion,
   PromptVersionListResponse,
   ReplayResult,
   SearchResponse,
+  SessionDetailResponse,
+  SessionListResponse,
+  SharedTraceResponse,
+  ShareLink,
+  ShareListResponse,
   TraceDetailResponse,
   TraceGraphResponse,
   TraceListResponse,
@@ -41,6 +50,21 @@ export function fakeClient() {
     restorePromptVersion: vi.fn<BeaconClient['restorePromptVersion']>(() => notFound<PromptVersion>()),
     analyze: vi.fn<BeaconClient['analyze']>(() => unavailable<AnalysisResponse>()),
     markBaseline: vi.fn<BeaconClient['markBaseline']>(() => unavailable<BaselineResponse>()),
+    createShare: vi.fn<BeaconClient['createShare']>(() => unavailable<CreateShareResponse>()),
+    listShares: vi.fn<BeaconClient['listShares']>(() => Promise.resolve<ShareListResponse>({ shares: [] })),
+    revokeShare: vi.fn<BeaconClient['revokeShare']>(() => notFound<ShareLink>()),
+    getSharedTrace: vi.fn<BeaconClient['getSharedTrace']>(() => notFound<SharedTraceResponse>()),
+    listSessions: vi.fn<BeaconClient['listSessions']>(() =>
+      Promise.resolve<SessionListResponse>({ sessions: [], nextCursor: null }),
+    ),
+    getSession: vi.fn<BeaconClient['getSession']>(() => notFound<SessionDetailResponse>()),
+    getAgentMap: vi.fn<BeaconClient['getAgentMap']>(() =>
+      Promise.resolve<AgentMapResponse>({ from: '0', to: '0', traces: 0, nodes: [], edges: [] }),
+    ),
+    listBudgets: vi.fn<BeaconClient['listBudgets']>(() =>
+      Promise.resolve<BudgetListResponse>({ budgets: [] }),
+    ),
+    getBudgetBurndown: vi.fn<BeaconClient['getBudgetBurndown']>(() => notFound<BudgetBurndownResponse>()),
   } satisfies BeaconClient;
 }
 

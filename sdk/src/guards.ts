@@ -40,11 +40,12 @@ export class LoopDetectedError extends GuardError {
 }
 
 export class BudgetExceededError extends GuardError {
-  readonly scope: 'run' | 'agent';
+  /** `remote`: the collector's budget (remoteBudget) refused the call; see RemoteBudgetExceededError. */
+  readonly scope: 'run' | 'agent' | 'remote';
   readonly agentName: string | undefined;
   constructor(
     guard: 'token_budget' | 'cost_budget',
-    scope: 'run' | 'agent',
+    scope: 'run' | 'agent' | 'remote',
     agentName: string | undefined,
     limit: number,
     observed: number,
@@ -54,6 +55,43 @@ export class BudgetExceededError extends GuardError {
     super(guard, `${whose} used ${what}, over its budget of ${limit}`, limit, observed);
     this.scope = scope;
     this.agentName = agentName;
+  }
+}
+
+/** What the collector answered to GET /api/v1/budgets/{name}/check. */
+export interface RemoteBudgetCheck {
+  budget: string;
+  allowed: boolean;
+  unit: 'usd' | 'tokens';
+  asked: number;
+  used: number;
+  limit: number;
+  remaining: number;
+  ratio: number;
+  /** Nanoseconds since the epoch, decimal. */
+  periodStart: string;
+  periodEnd: string;
+  evaluatedAt: string;
+}
+
+/** The collector's budget (remoteBudget) has no room for the next call. */
+export class RemoteBudgetExceededError extends BudgetExceededError {
+  readonly budget: string;
+  readonly check: RemoteBudgetCheck;
+  constructor(check: RemoteBudgetCheck) {
+    super(
+      check.unit === 'usd' ? 'cost_budget' : 'token_budget',
+      'remote',
+      undefined,
+      check.limit,
+      check.used,
+    );
+    const amount = (n: number) => (check.unit === 'usd' ? `$${n.toFixed(6)}` : `${n} tokens`);
+    this.message =
+      `budget "${check.budget}" has used ${amount(check.used)} of ${amount(check.limit)} this period; ` +
+      `no room for ${amount(check.asked)} more`;
+    this.budget = check.budget;
+    this.check = check;
   }
 }
 
@@ -70,6 +108,30 @@ export interface BudgetLimits {
   maxCostUsd?: number;
 }
 
+/**
+ * A budget kept by the Beacon collector (shared by every process reporting there): before each LLM call the guard
+ * asks GET {url}/api/v1/budgets/{budget}/check whether `estimate` more fits, and refuses the call with
+ * RemoteBudgetExceededError when not. The collector only knows spend once spans have reached it, so this is a
+ * shared, eventually consistent limit; combine it with maxCostUsd / maxTokens for a hard cap per run.
+ *
+ * Fails open: when the collector cannot be reached, times out or answers with an error (unknown budget, bad key),
+ * calls go ahead and `onError` is told — a monitoring outage must not stop the agents.
+ */
+export interface RemoteBudgetOptions {
+  /** The collector's API base URL, e.g. http://localhost:4320 (the query API port). */
+  url: string;
+  /** The budget's name (BEACON_BUDGETS_FILE or PUT /api/v1/budgets/{name}). */
+  budget: string;
+  /** A key with the `read` scope, when the collector runs with BEACON_AUTH=on. */
+  apiKey?: string;
+  /** What one LLM call is expected to cost; the budget's unit decides which is asked. Default 0 (= "any room left?"). */
+  estimate?: { usd?: number; tokens?: number };
+  /** Per check; default 2000 ms. */
+  timeoutMs?: number;
+  /** Told about checks that failed (and were let through). */
+  onError?: (error: Error) => void;
+}
+
 export interface AgentGuardOptions extends BudgetLimits {
   /** A tool called with the same arguments this many times in one run is a loop: that call is refused. */
   maxRepeatedToolCalls?: number;
@@ -77,6 +139,8 @@ export interface AgentGuardOptions extends BudgetLimits {
   perAgent?: Record<string, BudgetLimits>;
   /** Wall-clock limit of one run. */
   timeoutMs?: number;
+  /** A budget kept by the collector, checked before each LLM call (see RemoteBudgetOptions). */
+  remoteBudget?: RemoteBudgetOptions;
 }
 
 /** What one model call reports to the run. */
@@ -124,6 +188,9 @@ export class GuardRun {
   readonly #total: Totals = { tokens: 0, costUsd: 0 };
   readonly #byAgent = new Map<string, Totals>();
   #root: { span: Span; abort: (error: unknown) => void } | undefined;
+  /** The collector's last answer for remoteBudget; undefined until one arrived (or when every check failed). */
+  #remoteCheck: RemoteBudgetCheck | undefined;
+  #remoteRefresh: Promise<void> | undefined;
 
   constructor(guard: AgentGuard) {
     this.guard = guard;
@@ -160,6 +227,39 @@ export class GuardRun {
   /** Refuses a model call when a budget it would count against is already spent (no new span is started). */
   checkBudget(agentName: string | undefined): void {
     this.#enforce(agentName, trace.getActiveSpan());
+    const check = this.#remoteCheck;
+    if (check && !check.allowed) {
+      const error = new RemoteBudgetExceededError(check);
+      trigger(trace.getActiveSpan(), error, { [GUARD_ATTRIBUTES.SCOPE]: 'remote' });
+      throw error;
+    }
+    // Model calls are synchronous to start, a check is not: the next call sees the answer asked for now.
+    void this.refreshRemoteBudget();
+  }
+
+  /**
+   * Asks the collector about remoteBudget now (one request at a time). The guard does this when a run starts and
+   * before each model call; await it yourself before a call that must see the very latest spend. Never throws.
+   */
+  refreshRemoteBudget(): Promise<void> {
+    const options = this.guard.options.remoteBudget;
+    if (!options) return Promise.resolve();
+    this.#remoteRefresh ??= askCollector(options)
+      .then(
+        (check) => {
+          this.#remoteCheck = check;
+        },
+        (error: Error) => options.onError?.(error),
+      )
+      .finally(() => {
+        this.#remoteRefresh = undefined;
+      });
+    return this.#remoteRefresh;
+  }
+
+  /** The collector's last answer about remoteBudget, if one arrived. */
+  get remoteBudget(): Readonly<RemoteBudgetCheck> | undefined {
+    return this.#remoteCheck;
   }
 
   /** Adds a model call's usage; throws BudgetExceededError when that crosses a budget. */
@@ -238,6 +338,8 @@ export class AgentGuard {
     const scope = currentScope();
     if (scope.run?.guard === this) return await fn(scope.run.signal);
     const run = new GuardRun(this);
+    // The first model call of the run is checked against the collector's answer, not let through unasked.
+    if (this.options.remoteBudget) await run.refreshRemoteBudget();
     const work = withScope({ ...scope, run }, () => Promise.resolve().then(() => fn(run.signal)));
     const timeoutMs = this.options.timeoutMs;
     if (timeoutMs === undefined) return (await work) as Awaited<T>;
@@ -266,4 +368,28 @@ export class AgentGuard {
 /** The guarded run the caller is in, if any. */
 export function currentRun(): GuardRun | undefined {
   return currentScope().run;
+}
+
+/** GET {url}/api/v1/budgets/{budget}/check; rejects on network errors, timeouts and non-200 answers. */
+async function askCollector(options: RemoteBudgetOptions): Promise<RemoteBudgetCheck> {
+  const query = new URLSearchParams();
+  if (options.estimate?.usd !== undefined) query.set('usd', String(options.estimate.usd));
+  if (options.estimate?.tokens !== undefined) query.set('tokens', String(options.estimate.tokens));
+  const base = options.url.replace(/\/+$/, '');
+  const url = `${base}/api/v1/budgets/${encodeURIComponent(options.budget)}/check?${query}`;
+  let res: Response;
+  try {
+    res = await fetch(url, {
+      headers: options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : {},
+      signal: AbortSignal.timeout(options.timeoutMs ?? 2000),
+    });
+  } catch (err) {
+    throw new Error(`budget check of "${options.budget}" failed: ${(err as Error).message}`, { cause: err });
+  }
+  const text = await res.text();
+  if (res.status !== 200) {
+    // The collector's error body says why (unknown budget, key without the read scope); never the key itself.
+    throw new Error(`budget check of "${options.budget}" answered ${res.status}: ${text.slice(0, 300)}`);
+  }
+  return JSON.parse(text) as RemoteBudgetCheck;
 }

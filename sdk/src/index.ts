@@ -15,6 +15,9 @@ export {
   type GuardName,
   type GuardRun,
   LoopDetectedError,
+  type RemoteBudgetCheck,
+  RemoteBudgetExceededError,
+  type RemoteBudgetOptions,
 } from './guards.js';
 export {
   type AgentOptions,

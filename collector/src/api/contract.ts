@@ -4,6 +4,10 @@
 // durations are milliseconds as numbers (fractions allowed).
 import type { FailureCategory, Message, MessagePart } from '@beacon/semconv';
 
+export * from './contract-budgets.js';
+export * from './contract-sessions.js';
+export * from './contract-shares.js';
+
 export interface ApiErrorBody {
   error: { code: string; message: string };
 }

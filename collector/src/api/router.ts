@@ -7,7 +7,7 @@ import type { QueryContext } from '../storage/queries/index.js';
 import { badRequest } from './http.js';
 import { type JsonSchema, type ParamSpecs, type ParsedParams, parseParams } from './params.js';
 
-export type HttpMethod = 'GET' | 'POST' | 'PUT';
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
 export type RouteResult =
   | { status?: number; json: unknown; headers?: Record<string, string> }

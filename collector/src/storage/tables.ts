@@ -26,6 +26,13 @@ export const TABLES = {
   traceSummariesFromFailuresView: 'beacon_trace_summaries_failures_mv',
   /** The trace marked as baseline per baseline key: append-only versions, the latest wins. */
   baselines: 'beacon_baselines',
+  /** Share links of traces (token hashes only): append-only versions per link, the latest wins (revocation). */
+  shareLinks: 'beacon_share_links',
+  /** Budgets defined through the API: append-only versions per name, the latest wins (a tombstone deletes). */
+  budgets: 'beacon_budgets',
+  /** Spend of inference spans per minute × service × agent × model, fed by the view below (budgets read it). */
+  spendMinutely: 'beacon_spend_minutely',
+  spendMinutelyView: 'beacon_spend_minutely_mv',
   /** Applied schema versions. */
   schemaMigrations: 'beacon_schema_migrations',
 } as const;

@@ -9,7 +9,7 @@ import type { Logger } from '../logger.js';
 import { DEFAULT_TENANT, TENANT_ID_PATTERN } from '../model.js';
 import { type ClusterLayout, clusterLayout, onClusterClause } from './migrations/ddl.js';
 import { migrate } from './migrations/index.js';
-import { quoteIdentifier } from './sql.js';
+import { queryRows, quoteIdentifier } from './sql.js';
 
 /** The database holding `tenant`'s tables. */
 export function tenantDatabase(baseDatabase: string, tenant: string): string {
@@ -46,6 +46,19 @@ export class TenantDatabases {
       ready.catch(() => this.#ready.delete(tenant));
     }
     return ready;
+  }
+
+  /** Tenants other than the default one whose databases exist (for background work such as budget evaluation). */
+  async known(): Promise<string[]> {
+    const prefix = `${this.#options.database}__`;
+    const rows = await queryRows<{ name: string }>(
+      this.#options.client,
+      'SELECT name FROM system.databases WHERE startsWith(name, {prefix:String}) ORDER BY name',
+      { prefix },
+    );
+    return rows
+      .map((row) => row.name.slice(prefix.length))
+      .filter((tenant) => TENANT_ID_PATTERN.test(tenant) && tenant !== DEFAULT_TENANT);
   }
 
   async #prepare(tenant: string): Promise<string> {

@@ -98,6 +98,8 @@ beforeAll(async () => {
     apiKeysFile: file,
     openaiBaseUrl: mock.url,
     openaiApiKey: 'sk-test-isolation',
+    // The injection sweep sends hundreds of requests per second with B's key; rate limits are tested elsewhere.
+    authRateLimit: '100000',
   });
   api = `${collector.apiUrl}/api/v1`;
 

@@ -82,7 +82,7 @@ GROUP BY TraceId`);
       expect(clusterTables[2 * i + 1]).toMatch(
         new RegExp(
           `^CREATE TABLE IF NOT EXISTS \`beacon\`\\.\`${table}\` ON CLUSTER \`beacon_cluster\`\\nAS \`beacon\`\\.\`${table}_local\`\\n` +
-            `ENGINE = Distributed\\('beacon_cluster', 'beacon', '${table}_local', cityHash64\\((TraceId|Hash|PromptKey|BaselineKey)\\)\\)$`,
+            `ENGINE = Distributed\\('beacon_cluster', 'beacon', '${table}_local', cityHash64\\((TraceId|Hash|PromptKey|BaselineKey|Name|ServiceName)\\)\\)$`,
         ),
       );
     }

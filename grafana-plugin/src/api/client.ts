@@ -2,17 +2,27 @@
 // collector/src/api/contract.ts) through a BeaconClient taken from React context. Two implementations share
 // this file's request building: the Grafana plugin proxy (proxyClient.ts) and plain fetch (fetchClient.ts).
 import type {
+  AgentMapResponse,
   AnalysisKind,
   AnalysisRequest,
   AnalysisResponse,
   ApiErrorBody,
   BaselineResponse,
+  BudgetBurndownResponse,
+  BudgetListResponse,
+  CreateShareRequest,
+  CreateShareResponse,
   FailureCategory,
   PromptVersion,
   PromptVersionListResponse,
   ReplayRequest,
   ReplayResult,
   SearchResponse,
+  SessionDetailResponse,
+  SessionListResponse,
+  SharedTraceResponse,
+  ShareLink,
+  ShareListResponse,
   TraceDetailResponse,
   TraceGraphResponse,
   TraceListResponse,
@@ -49,6 +59,25 @@ export interface SearchQuery {
   to?: string;
 }
 
+/** Query of GET /api/v1/sessions. */
+export interface SessionListQuery {
+  from?: string;
+  to?: string;
+  service?: string;
+  agent?: string;
+  limit?: number;
+  cursor?: string;
+}
+
+/** Query of GET /api/v1/agents/map. */
+export interface AgentMapQuery {
+  from?: string;
+  to?: string;
+  service?: string;
+  /** Model calls as nodes too. */
+  models?: boolean;
+}
+
 export interface RequestOptions {
   signal?: AbortSignal;
 }
@@ -80,6 +109,22 @@ export interface BeaconClient {
   restorePromptVersion(id: string, options?: RequestOptions): Promise<PromptVersion>;
   analyze(kind: AnalysisKind, request: AnalysisRequest, options?: RequestOptions): Promise<AnalysisResponse>;
   markBaseline(traceId: string, options?: RequestOptions): Promise<BaselineResponse>;
+  /** Share links: create (the answer is the only time the token shows), list, revoke, and open one (no key). */
+  createShare(
+    traceId: string,
+    request: CreateShareRequest,
+    options?: RequestOptions,
+  ): Promise<CreateShareResponse>;
+  listShares(traceId: string, options?: RequestOptions): Promise<ShareListResponse>;
+  revokeShare(shareId: string, options?: RequestOptions): Promise<ShareLink>;
+  getSharedTrace(token: string, options?: RequestOptions): Promise<SharedTraceResponse>;
+  /** Conversations (traces sharing a conversation id), one as a transcript, and the agent map of a range. */
+  listSessions(query: SessionListQuery, options?: RequestOptions): Promise<SessionListResponse>;
+  getSession(sessionId: string, options?: RequestOptions): Promise<SessionDetailResponse>;
+  getAgentMap(query: AgentMapQuery, options?: RequestOptions): Promise<AgentMapResponse>;
+  /** Budgets with their spend in the current period, and one budget's burn-down and forecast. */
+  listBudgets(options?: RequestOptions): Promise<BudgetListResponse>;
+  getBudgetBurndown(name: string, options?: RequestOptions): Promise<BudgetBurndownResponse>;
 }
 
 /** A failed API call: the collector's `{ error: { code, message } }`, or a transport failure (status 0). */
@@ -218,5 +263,25 @@ export function createBeaconClient(request: Transport, stream?: StreamTransport)
       post(apiPath(`/analysis/${id(kind)}`), req, options) as Promise<AnalysisResponse>,
     markBaseline: (traceId, options = {}) =>
       post(apiPath(`/traces/${id(traceId)}/baseline`), {}, options, 'PUT') as Promise<BaselineResponse>,
+    createShare: (traceId, req, options = {}) =>
+      post(apiPath(`/traces/${id(traceId)}/shares`), req, options) as Promise<CreateShareResponse>,
+    listShares: (traceId, options = {}) =>
+      get(apiPath(`/traces/${id(traceId)}/shares`), options) as Promise<ShareListResponse>,
+    revokeShare: (shareId, options = {}) =>
+      post(apiPath(`/shares/${id(shareId)}/revoke`), {}, options) as Promise<ShareLink>,
+    getSharedTrace: (token, options = {}) =>
+      get(apiPath(`/shared/${id(token)}`), options) as Promise<SharedTraceResponse>,
+    listSessions: (query, options = {}) =>
+      get(apiPath('/sessions', { ...query }), options) as Promise<SessionListResponse>,
+    getSession: (sessionId, options = {}) =>
+      get(apiPath(`/sessions/${id(sessionId)}`), options) as Promise<SessionDetailResponse>,
+    getAgentMap: ({ models, ...query }, options = {}) =>
+      get(
+        apiPath('/agents/map', { ...query, models: models === undefined ? undefined : String(models) }),
+        options,
+      ) as Promise<AgentMapResponse>,
+    listBudgets: (options = {}) => get(apiPath('/budgets'), options) as Promise<BudgetListResponse>,
+    getBudgetBurndown: (name, options = {}) =>
+      get(apiPath(`/budgets/${id(name)}/burndown`), options) as Promise<BudgetBurndownResponse>,
   };
 }

@@ -13,6 +13,8 @@ import { traceSummaries } from './0004-trace-summaries.js';
 import { tagsAndAnnotations } from './0005-tags-annotations.js';
 import { promptVersions } from './0006-prompt-versions.js';
 import { failuresAndBaselines } from './0007-failures-baselines.js';
+import { budgets } from './0008-budgets.js';
+import { shareLinks } from './0010-share-links.js';
 import { type ClusterLayout, clusterLayout, renderDdl, type TableDdl } from './ddl.js';
 import { modifyTtlStatement, RETENTION_COLUMNS, ttlExpression, ttlTableName } from './retention.js';
 import type { Migration, SchemaContext } from './types.js';
@@ -38,6 +40,8 @@ export const MIGRATIONS: readonly Migration[] = [
   tagsAndAnnotations,
   promptVersions,
   failuresAndBaselines,
+  budgets,
+  shareLinks,
 ];
 
 export interface MigrateOptions {

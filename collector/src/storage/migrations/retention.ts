@@ -21,6 +21,10 @@ export const RETENTION_COLUMNS: Readonly<Record<string, string>> = {
   [TABLES.spanFailures]: 'toDateTime(Timestamp)',
   // Counted from the mark, like the tags: it outlives its trace by at most the time between the trace and the mark.
   [TABLES.baselines]: 'toDateTime(UpdatedAt)',
+  // Counted from the version's write: a link never outlives the retention of the trace it shows by much.
+  [TABLES.shareLinks]: 'toDateTime(UpdatedAt)',
+  // Counted from the end of the row's month: a monthly budget always sees its whole month, whatever the retention.
+  [TABLES.spendMinutely]: 'toDateTime(toLastDayOfMonth(Minute))',
 };
 
 /**

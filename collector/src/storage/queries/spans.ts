@@ -130,7 +130,7 @@ LIMIT 1 BY SpanId`,
 }
 
 /** Hash → message, for the hashes still stored (a message outlives its spans, never the reverse). */
-async function messagesByHash(ctx: QueryContext, hashes: string[]): Promise<Map<string, Message>> {
+export async function messagesByHash(ctx: QueryContext, hashes: string[]): Promise<Map<string, Message>> {
   if (hashes.length === 0) return new Map();
   const rows = await select<{ hash: string; content: string }>(
     ctx,

@@ -7,6 +7,7 @@ import { Text, useStyles2 } from '@grafana/ui';
 import type { ReactNode } from 'react';
 import { NavLink } from 'react-router-dom';
 import { useBeaconEnv, usePaths } from '../../api/context';
+import { ROUTES } from '../../constants';
 
 export interface PageProps {
   title: string;
@@ -48,10 +49,14 @@ export function Page({ title, inNav = false, subTitle, actions, children }: Page
 function StandaloneNav() {
   const styles = useStyles2(getStyles);
   const paths = usePaths();
+  const { basePath } = useBeaconEnv();
   const items = [
     { label: 'Traces', to: paths.traces() },
     { label: 'Compare', to: paths.compare() },
     { label: 'Error patterns', to: paths.patterns() },
+    { label: 'Budgets', to: `${basePath}/${ROUTES.Budgets}` },
+    { label: 'Sessions', to: `${basePath}/${ROUTES.Sessions}` },
+    { label: 'Agent map', to: `${basePath}/${ROUTES.AgentMap}` },
   ];
   return (
     <nav className={styles.nav} aria-label="Beacon">

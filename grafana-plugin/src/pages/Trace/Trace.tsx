@@ -30,6 +30,7 @@ import { AnalyzeMenu } from '../../components/Analysis/AnalyzeMenu';
 import { ContextView } from '../../components/ContextView/ContextView';
 import { ErrorAlert } from '../../components/common/ErrorAlert';
 import { Page } from '../../components/Page/Page';
+import { ShareTrace } from '../../components/ShareTrace/ShareTrace';
 import { SpanDetail } from '../../components/SpanDetail/SpanDetail';
 import { TimeTravel } from '../../components/TimeTravel/TimeTravel';
 import { TraceLinks } from '../../components/TraceLinks/TraceLinks';
@@ -236,6 +237,7 @@ export function TracePage() {
           >
             Compare…
           </Button>
+          <ShareTrace traceId={traceId} />
         </>
       }
     >
