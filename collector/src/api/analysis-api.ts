@@ -23,7 +23,13 @@ import {
   traceBounds,
   traceSummary,
 } from '../storage/queries/index.js';
-import type { AnalysisKind, AnalysisRequest, AnalysisResponse, BaselineResponse } from './contract.js';
+import {
+  ANALYSIS_KINDS,
+  type AnalysisKind,
+  type AnalysisRequest,
+  type AnalysisResponse,
+  type BaselineResponse,
+} from './contract.js';
 import { badRequest, notFound } from './http.js';
 import {
   array,
@@ -43,14 +49,6 @@ import { defineRoute } from './router.js';
 
 const API_PREFIX = '/api/v1';
 
-export const ANALYSIS_KINDS: readonly AnalysisKind[] = [
-  'root-cause',
-  'cost',
-  'anomalies',
-  'error-patterns',
-  'summary',
-  'compare',
-];
 const MAX_WINDOW = 200;
 /** error-patterns across traces: the default time range, and the most patterns answered. */
 const DAY_NS = 86_400n * 1_000_000_000n;

@@ -336,7 +336,16 @@ export interface PromptVersionListResponse {
 // Analysis: POST /api/v1/analysis/{kind}. Findings are computed deterministically from stored spans; an LLM, when
 // configured, only rewrites the prose (`refinement`), citing span ids.
 
-export type AnalysisKind = 'root-cause' | 'cost' | 'anomalies' | 'error-patterns' | 'summary' | 'compare';
+/** The analyses of POST /analysis/{kind}, in the order they are documented (the API and the MCP tools list them). */
+export const ANALYSIS_KINDS = [
+  'root-cause',
+  'cost',
+  'anomalies',
+  'error-patterns',
+  'summary',
+  'compare',
+] as const;
+export type AnalysisKind = (typeof ANALYSIS_KINDS)[number];
 
 export type { FailureCategory } from '@beacon/semconv';
 

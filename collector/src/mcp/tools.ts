@@ -5,32 +5,24 @@ import { FAILURE_CATEGORIES } from '@beacon/semconv';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
-import type {
-  AnalysisKind,
-  AnalysisResponse,
-  BudgetCheckResponse,
-  BudgetListResponse,
-  SearchResponse,
-  SpanView,
-  StatsGroup,
-  StatsSummaryResponse,
-  StatsTimeseriesResponse,
-  TraceDetailResponse,
-  TraceListResponse,
-  TraceSummary,
+import {
+  ANALYSIS_KINDS,
+  type AnalysisResponse,
+  type BudgetCheckResponse,
+  type BudgetListResponse,
+  type SearchResponse,
+  type SpanView,
+  type StatsGroup,
+  type StatsSummaryResponse,
+  type StatsTimeseriesResponse,
+  type TraceDetailResponse,
+  type TraceListResponse,
+  type TraceSummary,
 } from '../api/contract.js';
 import { parseInstant } from '../api/params.js';
 import { type BeaconApiClient, BeaconApiError, fetchPrometheusAlerts } from './beacon-api.js';
 
 const API = '/api/v1';
-const ANALYSIS_KINDS = [
-  'root-cause',
-  'cost',
-  'anomalies',
-  'error-patterns',
-  'summary',
-  'compare',
-] as const satisfies readonly AnalysisKind[];
 const GROUP_BY = ['model', 'agent', 'service'] as const;
 
 export interface BeaconToolsOptions {
