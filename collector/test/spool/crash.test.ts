@@ -6,7 +6,7 @@ import { appendFileSync, cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, expect, test } from 'vitest';
-import { createClickHouse } from '../../src/storage/index.js';
+import { expectStoredExactlyOnce, storedCounts } from '../chaos/helpers.js';
 import { type CollectorProcess, spawnCollector } from '../e2e/process.js';
 import { jsonBatch, newSpanIds, segmentFiles } from './helpers.js';
 
@@ -52,28 +52,6 @@ async function ingest(url: string, stop: (acked: number) => boolean): Promise<st
   return acked;
 }
 
-/** Per span id, how many rows otel_traces holds (read after the collector exited: one chDB per data dir). */
-async function storedCounts(dataDir: string): Promise<Map<string, number>> {
-  const storage = await createClickHouse({ database: 'beacon', dataDir });
-  try {
-    const result = await storage.client.query({
-      query: 'SELECT SpanId, toString(count()) AS n FROM otel_traces GROUP BY SpanId',
-      format: 'JSONEachRow',
-    });
-    const rows = await result.json<{ SpanId: string; n: string }>();
-    return new Map(rows.map((row) => [row.SpanId, Number(row.n)]));
-  } finally {
-    await storage.close();
-  }
-}
-
-function expectStoredOnce(counts: Map<string, number>, acked: readonly string[]): void {
-  const missing = acked.filter((id) => counts.get(id) === undefined);
-  expect(missing).toEqual([]);
-  const duplicated = [...counts].filter(([, n]) => n !== 1);
-  expect(duplicated).toEqual([]);
-}
-
 test('SIGKILL mid-ingest, torn spool tail, restart: every acknowledged span stored exactly once', async () => {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'beacon-sigkill-'));
   dirs.push(dataDir);
@@ -111,7 +89,7 @@ test('SIGKILL mid-ingest, torn spool tail, restart: every acknowledged span stor
   expect(logs).toMatch(/ends inside a record/);
   expect(segmentFiles(spoolDir)).toEqual([]);
 
-  expectStoredOnce(await storedCounts(dataDir), acked);
+  expectStoredExactlyOnce(await storedCounts(dataDir), acked);
 }, 120_000);
 
 test('replaying batches ClickHouse already stored (killed before the spool heard) stores nothing twice', async () => {
@@ -138,5 +116,5 @@ test('replaying batches ClickHouse already stored (killed before the spool heard
   expect(second.logs.join('\n')).toMatch(/replaying spooled batches/);
   expect(second.logs.join('\n')).toMatch(/skipping rows a failed attempt stored/);
 
-  expectStoredOnce(await storedCounts(dataDir), acked);
+  expectStoredExactlyOnce(await storedCounts(dataDir), acked);
 }, 120_000);
