@@ -206,6 +206,7 @@ export async function startCollector(
     config.memoryLimitMib === 0
       ? undefined
       : new MemoryLimiter({ limitBytes: MemoryLimiter.limitBytes(config.memoryLimitMib) });
+  memoryLimiter?.start();
   const forwarderSettings = {
     flushIntervalMs: config.flushIntervalMs,
     timeoutMs: config.forwardTimeoutMs,
@@ -398,6 +399,7 @@ export async function startCollector(
         forwarders.spans?.close({ timeoutMs: config.shutdownTimeoutMs }),
         forwarders.logRecords?.close({ timeoutMs: config.shutdownTimeoutMs }),
       ]);
+      memoryLimiter?.stop();
       await api.stop();
       await storage.close();
       logger.info(

@@ -1,11 +1,11 @@
 // Like the OpenTelemetry Collector's memory_limiter: the configured limit is the hard one, a soft limit sits a
 // "spike" below it (default 20%). Above the soft limit new requests are refused (clients are told to retry) and a full
-// garbage collection is forced (at most once per second), so an overload slows clients down instead of killing the
-// process with an out-of-memory crash. V8's used-heap figure counts garbage not yet collected, and with a large heap
-// V8 lets garbage pile up well past a soft limit before collecting: without the forced GC the limiter would refuse
-// everything while the live data is small, and the heap would still cross the limit. Receivers ask before reading a
-// request's body, so a refused request costs neither its body nor its decoding. The heap is sampled at most once per
-// check interval.
+// garbage collection is forced — at most once per second, and at every check above the limit itself — so an overload
+// slows clients down instead of killing the process with an out-of-memory crash. V8's used-heap figure counts garbage
+// not yet collected, and with a large heap V8 lets garbage pile up well past a soft limit before collecting: without
+// the forced GC the limiter would refuse everything while the live data is small, and the heap would still cross the
+// limit. Receivers ask before reading a request's body, so a refused request costs neither its body nor its decoding.
+// The heap is sampled at most once per check interval, on requests and on a timer.
 import { getHeapStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 
@@ -71,6 +71,7 @@ export class MemoryLimiter {
   #refusedRequests = 0;
   #forcedGcs = 0;
   #gcAt = Number.NEGATIVE_INFINITY;
+  #timer: NodeJS.Timeout | undefined;
 
   constructor(options: MemoryLimiterOptions) {
     this.#limitBytes = options.limitBytes;
@@ -109,6 +110,20 @@ export class MemoryLimiter {
     return true;
   }
 
+  /**
+   * Also checks on a timer: the writer's inserts keep making garbage while requests are being refused, and between
+   * requests nothing else would collect it before the heap crosses the limit.
+   */
+  start(): void {
+    this.#timer ??= setInterval(() => this.#overLimit(), Math.max(this.#checkIntervalMs, 10));
+    this.#timer.unref();
+  }
+
+  stop(): void {
+    if (this.#timer) clearInterval(this.#timer);
+    this.#timer = undefined;
+  }
+
   /** True when a request must be refused before its body is read (its span count is unknown). Counts it. */
   refusesRequest(): boolean {
     if (!this.#overLimit()) return false;
@@ -123,8 +138,10 @@ export class MemoryLimiter {
       this.#heapUsedBytes = this.#heapUsed();
     }
     if (this.#heapUsedBytes <= this.#softLimitBytes) return false;
-    // Much of what is counted may be garbage: collect it before refusing, at most once per second.
-    if (this.#collectGarbage && now - this.#gcAt >= MIN_GC_INTERVAL_MS) {
+    // Much of what is counted may be garbage: collect it before refusing — at most once per second, or at once
+    // (once per check interval) when the heap is above the limit itself.
+    const gcDue = this.#heapUsedBytes > this.#limitBytes ? this.#checkIntervalMs : MIN_GC_INTERVAL_MS;
+    if (this.#collectGarbage && now - this.#gcAt >= gcDue) {
       this.#gcAt = now;
       this.#forcedGcs++;
       this.#collectGarbage();

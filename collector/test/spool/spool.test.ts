@@ -229,6 +229,29 @@ describe('memory limiter', () => {
     expect(limiter.stats).toMatchObject({ forcedGcs: 2, refusedRequests: 2 });
   });
 
+  test('above the limit itself it collects at every check, not once a second', () => {
+    let heap = 1100;
+    let now = 0;
+    const limiter = new MemoryLimiter({
+      limitBytes: 1000,
+      checkIntervalMs: 100,
+      heapUsed: () => heap,
+      now: () => now,
+      collectGarbage: () => {
+        heap -= 50;
+      },
+    });
+    expect(limiter.refusesRequest()).toBe(true);
+    now = 100;
+    expect(limiter.refusesRequest()).toBe(true);
+    expect(limiter.stats.forcedGcs).toBe(2);
+    // Between the soft limit and the limit: once a second again.
+    heap = 900;
+    now = 200;
+    expect(limiter.refusesRequest()).toBe(true);
+    expect(limiter.stats.forcedGcs).toBe(2);
+  });
+
   test('forces a real V8 garbage collection without --expose-gc', () => {
     const limiter = new MemoryLimiter({ limitBytes: 1, checkIntervalMs: 0 });
     expect(limiter.refusesRequest()).toBe(true);
