@@ -255,7 +255,8 @@ const JSON_MUTATIONS: Record<string, (r: Rng, json: Json) => string | Buffer> = 
     const copy = structuredClone(json);
     for (let i = 0, n = 1 + r.int(3); i < n; i++) {
       const [owner, key] = r.pick(slots(copy));
-      (owner as Record<string | number, unknown>)[key] = r.pick(WRONG_VALUES);
+      // A copy: assigning the shared value itself let a later pick write it into itself (a cycle).
+      (owner as Record<string | number, unknown>)[key] = structuredClone(r.pick(WRONG_VALUES));
     }
     return JSON.stringify(copy);
   },
