@@ -305,18 +305,30 @@ export interface RepeatedCalls {
  * fingerprint — the same call made again and again. Groups come in the order of their first span.
  */
 export function findRepeatedCalls(spans: readonly CallSpan[], minRepeats = 3): RepeatedCalls[] {
-  const groups = new Map<string, { start: bigint; index: number; spanId: string }[]>();
+  type Member = { start: bigint; index: number; spanId: string };
+  // Grouped by (trace, parent, name), then by fingerprint: a fingerprint holds whole model inputs, and is neither
+  // copied nor escaped into a combined key. The result is sorted below, so the grouping order does not matter.
+  const byCall = new Map<string, Map<string, Member[]>>();
   for (const [index, span] of spans.entries()) {
     if (span.fingerprint === null) continue;
-    const key = JSON.stringify([span.traceId ?? '', span.parentSpanId, span.name, span.fingerprint]);
-    const group = groups.get(key) ?? [];
+    const callKey = JSON.stringify([span.traceId ?? '', span.parentSpanId, span.name]);
+    let byFingerprint = byCall.get(callKey);
+    if (!byFingerprint) {
+      byFingerprint = new Map();
+      byCall.set(callKey, byFingerprint);
+    }
+    let group = byFingerprint.get(span.fingerprint);
+    if (!group) {
+      group = [];
+      byFingerprint.set(span.fingerprint, group);
+    }
     group.push({ start: BigInt(span.startTimeUnixNano), index, spanId: span.spanId });
-    groups.set(key, group);
   }
+  const groups = [...byCall.values()].flatMap((byFingerprint) => [...byFingerprint.values()]);
   const byStart = (a: { start: bigint; index: number }, b: { start: bigint; index: number }) =>
     a.start === b.start ? a.index - b.index : a.start < b.start ? -1 : 1;
   const repeated: { first: { start: bigint; index: number }; calls: RepeatedCalls }[] = [];
-  for (const members of groups.values()) {
+  for (const members of groups) {
     if (members.length < Math.max(2, minRepeats)) continue;
     members.sort(byStart);
     const first = members[0]!;

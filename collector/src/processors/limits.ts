@@ -64,9 +64,33 @@ function limitAttributes(attributes: Attributes, maxChars: number, maxCount: num
   return out;
 }
 
+/** Whether a value holds a string longer than `maxChars` (what limitValue would cut), without copying anything. */
+function valueOver(value: AttrValue, maxChars: number): boolean {
+  if (typeof value === 'string') return value.length > maxChars;
+  if (Array.isArray(value)) return value.some((item) => valueOver(item, maxChars));
+  if (value !== null && typeof value === 'object') return attributesOver(value, maxChars, Infinity);
+  return false;
+}
+
+function attributesOver(attributes: Attributes, maxChars: number, maxCount: number): boolean {
+  let count = 0;
+  for (const key in attributes) {
+    if (!Object.hasOwn(attributes, key)) continue;
+    if (++count > maxCount || valueOver(attributes[key]!, maxChars)) return true;
+  }
+  return false;
+}
+
 /** The span within the limits: itself when nothing was over, else a cut-down copy flagged beacon.truncated. */
 export function limitSpan(span: DecodedSpan, limits: SpanLimits, stats: LimitStats): DecodedSpan {
   const { maxAttributesPerSpan: maxCount, maxAttributeValueChars: maxChars } = limits;
+  // Almost every span is within the limits: find that out without building the copies.
+  if (
+    !attributesOver(span.attributes, maxChars, maxCount) &&
+    !span.events.some((event) => attributesOver(event.attributes, maxChars, maxCount)) &&
+    !span.links.some((link) => attributesOver(link.attributes, maxChars, maxCount))
+  )
+    return span;
   const own: Cut = { dropped: 0, truncatedValues: 0 };
   const attributes = limitAttributes(span.attributes, maxChars, maxCount, own);
   const nested: Cut = { dropped: 0, truncatedValues: 0 };

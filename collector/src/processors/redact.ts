@@ -12,7 +12,16 @@ export interface RedactionRule {
   replacement: string;
   /** Only matches it accepts are replaced (cards: issuer prefix and Luhn check). */
   accept?: (match: string) => boolean;
+  /**
+   * A cheap necessary condition (speed only): false when `pattern` cannot match `text`, nor any string decoded from
+   * `text` as JSON that holds no \u escape. Sound when it only asks for characters JSON never escapes otherwise
+   * (letters, digits, space, `@`, `-`); unset = always run the pattern.
+   */
+  screen?: (text: string) => boolean;
 }
+
+/** The shortest run of digits (and single separators) the card pattern needs; not global, so test() keeps no state. */
+const CARD_DIGITS = /\d(?:[ -]?\d){12}/;
 
 /** Issuer prefixes of Visa, Mastercard, Amex, Discover, JCB, Diners, UnionPay: a nanosecond timestamp is no card. */
 const CARD_PREFIX = /^(?:4|5[1-5]|2[2-7]|3[47]|3[05689]|6[0245]|62)/;
@@ -39,27 +48,37 @@ export function looksLikeCardNumber(candidate: string): boolean {
 /** The built-in rules (BEACON_REDACTION=default). */
 export const DEFAULT_REDACTION_RULES: readonly RedactionRule[] = [
   // OpenAI / Anthropic style secret keys: sk-..., sk-proj-..., sk-ant-...
-  { name: 'api_key', pattern: /\bsk-[A-Za-z0-9_-]{16,}/g, replacement: '[REDACTED:api_key]' },
+  {
+    name: 'api_key',
+    pattern: /\bsk-[A-Za-z0-9_-]{16,}/g,
+    replacement: '[REDACTED:api_key]',
+    screen: (text) => text.includes('sk-'),
+  },
   {
     name: 'aws_access_key',
     pattern: /\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/g,
     replacement: '[REDACTED:aws_access_key]',
+    screen: (text) => text.includes('AKIA') || text.includes('ASIA'),
   },
   {
     name: 'bearer_token',
     pattern: /\bBearer\s+[A-Za-z0-9._~+/=-]{8,}/g,
     replacement: 'Bearer [REDACTED:token]',
+    screen: (text) => text.includes('Bearer'),
   },
   {
     name: 'email',
     pattern: /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g,
     replacement: '[REDACTED:email]',
+    screen: (text) => text.includes('@'),
   },
   {
     name: 'card_number',
     pattern: /\b\d(?:[ -]?\d){12,18}\b/g,
     replacement: '[REDACTED:card_number]',
     accept: looksLikeCardNumber,
+    // Thirteen digits with at most one space or hyphen between them: the part of a match no JSON escape can split.
+    screen: (text) => CARD_DIGITS.test(text),
   },
 ];
 
@@ -121,9 +140,9 @@ export function createRedactor(rules: readonly RedactionRule[]): Redactor {
   const stats: RedactionStats = { byRule: {} };
   for (const rule of rules) stats.byRule[rule.name] = 0;
 
-  const redactText = (text: string): string => {
+  const redactText = (text: string, active: readonly RedactionRule[] = rules): string => {
     let out = text;
-    for (const rule of rules) {
+    for (const rule of active) {
       out = out.replace(rule.pattern, (match) => {
         if (rule.accept && !rule.accept(match)) return match;
         stats.byRule[rule.name] = (stats.byRule[rule.name] ?? 0) + 1;
@@ -151,14 +170,36 @@ export function createRedactor(rules: readonly RedactionRule[]): Redactor {
     return value;
   };
 
+  const screened = rules.some((rule) => rule.screen);
+  /**
+   * The rules that may match `text` (or, when `json`, a string decoded from it): all of them when a \u escape could
+   * hide what a screen looks for. The others cannot change anything, so skipping them changes no result.
+   */
+  const activeRules = (text: string, json: boolean): readonly RedactionRule[] => {
+    if (!screened || (json && text.includes('\\u'))) return rules;
+    let active: RedactionRule[] | null = null;
+    for (let i = 0; i < rules.length; i++) {
+      const rule = rules[i]!;
+      if (!rule.screen || rule.screen(text)) {
+        if (active) active.push(rule);
+        continue;
+      }
+      // The first rule screened out: copy the ones before it.
+      active ??= rules.slice(0, i);
+    }
+    return active ?? rules;
+  };
+
   /** A JSON document is redacted value by value (and re-serialized only when something changed). */
   function redactString(text: string, mayBeJson = true): string {
     if (mayBeJson && looksLikeJson(text)) {
+      // Nothing in the document can match: no need to parse it.
+      if (activeRules(text, true).length === 0) return text;
       let parsed: unknown;
       try {
         parsed = JSON.parse(text);
       } catch {
-        return redactText(text);
+        return redactText(text, activeRules(text, false));
       }
       const before = total();
       try {
@@ -166,30 +207,46 @@ export function createRedactor(rules: readonly RedactionRule[]): Redactor {
         return total() === before ? text : JSON.stringify(redacted);
       } catch (err) {
         if (!(err instanceof TooDeep)) throw err;
-        return redactText(text);
+        return redactText(text, activeRules(text, false));
       }
     }
-    return redactText(text);
+    return redactPlain(text);
   }
 
   const total = () => Object.values(stats.byRule).reduce((sum, n) => sum + n, 0);
 
   const redactValue = (value: AttrValue): AttrValue => {
     if (typeof value === 'string') return redactString(value);
-    if (Array.isArray(value)) return value.map(redactValue);
+    if (Array.isArray(value)) {
+      const out = value.map(redactValue);
+      return out.every((item, i) => item === value[i]) ? value : out;
+    }
     if (value !== null && typeof value === 'object') return redactAttributes(value);
     return value;
   };
 
+  const redactPlain = (text: string): string => {
+    const active = activeRules(text, false);
+    return active.length === 0 ? text : redactText(text, active);
+  };
+
+  /** A copy with every value redacted; the object itself when no value changed (most spans hold no secret). */
   function redactAttributes(attributes: Attributes): Attributes {
+    const keys = Object.keys(attributes);
+    let i = 0;
+    let redacted: AttrValue = null;
+    for (; i < keys.length; i++) {
+      const value = attributes[keys[i]!]!;
+      redacted = redactValue(value);
+      if (redacted !== value) break;
+    }
+    if (i === keys.length) return attributes;
     const out: Attributes = {};
-    for (const [key, value] of Object.entries(attributes))
-      Object.defineProperty(out, key, {
-        value: redactValue(value),
-        enumerable: true,
-        writable: true,
-        configurable: true,
-      });
+    const define = (key: string, value: AttrValue) =>
+      Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+    for (let j = 0; j < i; j++) define(keys[j]!, attributes[keys[j]!]!);
+    define(keys[i]!, redacted);
+    for (let j = i + 1; j < keys.length; j++) define(keys[j]!, redactValue(attributes[keys[j]!]!));
     return out;
   }
 
@@ -202,7 +259,7 @@ export function createRedactor(rules: readonly RedactionRule[]): Redactor {
         attributes: redactAttributes(span.attributes),
         events: span.events.map((event) => ({ ...event, attributes: redactAttributes(event.attributes) })),
         links: span.links.map((link) => ({ ...link, attributes: redactAttributes(link.attributes) })),
-        statusMessage: redactText(span.statusMessage),
+        statusMessage: redactPlain(span.statusMessage),
         resource: redactAttributes(span.resource),
       };
     },

@@ -9,9 +9,17 @@ import {
 } from './decode.js';
 import { ExportTraceServiceRequest, type OtlpExportTraceServiceRequest } from './otlp-proto.js';
 
+/**
+ * protobufjs reads strings of a Buffer with Node's native UTF-8 decoder, of any other Uint8Array in JavaScript (several
+ * times slower on attribute-heavy spans): a Buffer view of the same bytes, no copy.
+ */
+function asBuffer(body: Uint8Array): Buffer {
+  return Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+}
+
 function decodeRequest(body: Uint8Array): OtlpExportTraceServiceRequest {
   try {
-    return ExportTraceServiceRequest.decode(body) as OtlpExportTraceServiceRequest;
+    return ExportTraceServiceRequest.decode(asBuffer(body)) as OtlpExportTraceServiceRequest;
   } catch (err) {
     throw new DecodeError(`invalid protobuf ExportTraceServiceRequest: ${(err as Error).message}`);
   }

@@ -73,10 +73,22 @@ export function toHex(bytes: Uint8Array | null | undefined): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
 }
 
+/** The first of ANY_VALUE_FIELDS set on `value` (own and not null), or undefined. */
+function anyValueField(value: OtlpAnyValue): (typeof ANY_VALUE_FIELDS)[number] | undefined {
+  for (let i = 0; i < ANY_VALUE_FIELDS.length; i++) {
+    const name = ANY_VALUE_FIELDS[i]!;
+    if (value[name] != null && hasOwn(value, name)) return name;
+  }
+  return undefined;
+}
+
 export function anyValueToAttrValue(value: OtlpAnyValue | null | undefined): AttrValue {
   if (!value) return null;
   // Own properties only: decoded protobufjs messages keep every oneof member's default on the prototype.
-  const field = ANY_VALUE_FIELDS.find((name) => hasOwn(value, name) && value[name] != null);
+  // Strings first: most attribute values are, and stringValue comes first in ANY_VALUE_FIELDS anyway.
+  const text = value.stringValue;
+  if (typeof text === 'string' && hasOwn(value, 'stringValue')) return text;
+  const field = anyValueField(value);
   switch (field) {
     case 'stringValue':
       return value.stringValue!;
