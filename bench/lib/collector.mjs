@@ -75,11 +75,18 @@ export async function openWorkDir(dir, prefix) {
 /**
  * Starts `node collector/dist/cli.js start` on 127.0.0.1 with OS-assigned ports; resolves on the
  * `Beacon collector ready` log line. The collector's stdout/stderr go to `<workDir>/collector.log`.
- * @param {{ dataDir: string; logFile: string; env?: Record<string, string>; readyTimeoutMs?: number }} options
+ * `nodeArgs` go to node before the script (e.g. `--cpu-prof`, which NODE_OPTIONS does not allow).
+ * @param {{ dataDir: string; logFile: string; env?: Record<string, string>; nodeArgs?: string[]; readyTimeoutMs?: number }} options
  * @returns {Promise<CollectorHandle>}
  */
-export async function startCollector({ dataDir, logFile, env = {}, readyTimeoutMs = 120_000 }) {
-  const child = spawn(process.execPath, [CLI, 'start'], {
+export async function startCollector({
+  dataDir,
+  logFile,
+  env = {},
+  nodeArgs = [],
+  readyTimeoutMs = 120_000,
+}) {
+  const child = spawn(process.execPath, [...nodeArgs, CLI, 'start'], {
     cwd: REPO_ROOT,
     env: {
       ...process.env,
@@ -197,7 +204,17 @@ export function parseMetricTotals(text) {
  * @param {string} apiUrl
  */
 export async function scrapeMetrics(apiUrl) {
-  const res = await request(`${apiUrl}/metrics`, { headers: { accept: 'text/plain' } });
+  let res;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      res = await request(`${apiUrl}/metrics`, { headers: { accept: 'text/plain' } });
+      break;
+    } catch (err) {
+      // Node's global agent keeps sockets alive: a reused socket the server closed a moment before (its keep-alive
+      // timeout) fails with ECONNRESET. A GET is safe to send again.
+      if (/** @type {NodeJS.ErrnoException} */ (err).code !== 'ECONNRESET' || attempt >= 3) throw err;
+    }
+  }
   if (res.status !== 200) throw new Error(`/metrics answered ${res.status}`);
   return parseMetricTotals(res.body.toString('utf8'));
 }

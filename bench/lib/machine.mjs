@@ -1,6 +1,6 @@
 // Where a benchmark ran: machine, runtime and source revision, recorded in every result file.
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import { REPO_ROOT } from './paths.mjs';
 
@@ -124,4 +124,51 @@ export function cpuSince(start) {
     /** Share of the machine's CPU capacity other processes used (0 = the benchmark had the machine to itself). */
     otherCpuShare: other === null || capacity === 0 ? null : Math.round((other / capacity) * 1000) / 1000,
   };
+}
+
+/**
+ * CPU seconds per thread name of a process (from /proc/<pid>/task/<tid>/stat; threads of the same name summed):
+ * tells the JavaScript main thread from the embedded engine's and libuv's threads. Empty off Linux.
+ * @param {number} pid
+ * @returns {Map<string, number>}
+ */
+export function threadCpuSeconds(pid) {
+  /** @type {Map<string, number>} */
+  const byName = new Map();
+  let tids;
+  try {
+    tids = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return byName;
+  }
+  for (const tid of tids) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const seconds = (Number(fields[11]) + Number(fields[12])) / ticksPerSecond();
+      // Numbered pools (e.g. "QueryPipelineEx", "libuv-worker") are grouped by their name without digits.
+      const group = tid === String(pid) ? 'main (JavaScript)' : name.replace(/[\d]+$/, '').trim() || name;
+      byName.set(group, (byName.get(group) ?? 0) + seconds);
+    } catch {
+      // the thread ended meanwhile
+    }
+  }
+  return byName;
+}
+
+/**
+ * Per-thread-group CPU seconds between two threadCpuSeconds() readings, largest first (threads that ended in
+ * between are missing from the later reading and left out).
+ * @param {Map<string, number>} before
+ * @param {Map<string, number>} after
+ */
+export function threadCpuDelta(before, after) {
+  return [...after]
+    .map(([name, seconds]) => ({
+      thread: name,
+      cpuSeconds: Math.round((seconds - (before.get(name) ?? 0)) * 10) / 10,
+    }))
+    .filter((t) => t.cpuSeconds > 0)
+    .sort((a, b) => b.cpuSeconds - a.cpuSeconds);
 }
