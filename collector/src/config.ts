@@ -158,6 +158,21 @@ export const SETTINGS = {
     default: String(256 * 1024),
     schema: positiveInt,
   },
+  maxEventsPerSpan: {
+    env: 'BEACON_MAX_EVENTS_PER_SPAN',
+    flag: '--max-events-per-span <n>',
+    // Generous: older GenAI conventions record every chat message as an event.
+    help: 'events kept per span (the first N); the span is flagged beacon.truncated=true with beacon.dropped_events_count',
+    default: '1024',
+    schema: positiveInt,
+  },
+  maxLinksPerSpan: {
+    env: 'BEACON_MAX_LINKS_PER_SPAN',
+    flag: '--max-links-per-span <n>',
+    help: 'links kept per span (the first N); the span is flagged beacon.truncated=true with beacon.dropped_links_count',
+    default: '1024',
+    schema: positiveInt,
+  },
   redaction: {
     env: 'BEACON_REDACTION',
     flag: '--redaction <mode>',

@@ -247,15 +247,27 @@ export async function startCollector(
     limits: {
       maxAttributesPerSpan: config.maxAttributesPerSpan,
       maxAttributeValueChars: config.maxAttributeValueChars,
+      maxEventsPerSpan: config.maxEventsPerSpan,
+      maxLinksPerSpan: config.maxLinksPerSpan,
     },
   });
   new Counter({
     name: 'beacon_spans_truncated_total',
-    help: 'Spans stored cut down to BEACON_MAX_ATTRIBUTES_PER_SPAN / BEACON_MAX_ATTRIBUTE_VALUE_CHARS (flagged beacon.truncated=true).',
+    help: 'Spans stored cut down to the BEACON_MAX_ATTRIBUTES_PER_SPAN / _ATTRIBUTE_VALUE_CHARS / _EVENTS_PER_SPAN / _LINKS_PER_SPAN limits (flagged beacon.truncated=true).',
     registers: [metrics.registry],
     collect() {
       this.reset();
       this.inc(pipeline.stats.limits.truncatedSpans);
+    },
+  });
+  new Counter({
+    name: 'beacon_redactions_total',
+    help: 'Matches replaced before storage, by redaction rule (BEACON_REDACTION, BEACON_REDACTION_RULES_FILE).',
+    labelNames: ['rule'],
+    registers: [metrics.registry],
+    collect() {
+      this.reset();
+      for (const [rule, count] of Object.entries(redactor.stats.byRule)) this.inc({ rule }, count);
     },
   });
   registerDurabilityMetrics(metrics.registry, { spool, memoryLimiter });

@@ -14,6 +14,8 @@ beforeAll(async () => {
     maxJsonDepth: '32',
     maxAttributesPerSpan: '5',
     maxAttributeValueChars: '100',
+    maxEventsPerSpan: '3',
+    maxLinksPerSpan: '2',
   });
 });
 afterAll(async () => {
@@ -131,4 +133,28 @@ test('a span over the attribute limits is stored with its first attributes, valu
 
   const metrics = await (await fetch(`${collector.apiUrl}/metrics`)).text();
   expect(metrics).toMatch(/^beacon_spans_truncated_total [1-9]/m);
+});
+
+test('a span over the event and link limits keeps its first ones, counted and flagged', async () => {
+  const traceId = newTraceId();
+  const body = JSON.parse(traceRequest('svc', [{ name: 'chatty', attributes: {} }], traceId));
+  const span = body.resourceSpans[0].scopeSpans[0].spans[0];
+  span.events = Array.from({ length: 5 }, (_, i) => ({
+    name: `event ${i}`,
+    timeUnixNano: span.startTimeUnixNano,
+    attributes: [],
+  }));
+  span.links = Array.from({ length: 4 }, () => ({ traceId: newTraceId(), spanId: '0102030405060708' }));
+  expect((await postTraces(collector.httpUrl, JSON.stringify(body))).status).toBe(200);
+
+  const chatty = (await trace(traceId)).spans[0]!;
+  expect(chatty.events.map((e) => e.name)).toEqual(['event 0', 'event 1', 'event 2']);
+  expect(chatty.links.map((l) => l.traceId)).toEqual(
+    span.links.slice(0, 2).map((l: { traceId: string }) => l.traceId),
+  );
+  expect(chatty.attributes).toMatchObject({
+    'beacon.truncated': 'true',
+    'beacon.dropped_events_count': '2',
+    'beacon.dropped_links_count': '2',
+  });
 });

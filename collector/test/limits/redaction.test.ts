@@ -106,6 +106,12 @@ test('secrets, emails and Luhn-valid card numbers are redacted before storage; o
   );
   expect(JSON.stringify(span!.genai?.inputMessages)).toContain('[REDACTED:email]');
   expect(JSON.stringify(span!.genai?.inputMessages)).not.toContain('jane.doe');
+
+  // Operators see what was redacted, by rule (counts only, never the text).
+  const metrics = await (await fetch(`${collector.apiUrl}/metrics`)).text();
+  for (const rule of ['api_key', 'aws_access_key', 'bearer_token', 'email', 'card_number'])
+    expect(metrics).toMatch(new RegExp(`^beacon_redactions_total\\{rule="${rule}"\\} [1-9]`, 'm'));
+  expect(metrics).not.toContain('jane.doe');
 });
 
 describe('configuration', () => {
