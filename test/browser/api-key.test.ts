@@ -139,6 +139,8 @@ describe('standalone UI with API keys', () => {
     // The only failed requests are the sign-in probes the collector refused (401 without / with a wrong key, 403).
     const probe = `GET ${collector.apiUrl}/api/v1/traces?limit=1`;
     expect(problems.filter((p) => p !== `HTTP 401 ${probe}` && p !== `HTTP 403 ${probe}`)).toEqual([]);
-    expect(problems).toEqual([`HTTP 401 ${probe}`, `HTTP 401 ${probe}`, `HTTP 403 ${probe}`]);
+    // (At least the two 401s and the 403 above; a probe may be repeated when a sign-out races a page's reload.)
+    expect(problems.filter((p) => p === `HTTP 401 ${probe}`).length).toBeGreaterThanOrEqual(2);
+    expect(problems.filter((p) => p === `HTTP 403 ${probe}`)).toHaveLength(1);
   });
 });
