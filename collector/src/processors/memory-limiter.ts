@@ -1,6 +1,6 @@
 // Like the OpenTelemetry Collector's memory_limiter: the configured limit is the hard one, a soft limit sits a
 // "spike" below it (default 20%). Above the soft limit new requests are refused (clients are told to retry) and a full
-// garbage collection is forced — at most once per second, and at every check above the limit itself — so an overload
+// garbage collection is forced — at most once per second, and at every check in the top half of the spike — so an overload
 // slows clients down instead of killing the process with an out-of-memory crash. V8's used-heap figure counts garbage
 // not yet collected, and with a large heap V8 lets garbage pile up well past a soft limit before collecting: without
 // the forced GC the limiter would refuse everything while the live data is small, and the heap would still cross the
@@ -61,6 +61,8 @@ export interface MemoryLimiterStats {
 export class MemoryLimiter {
   readonly #limitBytes: number;
   readonly #softLimitBytes: number;
+  /** Halfway between the soft limit and the limit: above it, a GC at every check. */
+  readonly #urgentBytes: number;
   readonly #collectGarbage: (() => void) | null;
   readonly #checkIntervalMs: number;
   readonly #heapUsed: () => number;
@@ -77,6 +79,7 @@ export class MemoryLimiter {
     this.#limitBytes = options.limitBytes;
     this.#softLimitBytes =
       options.limitBytes - (options.spikeBytes ?? Math.floor(options.limitBytes * DEFAULT_SPIKE_FRACTION));
+    this.#urgentBytes = Math.floor((this.#softLimitBytes + this.#limitBytes) / 2);
     this.#collectGarbage = options.collectGarbage === undefined ? garbageCollector() : options.collectGarbage;
     this.#checkIntervalMs = options.checkIntervalMs ?? DEFAULT_CHECK_INTERVAL_MS;
     this.#heapUsed = options.heapUsed ?? (() => getHeapStatistics().used_heap_size);
@@ -139,8 +142,8 @@ export class MemoryLimiter {
     }
     if (this.#heapUsedBytes <= this.#softLimitBytes) return false;
     // Much of what is counted may be garbage: collect it before refusing — at most once per second, or at once
-    // (once per check interval) when the heap is above the limit itself.
-    const gcDue = this.#heapUsedBytes > this.#limitBytes ? this.#checkIntervalMs : MIN_GC_INTERVAL_MS;
+    // (once per check interval) in the top half of the spike, so the heap turns back before it reaches the limit.
+    const gcDue = this.#heapUsedBytes > this.#urgentBytes ? this.#checkIntervalMs : MIN_GC_INTERVAL_MS;
     if (this.#collectGarbage && now - this.#gcAt >= gcDue) {
       this.#gcAt = now;
       this.#forcedGcs++;
