@@ -6,7 +6,7 @@ import {
   ANONYMOUS,
   type Authenticator,
   authDisabled,
-  credentialFrom,
+  credentialFromHeaders,
   type Principal,
 } from '../auth/index.js';
 import type { Logger } from '../logger.js';
@@ -77,17 +77,9 @@ export function createApiServer(options: {
     options.storageFor ??
     (() => Promise.reject(new Error('createApiServer: routes need storageFor to reach storage')));
 
-  const credentialOf = (req: http.IncomingMessage) => {
-    const header = (name: string) => {
-      const value = req.headers[name];
-      return Array.isArray(value) ? value[0] : value;
-    };
-    return credentialFrom(header('authorization'), header('x-beacon-api-key'));
-  };
-
   /** The principal of a request's key for `access`; an ApiError (401 / 403 / 429) when it does not allow it. */
   const authorize = async (req: http.IncomingMessage, access: Exclude<RouteAccess, 'public'>) => {
-    const auth = await authenticator.authorize(credentialOf(req), access);
+    const auth = await authenticator.authorize(credentialFromHeaders(req.headers), access);
     if (!auth.ok) {
       if (auth.reason === 'rate_limited')
         throw new ApiError(429, 'rate_limited', auth.message, {
@@ -110,7 +102,7 @@ export function createApiServer(options: {
   const serveRaw = async (handler: RawHandler, req: http.IncomingMessage, res: http.ServerResponse) => {
     try {
       const principal = await authorize(req, handler.access);
-      await handler.handle(req, res, { principal, credential: credentialOf(req) });
+      await handler.handle(req, res, { principal, credential: credentialFromHeaders(req.headers) });
     } catch (err) {
       if (res.headersSent) res.destroy();
       else if (err instanceof ApiError) sendApiError(res, err);

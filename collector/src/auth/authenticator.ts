@@ -1,6 +1,7 @@
 // Who is calling: the API key a request carries (`Authorization: Bearer <key>` or `x-beacon-api-key: <key>`, in HTTP
 // headers and gRPC metadata alike) → its tenant and scopes, and whether its rate allows one more request. With auth
 // off (the default, for local use) every request is the default tenant with every scope.
+import type { IncomingHttpHeaders } from 'node:http';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import { ANONYMOUS, type Principal, type Scope } from './api-keys.js';
 import type { ApiKeyStore } from './key-store.js';
@@ -27,6 +28,12 @@ export function credentialFrom(
   if (apiKeyHeader) return apiKeyHeader.trim();
   const match = authorization?.match(/^Bearer\s+(\S+)\s*$/i);
   return match?.[1];
+}
+
+/** The key of an HTTP request (OTLP/HTTP receiver and query API alike); a repeated header counts once. */
+export function credentialFromHeaders(headers: IncomingHttpHeaders): string | undefined {
+  const first = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
+  return credentialFrom(first(headers.authorization), first(headers[API_KEY_HEADER]));
 }
 
 export const authDisabled: Authenticator = {

@@ -15,6 +15,7 @@ export {
   authDisabled,
   createKeyAuthenticator,
   credentialFrom,
+  credentialFromHeaders,
 } from './authenticator.js';
 export { type ApiKeyFile, KeyFileError, readKeyFile, writeKeyFile } from './key-file.js';
 export { ApiKeyStore } from './key-store.js';

@@ -2,7 +2,7 @@
 // gzip/deflate) on node:http.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type AuthOutcome, authDisabled, credentialFrom } from '../auth/index.js';
+import { type AuthOutcome, authDisabled, credentialFromHeaders } from '../auth/index.js';
 import type { AcceptOutcome, ReceiverProtocol, SpanRejectReason } from '../model.js';
 import { type DecodedTraceRequest, DecodeError } from './decode.js';
 import { decodeTracesJsonRequest } from './decode-json.js';
@@ -138,10 +138,6 @@ function sendAuthRefusal(
     res.setHeader('WWW-Authenticate', 'Bearer realm="beacon"');
     sendError(res, 401, RpcCode.UNAUTHENTICATED, outcome.message, format);
   }
-}
-
-function headerValue(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
 }
 
 export function createOtlpHttpReceiver(options: OtlpHttpReceiverOptions): OtlpReceiver {
@@ -305,10 +301,7 @@ export function createOtlpHttpReceiver(options: OtlpHttpReceiverOptions): OtlpRe
       return;
     }
     // Before the body is read: an unauthenticated client costs no decompression or decoding.
-    const auth = await authenticator.authorize(
-      credentialFrom(headerValue(req.headers.authorization), headerValue(req.headers['x-beacon-api-key'])),
-      'ingest',
-    );
+    const auth = await authenticator.authorize(credentialFromHeaders(req.headers), 'ingest');
     if (!auth.ok) {
       if (!isLogs) rejected(1, auth.reason === 'rate_limited' ? 'rate_limited' : 'unauthorized');
       logger.debug({ reason: auth.reason }, 'OTLP/HTTP request refused by auth');
