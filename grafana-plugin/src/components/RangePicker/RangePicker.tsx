@@ -1,4 +1,4 @@
-// The time range of an aggregate page (sessions, agent map), kept in the URL (`?range=6h`) like the other pages.
+// The time range of an aggregate page (error patterns, sessions, agent map), kept in the URL (`?range=6h`) like the other pages.
 // Only bounded ranges: these pages aggregate, and "all time" would read every partition.
 import { Field, Select } from '@grafana/ui';
 import { useSearchParams } from 'react-router-dom';

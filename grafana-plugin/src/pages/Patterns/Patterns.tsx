@@ -3,48 +3,27 @@
 import type { AnalysisResponse, FailureCategory } from '@beacon/collector/api-contract';
 import { css } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
-import {
-  Badge,
-  Button,
-  EmptyState,
-  Field,
-  LoadingPlaceholder,
-  Select,
-  Stack,
-  Text,
-  useStyles2,
-} from '@grafana/ui';
+import { Badge, Button, EmptyState, LoadingPlaceholder, Stack, Text, useStyles2 } from '@grafana/ui';
 import { useMemo, useState } from 'react';
-import { Link, useSearchParams } from 'react-router-dom';
+import { Link } from 'react-router-dom';
 import { useBeaconClient, usePaths } from '../../api/context';
 import { PatternsTable } from '../../components/Analysis/PatternsTable';
 import { ErrorWithRetry } from '../../components/common/ErrorAlert';
 import { Page } from '../../components/Page/Page';
+import { RangePicker, rangeBounds, useUrlRange } from '../../components/RangePicker/RangePicker';
 import { useAsync } from '../../hooks/useAsync';
 import { FAILURE_CATEGORIES, failureColor, failureLabel } from '../../utils/failures';
-import { DEFAULT_RANGE, RANGE_OPTIONS, rangeToMs } from '../Traces/filters';
-
-/** Error patterns need a bounded range: every option but "All time". */
-const PATTERN_RANGES = RANGE_OPTIONS.filter((o) => rangeToMs(o.value) !== null);
 
 export function PatternsPage() {
   const styles = useStyles2(getStyles);
   const client = useBeaconClient();
   const paths = usePaths();
-  const [params, setParams] = useSearchParams();
-  const requested = params.get('range') ?? DEFAULT_RANGE;
-  const range = PATTERN_RANGES.some((o) => o.value === requested) ? requested : DEFAULT_RANGE;
+  // Error patterns need a bounded range: every option but "All time".
+  const [range, setRange] = useUrlRange();
   const [reload, setReload] = useState(0);
 
   const state = useAsync<AnalysisResponse>(
-    (signal) => {
-      const now = Date.now();
-      return client.analyze(
-        'error-patterns',
-        { from: String(now - (rangeToMs(range) ?? 86_400_000)), to: String(now) },
-        { signal },
-      );
-    },
+    (signal) => client.analyze('error-patterns', rangeBounds(range), { signal }),
     [client, range, reload],
   );
 
@@ -54,13 +33,6 @@ export function PatternsPage() {
       counts.set(p.category, (counts.get(p.category) ?? 0) + p.spanCount);
     return FAILURE_CATEGORIES.filter((c) => counts.has(c)).map((c) => [c, counts.get(c)!] as const);
   }, [state.value]);
-
-  const setRange = (value: string) => {
-    const next = new URLSearchParams(params);
-    if (value === DEFAULT_RANGE) next.delete('range');
-    else next.set('range', value);
-    setParams(next, { replace: true });
-  };
 
   return (
     <Page
@@ -74,15 +46,7 @@ export function PatternsPage() {
       }
     >
       <Stack gap={2} alignItems="flex-end" wrap="wrap">
-        <Field label="Time range" className={styles.field}>
-          <Select
-            inputId="beacon-patterns-range"
-            width={20}
-            options={PATTERN_RANGES}
-            value={range}
-            onChange={(v) => v.value && setRange(v.value)}
-          />
-        </Field>
+        <RangePicker id="beacon-patterns-range" value={range} onChange={setRange} />
         {byCategory.length > 0 && (
           <div className={styles.categories} data-testid="pattern-categories">
             {byCategory.map(([category, count]) => (
@@ -136,9 +100,6 @@ export function PatternsPage() {
 }
 
 const getStyles = (theme: GrafanaTheme2) => ({
-  field: css({
-    marginBottom: 0,
-  }),
   categories: css({
     display: 'flex',
     gap: theme.spacing(1),
