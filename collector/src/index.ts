@@ -11,7 +11,7 @@ import { createQueryApi } from './api/query-api.js';
 import { createReplayApi } from './api/replay-api.js';
 import { createApiServer } from './api/server.js';
 import { createSessionsApi } from './api/sessions-api.js';
-import { createSharesApi, existingTenantStorage } from './api/shares-api.js';
+import { createSharesApi } from './api/shares-api.js';
 import { createStaticUiHandler } from './api/static-ui.js';
 import { ApiKeyStore, type Authenticator, authDisabled, createKeyAuthenticator } from './auth/index.js';
 import { loadBudgetsFile } from './budgets/file.js';
@@ -319,7 +319,7 @@ export async function startCollector(
       createSessionsApi(),
       createSharesApi({
         publicUrl: config.publicUrl,
-        sharedStorageFor: existingTenantStorage(storage.client, config.clickhouseDatabase, storageFor),
+        sharedStorageFor: async (tenant) => ((await tenants.exists(tenant)) ? storageFor(tenant) : null),
         logger: logger.child({ component: 'shares' }),
       }),
     ],

@@ -10,9 +10,8 @@
 //   not cover.
 import { createHash, randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import type { ClickHouseClient } from '@clickhouse/client';
 import type { Logger } from '../logger.js';
-import { DEFAULT_TENANT, TENANT_ID_PATTERN } from '../model.js';
+import { TENANT_ID_PATTERN } from '../model.js';
 import {
   hasControlCharacters,
   loadSpans,
@@ -27,8 +26,6 @@ import {
   type ShareLinkRow,
   shareLinkByTokenHash,
 } from '../storage/queries/shares.js';
-import { queryRows } from '../storage/sql.js';
-import { tenantDatabase } from '../storage/tenants.js';
 import type {
   CreateShareResponse,
   SharedTraceResponse,
@@ -73,30 +70,6 @@ export function shareTokenTenant(token: string): string | null {
 
 export function hashShareToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
-}
-
-/**
- * The storage of a tenant that already has a database, else null (a token naming a tenant nobody uses must not
- * create one). Known tenants are remembered; the default tenant always exists.
- */
-export function existingTenantStorage(
-  client: ClickHouseClient,
-  baseDatabase: string,
-  storageFor: (tenant: string) => Promise<QueryContext>,
-): (tenant: string) => Promise<QueryContext | null> {
-  const known = new Set([DEFAULT_TENANT]);
-  return async (tenant) => {
-    if (!known.has(tenant)) {
-      const rows = await queryRows<{ n: number }>(
-        client,
-        'SELECT toFloat64(count()) AS n FROM system.databases WHERE name = {name:String}',
-        { name: tenantDatabase(baseDatabase, tenant) },
-      );
-      if (!rows[0] || Number(rows[0].n) === 0) return null;
-      known.add(tenant);
-    }
-    return storageFor(tenant);
-  };
 }
 
 export interface SharesApiOptions {

@@ -31,9 +31,26 @@ export interface TenantDatabasesOptions {
 export class TenantDatabases {
   readonly #options: TenantDatabasesOptions;
   readonly #ready = new Map<string, Promise<string>>();
+  readonly #existing = new Set<string>();
 
   constructor(options: TenantDatabasesOptions) {
     this.#options = options;
+  }
+
+  /**
+   * Whether `tenant` has a database, without creating one (a share token naming a tenant nobody uses must not).
+   * Tenants seen to exist are remembered; negative answers are not, so they cannot fill memory.
+   */
+  async exists(tenant: string): Promise<boolean> {
+    if (tenant === DEFAULT_TENANT || this.#ready.has(tenant) || this.#existing.has(tenant)) return true;
+    const rows = await queryRows<{ n: number }>(
+      this.#options.client,
+      'SELECT toFloat64(count()) AS n FROM system.databases WHERE name = {name:String}',
+      { name: tenantDatabase(this.#options.database, tenant) },
+    );
+    if (!rows[0] || Number(rows[0].n) === 0) return false;
+    this.#existing.add(tenant);
+    return true;
   }
 
   /** `tenant`'s database, created and migrated on first use; concurrent first uses share one migration. */
