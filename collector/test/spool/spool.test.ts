@@ -4,8 +4,11 @@
 import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { createPricer } from '@beacon/semconv';
 import { afterAll, describe, expect, test } from 'vitest';
 import {
+  decodeSpans,
+  encodeSpans,
   type RecoveredSpool,
   Spool,
   SpoolInUseError,
@@ -13,8 +16,10 @@ import {
 } from '../../src/exporters/clickhouse/spool/index.js';
 import { createLogger } from '../../src/logger.js';
 import { DEFAULT_TENANT, type TenantSpans } from '../../src/model.js';
+import { enrichSpans } from '../../src/processors/enrich.js';
 import { MemoryLimiter } from '../../src/processors/memory-limiter.js';
-import { makeSpan } from '../support/spans.js';
+import { normalizeSpan } from '../../src/processors/normalize.js';
+import { makeSpan, T0 } from '../support/spans.js';
 import { segmentFiles } from './helpers.js';
 
 const dirs: string[] = [];
@@ -55,6 +60,43 @@ describe('spool', () => {
     expect(typeof batches[0]!.spans[0]!.startTimeUnixNano).toBe('bigint');
     expect(reopened.spool.stats.records).toBe(2);
     reopened.spool.close();
+  });
+
+  test('an enriched LLM span with events and a failure comes back field for field', () => {
+    const span = makeSpan({
+      name: 'chat gpt-4o',
+      statusCode: 2,
+      statusMessage: 'upstream timeout',
+      attributes: {
+        'gen_ai.operation.name': 'chat',
+        'gen_ai.provider.name': 'openai',
+        'gen_ai.request.model': 'gpt-4o',
+        'gen_ai.usage.input_tokens': 1200,
+        'gen_ai.usage.output_tokens': 80,
+        'error.type': 'TimeoutError',
+      },
+      events: [
+        { timeUnixNano: T0 + 5n, name: 'exception', attributes: { 'exception.type': 'TimeoutError' } },
+        { timeUnixNano: 2n ** 63n - 1n, name: 'late', attributes: {} },
+      ],
+    });
+    const [enriched] = enrichSpans([span], [normalizeSpan(span)], createPricer());
+    // The fixture must exercise every part of an enriched span, or the round trip proves little.
+    expect(enriched!.genai).not.toBeNull();
+    expect(enriched!.cost).not.toBeNull();
+    expect(enriched!.failure).not.toBeNull();
+    const batch = { tenant: 'acme', spans: [enriched!] };
+    expect(decodeSpans(encodeSpans(batch))).toEqual(batch);
+  });
+
+  test('records written by an earlier collector (bigints tagged by a replacer, or no tenant) are still replayed', () => {
+    const spans = [makeSpan({ events: [{ timeUnixNano: T0 + 1n, name: 'e', attributes: {} }] })];
+    const tagged = (value: unknown) =>
+      JSON.stringify(value, (_key, v: unknown) =>
+        typeof v === 'bigint' ? { '$beacon.bigint': v.toString() } : v,
+      );
+    expect(decodeSpans(Buffer.from(tagged({ tenant: 'acme', spans })))).toEqual({ tenant: 'acme', spans });
+    expect(decodeSpans(Buffer.from(tagged(spans)))).toEqual({ tenant: DEFAULT_TENANT, spans });
   });
 
   test('released records are gone from disk; a partly released spool replays only the rest', () => {
