@@ -192,7 +192,7 @@ export async function startCollector(
 
   const { spool, recovered } = openSpool(config, logger);
   const writer = new ClickHouseWriter({
-    client: storage.client,
+    storage,
     databaseFor: (tenant) => tenants.ensure(tenant),
     maxQueueSpans: config.queueMaxSpans,
     batchSpans: config.batchSpans,

@@ -5,7 +5,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { type ClickHouseClient, type ClickHouseClientConfigOptions, createClient } from '@clickhouse/client';
 import { createChdbConnection } from 'chdb/connection';
-import { quoteIdentifier } from './sql.js';
+import { qualifiedName, quoteIdentifier } from './sql.js';
 
 export type ClickHouseEngine = 'server' | 'embedded';
 
@@ -26,10 +26,36 @@ export interface ClickHouseStorage {
   readonly client: ClickHouseClient;
   readonly engine: ClickHouseEngine;
   readonly database: string;
+  /** Inserts rows as JSONEachRow into `database.table` (the writer's hot path). */
+  insertJsonEachRow(database: string, table: string, rows: readonly unknown[]): Promise<void>;
   close(): Promise<void>;
 }
 
 type EmbeddedConnection = NonNullable<ClickHouseClientConfigOptions['connection']>;
+type ChdbConnection = ReturnType<typeof createChdbConnection>;
+
+/** What chDB's raw insert accepts as a table name: [A-Za-z0-9_] segments joined by '.'. */
+const RAW_INSERT_TABLE = /^[A-Za-z0-9_]+\.[A-Za-z0-9_]+$/;
+
+/**
+ * JSONEachRow inserts. On the embedded engine, the rows are serialized into one Buffer and handed to chDB's raw
+ * insert, which passes it to the engine without a copy. @clickhouse/client's insert serializes them into a stream,
+ * which chDB's connection then concatenates into one string with the SQL before converting it for the engine: at
+ * saturation those steps cost about 10% of the collector's main thread (bench/ingest profile).
+ */
+export function jsonEachRowInserter(client: ClickHouseClient, chdb: ChdbConnection | undefined) {
+  return async (database: string, table: string, rows: readonly unknown[]): Promise<void> => {
+    if (rows.length === 0) return;
+    const target = `${database}.${table}`;
+    if (chdb && RAW_INSERT_TABLE.test(target)) {
+      let body = '';
+      for (const row of rows) body += `${JSON.stringify(row)}\n`;
+      await chdb.chdb.rawInsert({ table: target, values: Buffer.from(body), format: 'JSONEachRow' });
+      return;
+    }
+    await client.insert({ table: qualifiedName(database, table), values: [...rows], format: 'JSONEachRow' });
+  };
+}
 
 const CREATE_DATABASE = (database: string) => `CREATE DATABASE IF NOT EXISTS ${quoteIdentifier(database)}`;
 
@@ -55,15 +81,17 @@ async function connectServer(options: ClickHouseOptions & { url: string }): Prom
   });
 }
 
-async function connectEmbedded(options: ClickHouseOptions): Promise<ClickHouseClient> {
+async function connectEmbedded(
+  options: ClickHouseOptions,
+): Promise<{ client: ClickHouseClient; connection: ChdbConnection }> {
   const dataDir = path.resolve(options.dataDir);
   await mkdir(dataDir, { recursive: true });
   // The injected connection ignores createClient's `database` (that is an HTTP URL parameter). The chDB session
   // keeps `USE` for its lifetime, and every request of this client goes through that one session.
   // chdb types its connection against @clickhouse/client-common while @clickhouse/client bundles its own copy of
   // the same interface; the two declarations differ only nominally.
-  const connection = createChdbConnection({ path: dataDir }) as unknown as EmbeddedConnection;
-  const client = createClient({ connection });
+  const connection = createChdbConnection({ path: dataDir });
+  const client = createClient({ connection: connection as unknown as EmbeddedConnection });
   try {
     await client.command({ query: CREATE_DATABASE(options.database) });
     await client.command({ query: `USE ${quoteIdentifier(options.database)}` });
@@ -78,7 +106,7 @@ async function connectEmbedded(options: ClickHouseOptions): Promise<ClickHouseCl
     await client.close();
     throw err;
   }
-  return client;
+  return { client, connection };
 }
 
 /** Connects, makes sure the database exists, and makes it the default for every later query. */
@@ -89,14 +117,15 @@ export async function createClickHouse(options: ClickHouseOptions): Promise<Clic
     );
   }
   const engine: ClickHouseEngine = options.url ? 'server' : 'embedded';
-  const client = options.url
-    ? await connectServer({ ...options, url: options.url })
+  const { client, connection } = options.url
+    ? { client: await connectServer({ ...options, url: options.url }), connection: undefined }
     : await connectEmbedded(options);
   let closed: Promise<void> | undefined;
   return {
     client,
     engine,
     database: options.database,
+    insertJsonEachRow: jsonEachRowInserter(client, connection),
     close: () => {
       closed ??= client.close();
       return closed;

@@ -4,6 +4,7 @@ export {
   type ClickHouseOptions,
   type ClickHouseStorage,
   createClickHouse,
+  jsonEachRowInserter,
 } from './client.js';
 export {
   type ClusterLayout,

@@ -1,8 +1,8 @@
 // Preloaded into a collector child (NODE_OPTIONS=--import <this file>) by the chaos tests: while the file named by
 // BEACON_TEST_CLICKHOUSE_FAULT_FILE exists, every ClickHouse request of the process fails the way a lost connection
 // to a ClickHouse server does (ECONNREFUSED after a short delay). It patches the client class that
-// @clickhouse/client's createClient() instantiates, so the collector's own client object is affected and the product
-// code is unchanged. The database is never mocked: once the file is gone, requests reach the real engine again.
+// @clickhouse/client's createClient() instantiates, and the embedded engine's Session.insert (the writer's raw
+// inserts, storage/client.ts), so the collector's own objects are affected and the product code is unchanged. The database is never mocked: once the file is gone, requests reach the real engine again.
 // Plain .mjs so the child loads it without a build; the env var is read here only, never by product code.
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -19,11 +19,16 @@ if (faultFile) {
   // createClient() builds the client directly (no connection is opened until the first request); its prototype
   // chain holds the request methods, whichever internal class declares them.
   const probe = createClient({ url: 'http://127.0.0.1:1' });
+  const { Session } = require('chdb');
+  const targets = [
+    ...METHODS.map((method) => ({ what: '@clickhouse/client client', object: probe, method })),
+    { what: 'chdb Session', object: Session.prototype, method: 'insert' },
+  ];
   let patched = 0;
-  for (const method of METHODS) {
-    let owner = Object.getPrototypeOf(probe);
+  for (const { what, object, method } of targets) {
+    let owner = object === probe ? Object.getPrototypeOf(probe) : object;
     while (owner && !Object.hasOwn(owner, method)) owner = Object.getPrototypeOf(owner);
-    if (!owner) throw new Error(`clickhouse-faults: no ${method}() on the @clickhouse/client client`);
+    if (!owner) throw new Error(`clickhouse-faults: no ${method}() on the ${what}`);
     const original = owner[method];
     owner[method] = function faultable(...args) {
       if (!existsSync(faultFile)) return original.apply(this, args);

@@ -20,6 +20,7 @@ import type { EnrichedSpan } from '../../src/model.js';
 import { DEFAULT_TENANT } from '../../src/model.js';
 import {
   type ClusterLayout,
+  jsonEachRowInserter,
   MIGRATIONS,
   migrate,
   RETENTION_COLUMNS,
@@ -141,7 +142,8 @@ describe('the cluster layout on the embedded engine', () => {
 
   test("spans written through the Distributed tables come back through the API's queries, summaries included", async () => {
     writer = new ClickHouseWriter({
-      client,
+      // As with a ClickHouse server: inserts through @clickhouse/client (the Distributed tables' path).
+      storage: { client, insertJsonEachRow: jsonEachRowInserter(client, undefined) },
       databaseFor: async () => DATABASE,
       logger: silentLogger,
       maxQueueSpans: 10_000,

@@ -25,7 +25,7 @@ beforeAll(async () => {
   // Ten years of retention: the fixed 2026-01-02 timestamps below must not expire on insert.
   db = await openTestDatabase({ retentionDays: 3650 });
   writer = new ClickHouseWriter({
-    client: db.storage.client,
+    storage: db.storage,
     databaseFor: async () => DATABASE,
     logger: silentLogger,
     maxQueueSpans: 10_000,
@@ -508,7 +508,7 @@ describe('beacon_messages', () => {
 
     // A restarted collector (empty in-process cache) may write a message again; reads aggregate, so nothing changes.
     const restarted = new ClickHouseWriter({
-      client: db.storage.client,
+      storage: db.storage,
       databaseFor: async () => DATABASE,
       logger: silentLogger,
       maxQueueSpans: 100,

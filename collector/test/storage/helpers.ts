@@ -44,7 +44,7 @@ export async function openTestDatabase(
     },
     newWriter(options = {}) {
       const writer = new ClickHouseWriter({
-        client: storage.client,
+        storage,
         databaseFor: async () => DATABASE,
         logger: silentLogger,
         maxQueueSpans: 10_000,

@@ -8,6 +8,7 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { Logger } from 'pino';
 import type { EnrichedSpan, TenantSpans } from '../../model.js';
+import type { ClickHouseStorage } from '../../storage/client.js';
 import { qualifiedName } from '../../storage/sql.js';
 import { TABLES } from '../../storage/tables.js';
 import { RecentMessages } from './messages.js';
@@ -15,7 +16,7 @@ import { type BatchRows, type FailureRow, type GenAIRow, type TraceRow, toBatchR
 import type { RecoveredBatch, RecoveredSpool, SpanSpool } from './spool/index.js';
 
 export interface ClickHouseWriterOptions {
-  client: ClickHouseClient;
+  storage: Pick<ClickHouseStorage, 'client' | 'insertJsonEachRow'>;
   /** The database of a tenant, ready for inserts (storage/tenants.ts: created and migrated on first use). */
   databaseFor: (tenant: string) => Promise<string>;
   logger: Logger;
@@ -112,6 +113,7 @@ interface Batch {
 
 export class ClickHouseWriter {
   readonly #client: ClickHouseClient;
+  readonly #insertJsonEachRow: ClickHouseStorage['insertJsonEachRow'];
   readonly #databaseFor: (tenant: string) => Promise<string>;
   readonly #logger: Logger;
   readonly #maxQueueSpans: number;
@@ -158,7 +160,8 @@ export class ClickHouseWriter {
   #lastWriteError: string | null = null;
 
   constructor(options: ClickHouseWriterOptions) {
-    this.#client = options.client;
+    this.#client = options.storage.client;
+    this.#insertJsonEachRow = options.storage.insertJsonEachRow;
     this.#databaseFor = options.databaseFor;
     this.#logger = options.logger;
     this.#maxQueueSpans = options.maxQueueSpans;
@@ -539,12 +542,7 @@ export class ClickHouseWriter {
   }
 
   async #insert(database: string, table: Table, values: unknown[]): Promise<void> {
-    if (values.length === 0) return;
-    await this.#client.insert({
-      table: qualifiedName(database, TABLE_NAMES[table]),
-      values,
-      format: 'JSONEachRow',
-    });
+    await this.#insertJsonEachRow(database, TABLE_NAMES[table], values);
   }
 
   /** The rows that `table` does not hold yet, by (TraceId, SpanId). */
