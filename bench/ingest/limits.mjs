@@ -8,8 +8,8 @@
 //   process — (diagnostic, not a limit) decode + redact + limits + normalize + enrich + row building + JSON, i.e.
 //             every CPU step of the collector between the socket and the insert;
 //   insert  — the same rows (built with collector/dist/exporters/clickhouse/rows.js from enriched spans) inserted
-//             straight into a fresh embedded engine (createClickHouse + migrate) with @clickhouse/client, in the
-//             writer's batch size and table order: spans/s.
+//             straight into a fresh embedded engine (createClickHouse + migrate) through the storage's
+//             insertJsonEachRow, as the writer inserts them, in the writer's batch size and table order: spans/s.
 //
 // Arguments: one JSON object (see run.mjs). Not meant to be run by hand.
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -179,7 +179,7 @@ if (!options.skipInsert) {
           const values =
             key === 'messages' ? batch.rows.messages.map((/** @type {any} */ m) => m.row) : batch.rows[key];
           if (values.length === 0) continue;
-          await storage.client.insert({ table, values, format: 'JSONEachRow' });
+          await storage.insertJsonEachRow('beacon', table, values);
         }
         spans += batch.spans;
       }
