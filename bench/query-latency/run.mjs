@@ -1,14 +1,19 @@
 #!/usr/bin/env node
-// Query latency: how fast the collector's query API answers with N stored spans (default 1,000,000).
+// Query latency: how fast the collector's query API answers at each scale of stored spans (default 1M and 10M).
 //
 //   1. build (tsc -b) and start a real collector child process on a fresh data directory and free ports;
-//   2. ingest N spans of generated GenAI agent traces over OTLP/HTTP (protobuf), several requests in flight,
-//      retrying 429/503 after Retry-After; wait until /metrics says every span is written;
+//   2. ingest the first scale's spans of generated GenAI agent traces over OTLP/HTTP (protobuf), several requests
+//      in flight, retrying 429/503 after Retry-After; wait until /metrics says every span is written;
 //   3. time the query API over HTTP, one request at a time, interleaving the queries in rounds: trace list (no
 //      filter, by service, agent, model, status=error, page 2 by cursor), trace detail, search, stats summary;
-//   4. write bench/results/query-latency.json and print a table.
+//   4. each later scale (a whole multiple of the one before): stop the collector, grow the stored data with SQL
+//      copies of every trace (bench/tools/grow.mjs, new trace ids, a few seconds earlier), start the collector
+//      again on the same data, settle, and time the same queries;
+//   5. write bench/results/query-latency.json and print one table per scale.
 //
-// Target: trace list and trace detail answer in under 300 ms at p95 with 1M stored spans.
+// Targets (2 cores, stated for 10M spans, applied at every scale): trace detail p95 <= 100 ms, every trace list
+// p95 <= 300 ms.
+import { spawn } from 'node:child_process';
 import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseFlags } from '../lib/args.mjs';
@@ -17,6 +22,7 @@ import { createTraceGenerator } from '../lib/genai-traces.mjs';
 import { keepAliveAgent, sleep, timedGet } from '../lib/http.mjs';
 import { cpuSince, cpuSnapshot, machineInfo, sourceInfo } from '../lib/machine.mjs';
 import { countSpans, createOtlpSender } from '../lib/otlp.mjs';
+import { BENCH_DIR } from '../lib/paths.mjs';
 import { createProgress, log } from '../lib/progress.mjs';
 import { fmt, formatTable, updateReadme, writeResult } from '../lib/results.mjs';
 import { summarize, summarizeRounds } from '../lib/stats.mjs';
@@ -26,12 +32,18 @@ const MANIFEST = 'manifest.json';
 
 const flags = parseFlags({
   name: `bench/${NAME}`,
-  description: 'query API latency with N stored spans, ingested through a real collector',
+  description:
+    'query API latency at several scales of stored spans: the first ingested through a real collector, the others grown from it with SQL copies',
   flags: {
-    spans: { type: 'number', default: 1_000_000, help: 'spans to ingest' },
+    scales: {
+      type: 'string',
+      default: '1000000,10000000',
+      help: 'stored spans to measure at, ascending: the first ingested over OTLP, each later one a whole multiple of the one before (grown with SQL copies)',
+    },
+    spans: { type: 'number', help: 'one scale only: the same as --scales N' },
     quick: {
       type: 'boolean',
-      help: 'smoke test: 20,000 spans, 30 requests per query, results in query-latency.quick.json',
+      help: 'smoke test: scales 20,000 and 100,000, 30 requests per query, results in query-latency.quick.json',
     },
     seed: { type: 'number', default: 1, help: 'generator seed (same seed, same traces)' },
     'window-hours': { type: 'number', default: 24, help: 'trace start times spread over the last N hours' },
@@ -50,23 +62,46 @@ const flags = parseFlags({
       default: 180,
       help: 'time budget per query; a slower query stops early',
     },
-    settle: { type: 'number', default: 10, help: 'seconds to wait after ingest before querying' },
-    'target-ms': { type: 'number', default: 300, help: 'p95 target for trace list and trace detail' },
+    settle: {
+      type: 'number',
+      default: 10,
+      help: 'seconds to wait before querying each scale; then on until the collector is idle (background merges)',
+    },
+    'settle-max': {
+      type: 'number',
+      default: 300,
+      help: 'at most this many seconds of settling per scale, idle or not',
+    },
+    'target-list-ms': { type: 'number', default: 300, help: 'p95 target of every trace list query (list*)' },
+    'target-detail-ms': { type: 'number', default: 100, help: 'p95 target of trace detail' },
+    'grow-shift-seconds': {
+      type: 'number',
+      default: 7,
+      help: 'grown scales: copy c of a trace starts c × this many seconds earlier than its original',
+    },
+    'grow-chunk-rows': { type: 'number', default: 250_000, help: 'grown scales: rows per INSERT … SELECT' },
     'work-dir': {
       type: 'string',
       help: 'keep the collector data here (kept afterwards); with --skip-ingest, query data ingested before',
     },
-    'skip-ingest': { type: 'boolean', help: 'reuse the data and manifest in --work-dir' },
+    'skip-ingest': {
+      type: 'boolean',
+      help: 'reuse the data and manifest in --work-dir: measure what is stored, then grow to each larger scale',
+    },
     'keep-data': { type: 'boolean', help: 'do not delete the temporary data directory' },
     'skip-build': { type: 'boolean', help: 'do not run tsc -b first' },
     out: { type: 'string', help: 'result file (default bench/results/query-latency.json)' },
   },
 });
 
+const given = (/** @type {string} */ flag) =>
+  process.argv.some((a) => a === flag || a.startsWith(`${flag}=`));
+if (flags.spans !== undefined && given('--scales')) {
+  log('--spans is one scale, --scales several: give one of them');
+  process.exit(2);
+}
 if (flags.quick) {
-  const given = (/** @type {string} */ flag) =>
-    process.argv.some((a) => a === flag || a.startsWith(`${flag}=`));
-  if (!given('--spans')) flags.spans = 20_000;
+  if (!given('--scales')) flags.scales = '20000,100000';
   if (!given('--requests')) flags.requests = 30;
   if (!given('--warmup')) flags.warmup = 5;
   if (!given('--settle')) flags.settle = 2;
@@ -78,6 +113,30 @@ if (!['protobuf', 'json'].includes(flags.encoding)) {
 if (flags['skip-ingest'] && !flags['work-dir']) {
   log('--skip-ingest needs --work-dir (the directory of an earlier run with --work-dir)');
   process.exit(2);
+}
+/** The scales asked for, ascending. */
+const SCALES = parseScales(flags.spans !== undefined ? String(flags.spans) : flags.scales);
+/** The targets are stated for 10M spans; they are read the same at every scale. */
+const TARGET_NOTE = 'stated for 10M stored spans (2 cores); the same figures are applied at every scale';
+
+/**
+ * "1000000,10000000" → [1000000, 10000000]; exits on anything but ascending positive integers, each a whole
+ * multiple of the one before (a later scale is grown by copying the data of the one before).
+ * @param {string} text
+ */
+function parseScales(text) {
+  const scales = text.split(',').map((part) => Number(part.trim().replaceAll('_', '')));
+  const fail = (/** @type {string} */ why) => {
+    log(`--scales ${text}: ${why}`);
+    process.exit(2);
+  };
+  if (scales.some((n) => !Number.isInteger(n) || n <= 0)) fail('expected positive integers, comma-separated');
+  scales.forEach((n, i) => {
+    const before = scales[i - 1];
+    if (before !== undefined && (n <= before || n % before !== 0))
+      fail(`${n} is not a larger whole multiple of ${before}`);
+  });
+  return scales;
 }
 
 /** Bytes of the files under `dir`; files that vanish meanwhile (merges in progress) are skipped. */
@@ -95,9 +154,9 @@ async function directoryBytes(/** @type {string} */ dir) {
 /**
  * @param {import('../lib/collector.mjs').CollectorHandle} collector
  * @param {string} workRoot
+ * @param {number} totalSpans
  */
-async function ingest(collector, workRoot) {
-  const totalSpans = flags.spans;
+async function ingest(collector, workRoot, totalSpans) {
   const nowMs = Date.now();
   // The newest trace starts a couple of minutes ago, so even the longest has ended "now".
   const windowEndMs = nowMs - 2 * 60_000;
@@ -218,7 +277,7 @@ async function ingest(collector, workRoot) {
  * @typedef {object} QuerySpec
  * @property {string} name
  * @property {string} label
- * @property {boolean} target counts against the p95 target
+ * @property {'list' | 'detail' | null} target which p95 target it counts against
  * @property {() => { path: string; check: (body: any) => QueryCheck }} next the next request (rotates values)
  */
 
@@ -246,7 +305,14 @@ async function querySpecs(manifest, apiUrl, agent) {
   const agents = byCount(manifest.stats.byRootAgent);
   const models = byCount(manifest.stats.byModel);
   const sample = /** @type {{ traceId: string; spans: number }[]} */ (manifest.sample);
-  const range = `from=${manifest.windowStartMs - 60_000}&to=${manifest.windowEndMs + 10 * 60_000}`;
+  // Grown copies start up to the sum of the growths' maxShiftSeconds earlier than the ingested window.
+  const shiftedMs =
+    1000 *
+    (manifest.grown ?? []).reduce(
+      (/** @type {number} */ sum, /** @type {any} */ g) => sum + g.maxShiftSeconds,
+      0,
+    );
+  const range = `from=${manifest.windowStartMs - 60_000 - shiftedMs}&to=${manifest.windowEndMs + 10 * 60_000}`;
 
   // Page 2 needs page 1's cursor.
   const first = await timedGet(`${apiUrl}/api/v1/traces?limit=50`, agent);
@@ -285,13 +351,13 @@ async function querySpecs(manifest, apiUrl, agent) {
     {
       name: 'list',
       label: 'trace list (no filter)',
-      target: true,
+      target: 'list',
       next: () => ({ path: '/api/v1/traces?limit=50', check: listCheck(() => true, '') }),
     },
     {
       name: 'list_service',
       label: 'trace list, service=',
-      target: true,
+      target: 'list',
       next: () => {
         const service = nextService();
         return {
@@ -303,7 +369,7 @@ async function querySpecs(manifest, apiUrl, agent) {
     {
       name: 'list_agent',
       label: 'trace list, agent=',
-      target: true,
+      target: 'list',
       next: () => {
         const agentName = nextAgent();
         return {
@@ -318,7 +384,7 @@ async function querySpecs(manifest, apiUrl, agent) {
     {
       name: 'list_model',
       label: 'trace list, model=',
-      target: true,
+      target: 'list',
       next: () => {
         const model = nextModel();
         return {
@@ -330,7 +396,7 @@ async function querySpecs(manifest, apiUrl, agent) {
     {
       name: 'list_error',
       label: 'trace list, status=error',
-      target: true,
+      target: 'list',
       next: () => ({
         path: '/api/v1/traces?limit=50&status=error',
         check: listCheck((t) => t.status === 'error', 'errors'),
@@ -339,7 +405,7 @@ async function querySpecs(manifest, apiUrl, agent) {
     {
       name: 'list_page2',
       label: 'trace list, page 2 (cursor)',
-      target: true,
+      target: 'list',
       next: () => ({
         path: `/api/v1/traces?limit=50&cursor=${encodeURIComponent(cursor ?? '')}`,
         check: (body) => {
@@ -355,7 +421,7 @@ async function querySpecs(manifest, apiUrl, agent) {
     {
       name: 'detail',
       label: 'trace detail (random trace)',
-      target: true,
+      target: 'detail',
       next: () => {
         const trace = nextTrace();
         return {
@@ -373,7 +439,7 @@ async function querySpecs(manifest, apiUrl, agent) {
     {
       name: 'search',
       label: 'search q= (whole window)',
-      target: false,
+      target: null,
       next: () => ({
         path: `/api/v1/search?q=${encodeURIComponent(nextTerm())}&${range}`,
         check: (body) =>
@@ -385,7 +451,7 @@ async function querySpecs(manifest, apiUrl, agent) {
     {
       name: 'stats_summary',
       label: 'stats summary (whole window)',
-      target: false,
+      target: null,
       next: () => ({
         path: `/api/v1/stats/summary?groupBy=${nextGroup()}&${range}`,
         check: (body) =>
@@ -395,6 +461,16 @@ async function querySpecs(manifest, apiUrl, agent) {
       }),
     },
   ];
+}
+
+/**
+ * The p95 target of a query, in ms.
+ * @param {QuerySpec['target']} target
+ */
+function targetOf(target) {
+  if (target === 'list') return /** @type {number} */ (flags['target-list-ms']);
+  if (target === 'detail') return /** @type {number} */ (flags['target-detail-ms']);
+  return null;
 }
 
 /**
@@ -510,6 +586,7 @@ async function measure(specs, apiUrl, agent, collectorPid) {
       example: s.example,
       countsForTarget: s.spec.target,
     };
+    const targetMs = targetOf(s.spec.target);
     if (!s.available) return { ...base, measured: false, reason: s.unavailableReason };
     const latency = summarizeRounds(s.rounds);
     return {
@@ -524,11 +601,97 @@ async function measure(specs, apiUrl, agent, collectorPid) {
       mismatches: s.mismatches,
       firstMismatch: s.firstMismatch,
       truncated: s.truncated,
-      targetMs: s.spec.target ? flags['target-ms'] : null,
-      meetsTarget: s.spec.target ? latency.p95 < flags['target-ms'] : null,
+      targetMs,
+      meetsTarget: targetMs === null ? null : latency.p95 <= targetMs,
     };
   });
   return { results, cpu };
+}
+
+// ---------------------------------------------------------------------------------------------------- scales
+
+/**
+ * Waits `flags.settle` seconds, then on until the collector is idle (under 0.1 cores over 5 s: background merges
+ * done), at most `flags['settle-max']` seconds in all. Returns the seconds waited.
+ * @param {number} collectorPid
+ */
+async function settle(collectorPid) {
+  const started = performance.now();
+  const elapsed = () => (performance.now() - started) / 1000;
+  if (flags.settle <= 0) return 0;
+  log(`settling: ${flags.settle} s, then until the collector is idle (at most ${flags['settle-max']} s)`);
+  await sleep(flags.settle * 1000);
+  while (elapsed() < flags['settle-max']) {
+    const before = cpuSnapshot(collectorPid);
+    await sleep(Math.min(5000, Math.max(0, flags['settle-max'] - elapsed()) * 1000));
+    const cpu = cpuSince(before);
+    const cores = (cpu.collectorCpuSeconds ?? 0) / Math.max(cpu.wallSeconds, 0.1);
+    if (cpu.collectorCpuSeconds === null || cores < 0.1) break;
+    log(`  collector busy (${fmt(cores, 2)} cores: merges), ${fmt(elapsed())} s`);
+  }
+  const seconds = Math.round(elapsed() * 10) / 10;
+  if (seconds >= flags['settle-max']) log(`  still busy after ${flags['settle-max']} s: querying anyway`);
+  return seconds;
+}
+
+/**
+ * Grows the stored data `factor` times in a child process (bench/tools/grow.mjs; the collector must be stopped):
+ * the engine is loaded there, not in this process, which goes on timing requests. Returns the grow result and the
+ * child's wall time (engine start included).
+ * @param {string} workRoot
+ * @param {number} factor
+ */
+async function grow(workRoot, factor) {
+  const script = path.join(BENCH_DIR, 'tools', 'grow.mjs');
+  const args = [
+    script,
+    '--work-dir',
+    workRoot,
+    '--factor',
+    String(factor),
+    '--shift-seconds',
+    String(flags['grow-shift-seconds']),
+    '--chunk-rows',
+    String(flags['grow-chunk-rows']),
+    '--json',
+  ];
+  const started = performance.now();
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  /** @type {Buffer[]} */
+  const out = [];
+  child.stdout.on('data', (/** @type {Buffer} */ chunk) => out.push(chunk));
+  const code = await new Promise((resolve) => child.once('exit', resolve));
+  if (code !== 0) throw new Error(`bench/tools/grow.mjs --factor ${factor} exited with ${code}`);
+  return {
+    result: JSON.parse(Buffer.concat(out).toString('utf8')),
+    seconds: Math.round((performance.now() - started) / 100) / 10,
+  };
+}
+
+/**
+ * Verdicts of one scale against the targets: the slowest list* query, detail.
+ * @param {any[]} queries
+ */
+function verdicts(queries) {
+  const measured = queries.filter((q) => q.measured);
+  const lists = measured.filter((q) => q.countsForTarget === 'list');
+  const worst = lists.reduce((a, b) => (b.latencyMs.p95 > (a?.latencyMs.p95 ?? -1) ? b : a), null);
+  const detail = measured.find((q) => q.countsForTarget === 'detail') ?? null;
+  const unmeasured = queries.filter((q) => !q.measured && q.countsForTarget).map((q) => q.name);
+  return {
+    list: {
+      targetMs: flags['target-list-ms'],
+      worstQuery: worst?.name ?? null,
+      worstP95Ms: worst?.latencyMs.p95 ?? null,
+      meets:
+        worst !== null && lists.every((q) => q.meetsTarget) && !unmeasured.some((n) => n.startsWith('list')),
+    },
+    detail: {
+      targetMs: flags['target-detail-ms'],
+      p95Ms: detail?.latencyMs.p95 ?? null,
+      meets: detail?.meetsTarget === true,
+    },
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------- main
@@ -548,7 +711,8 @@ async function main() {
   }
   const work = await openWorkDir(flags['work-dir'], 'beacon-bench-query');
   log(`work directory: ${work.root}`);
-  let collector;
+  /** @type {import('../lib/collector.mjs').CollectorHandle | null} */
+  let collector = null;
   let exitCode = 0;
   /** A failure before the results were written: the data stays for a look. */
   let crashed = false;
@@ -557,60 +721,127 @@ async function main() {
     let manifest;
     /** @type {any} */
     let ingestResult = null;
+    /** Spans stored at each step: the first is ingested (or reused), each later one grown from the one before. */
+    let plan = SCALES;
     if (flags['skip-ingest']) {
       manifest = JSON.parse(await readFile(path.join(work.root, MANIFEST), 'utf8'));
-      log(`reusing ${fmt(manifest.stats.spans)} spans ingested ${manifest.createdAt}`);
+      const stored = manifest.stored?.spans ?? manifest.stats.spans;
+      log(
+        `reusing ${fmt(stored)} spans ingested ${manifest.createdAt}` +
+          (manifest.grown?.length ? ` (${fmt(manifest.stats.spans)} over OTLP, grown with SQL copies)` : ''),
+      );
+      const skipped = SCALES.filter((n) => n < stored);
+      if (skipped.length > 0)
+        log(`skipped (fewer spans than stored): ${skipped.map((n) => fmt(n)).join(', ')}`);
+      plan = [stored, ...SCALES.filter((n) => n > stored)];
+      plan.forEach((n, i) => {
+        const before = plan[i - 1];
+        if (before !== undefined && n % before !== 0)
+          throw new Error(`cannot grow ${fmt(before)} stored spans to ${fmt(n)}: not a whole multiple`);
+      });
     } else {
       const existing = await readdir(work.dataDir).catch(() => []);
       if (existing.length > 0)
         throw new Error(`${work.dataDir} already holds data: use --skip-ingest, or an empty --work-dir`);
     }
+    log(`scales: ${plan.map((n) => fmt(n)).join(', ')} spans`);
 
-    collector = await startCollector({
-      dataDir: work.dataDir,
-      logFile: path.join(work.root, 'collector.log'),
-    });
-    log(`collector ${collector.pid} ready: OTLP HTTP ${collector.otlpHttpUrl}, API ${collector.apiUrl}`);
+    /** @type {any[]} */
+    const scales = [];
+    for (const [index, spans] of plan.entries()) {
+      /** @type {{ result: any; seconds: number } | null} */
+      let grown = null;
+      if (index > 0) {
+        const factor = spans / /** @type {number} */ (plan[index - 1]);
+        log(
+          `\n=== ${fmt(spans)} spans: growing the stored data × ${factor} with SQL copies (collector stopped)`,
+        );
+        grown = await grow(work.root, factor);
+        manifest = JSON.parse(await readFile(path.join(work.root, MANIFEST), 'utf8'));
+      } else {
+        log(`\n=== ${fmt(spans)} spans`);
+      }
 
-    if (!flags['skip-ingest']) {
-      const result = await Promise.race([ingest(collector, work.root), collector.crashed]);
-      manifest = result.manifest;
-      ingestResult = result.ingest;
-      log(
-        `ingested ${fmt(ingestResult.spans)} spans (${fmt(ingestResult.traces)} traces): ` +
-          `${fmt(ingestResult.acceptedSpansPerSecond)} spans/s accepted, ${fmt(ingestResult.storedSpansPerSecond)} spans/s stored`,
-      );
+      collector = await startCollector({
+        dataDir: work.dataDir,
+        logFile: path.join(work.root, 'collector.log'),
+      });
+      log(`collector ${collector.pid} ready: OTLP HTTP ${collector.otlpHttpUrl}, API ${collector.apiUrl}`);
+
+      if (index === 0 && !flags['skip-ingest']) {
+        const result = await Promise.race([ingest(collector, work.root, spans), collector.crashed]);
+        manifest = result.manifest;
+        ingestResult = result.ingest;
+        log(
+          `ingested ${fmt(ingestResult.spans)} spans (${fmt(ingestResult.traces)} traces): ` +
+            `${fmt(ingestResult.acceptedSpansPerSecond)} spans/s accepted, ${fmt(ingestResult.storedSpansPerSecond)} spans/s stored`,
+        );
+      }
+      manifest.searchTerms ??= (await import('../lib/genai-traces.mjs')).SEARCH_TERMS;
+
+      const settleSeconds = await Promise.race([settle(collector.pid), collector.crashed]);
+      const agent = keepAliveAgent(1);
+      const specs = await querySpecs(manifest, collector.apiUrl, agent);
+      const { results: queries, cpu: queryCpu } = await Promise.race([
+        measure(specs, collector.apiUrl, agent, collector.pid),
+        collector.crashed,
+      ]);
+      agent.destroy();
+      const afterQueries = await scrapeMetrics(collector.apiUrl);
+
+      const code = await collector.stop();
+      collector = null;
+      if (code !== 0) log(`collector exited with ${code}`);
+      // Measured with the collector stopped: no merge in progress (replaced parts not yet deleted may remain).
+      const dataBytes = await directoryBytes(work.dataDir);
+
+      const multiple = spans / manifest.stats.spans;
+      const reused = index === 0 && Boolean(flags['skip-ingest']);
+      scales.push({
+        spans,
+        traces: grown?.result.after.traces ?? manifest.stored?.traces ?? manifest.stats.traces,
+        errorTraces: manifest.stats.errorTraces * multiple,
+        /** How this data came to be: ingested over OTLP, or grown from the scale before by SQL copies. */
+        grownBy: grown || (reused && manifest.grown?.length) ? 'sql-copies' : 'otlp',
+        reusedData: reused,
+        /** Wall time of the grow (engine start, snapshot, copies, checks); null when not grown in this run. */
+        growSeconds: grown?.seconds ?? null,
+        grow: grown
+          ? {
+              factor: grown.result.factor,
+              shiftSeconds: grown.result.shiftSeconds,
+              maxShiftSeconds: grown.result.maxShiftSeconds,
+              rowsInserted: grown.result.rowsInserted,
+              /** Rows of all three tables copied per second (materialized views included). */
+              rowsPerSecond: grown.result.rowsPerSecond,
+              /** otel_traces rows (spans) added per second of the whole grow. */
+              spansPerSecond: Math.round(
+                (grown.result.after.spans - grown.result.before.spans) / grown.seconds,
+              ),
+              tables: grown.result.tables,
+              activePartsAfter: grown.result.activeParts,
+            }
+          : null,
+        dataDirMiB: Math.round(dataBytes / 2 ** 20),
+        settleSeconds,
+        queries,
+        queryPhaseCpu: queryCpu,
+        collectorAfterQueries: {
+          rssMiB: Math.round((afterQueries.get('process_resident_memory_bytes') ?? 0) / 2 ** 20),
+        },
+        verdicts: verdicts(queries),
+      });
+      printScale(/** @type {any} */ (scales.at(-1)));
     }
-    manifest.searchTerms ??= (await import('../lib/genai-traces.mjs')).SEARCH_TERMS;
-
-    if (flags.settle > 0) {
-      log(`settling ${flags.settle} s (background merges)`);
-      await sleep(flags.settle * 1000);
-    }
-
-    const agent = keepAliveAgent(1);
-    const specs = await querySpecs(manifest, collector.apiUrl, agent);
-    const { results: queries, cpu: queryCpu } = await Promise.race([
-      measure(specs, collector.apiUrl, agent, collector.pid),
-      collector.crashed,
-    ]);
-    agent.destroy();
-    const afterQueries = await scrapeMetrics(collector.apiUrl);
-
-    const code = await collector.stop();
-    if (code !== 0) log(`collector exited with ${code} (log: ${collector.logFile})`);
-    // Measured with the collector stopped: no merge in progress (replaced parts not yet deleted may remain).
-    const dataBytes = await directoryBytes(work.dataDir);
 
     const result = {
       benchmark: NAME,
       description:
-        'Query API latency over HTTP with N stored spans: one request at a time, after warm-up, queries interleaved in rounds.',
+        'Query API latency over HTTP at several scales of stored spans: the first ingested over OTLP, each later one grown from it with SQL copies of every trace; one request at a time, after warm-up, queries interleaved in rounds.',
       startedAt: startedAt.toISOString(),
       durationSeconds: Math.round((Date.now() - startedAt.getTime()) / 1000),
       parameters: {
-        spans: manifest.stats.spans,
-        traces: manifest.stats.traces,
+        scales: plan,
         seed: manifest.parameters.seed,
         windowHours: manifest.parameters.windowHours,
         reusedData: Boolean(flags['skip-ingest']),
@@ -618,9 +849,16 @@ async function main() {
         warmupPerQuery: flags.warmup,
         rounds: flags.rounds,
         settleSeconds: flags.settle,
-        targetMs: flags['target-ms'],
+        settleMaxSeconds: flags['settle-max'],
+        targets: {
+          listP95Ms: flags['target-list-ms'],
+          detailP95Ms: flags['target-detail-ms'],
+          note: TARGET_NOTE,
+        },
+        growShiftSeconds: flags['grow-shift-seconds'],
         collector: 'node collector/dist/cli.js start, embedded ClickHouse (chDB), default settings',
       },
+      /** The data set ingested over OTLP; a grown scale holds (scale / spans) copies of each of its traces. */
       dataset: {
         traces: manifest.stats.traces,
         spans: manifest.stats.spans,
@@ -629,15 +867,10 @@ async function main() {
         toolSpans: manifest.stats.toolSpans,
         tracesByService: manifest.stats.byService,
         tracesByModel: manifest.stats.byModel,
-        dataDirMiB: Math.round(dataBytes / 2 ** 20),
       },
       quietBefore,
       ingest: ingestResult,
-      queries,
-      queryPhaseCpu: queryCpu,
-      collectorAfterQueries: {
-        rssMiB: Math.round((afterQueries.get('process_resident_memory_bytes') ?? 0) / 2 ** 20),
-      },
+      scales,
     };
     const file = flags.quick ? `${NAME}.quick.json` : `${NAME}.json`;
     const written = await writeResult(file, result, flags.out);
@@ -646,19 +879,20 @@ async function main() {
     if (!flags.quick && !flags.out)
       await updateReadme(NAME, readmeSection(result, machineInfo(), sourceInfo()));
     log(`\nresults: ${path.relative(process.cwd(), written)}`);
-    const unmeasured = queries.filter((q) => !q.measured);
-    if (unmeasured.length > 0) {
+    const unmeasured = new Set(
+      scales.flatMap((s) =>
+        s.queries.filter((/** @type {any} */ q) => !q.measured).map((/** @type {any} */ q) => q.name),
+      ),
+    );
+    if (unmeasured.size > 0) {
       exitCode = 1;
-      log(`not measured (endpoint failing or missing): ${unmeasured.map((q) => q.name).join(', ')}`);
+      log(`not measured (endpoint failing or missing): ${[...unmeasured].join(', ')}`);
     }
-    const failed = queries.filter((q) => 'meetsTarget' in q && q.meetsTarget === false);
-    if (failed.length > 0)
-      log(`over the ${flags['target-ms']} ms p95 target: ${failed.map((q) => q.name).join(', ')}`);
   } catch (err) {
     exitCode = 1;
     crashed = true;
     log(`\n${NAME} failed: ${/** @type {Error} */ (err).stack ?? err}`);
-    if (collector) log(`collector log: ${collector.logFile}`);
+    log(`collector log: ${path.join(work.root, 'collector.log')}`);
   } finally {
     if (collector) await collector.stop();
     await work.release();
@@ -670,12 +904,14 @@ async function main() {
   process.exitCode = exitCode;
 }
 
+// ---------------------------------------------------------------------------------------------------- output
+
 /** @param {number | null} value */
 const share = (value) => (value === null ? 'n/a' : `${Math.round(value * 100)}%`);
 
-/** @param {any} result */
-function queryTable(result) {
-  const rows = result.queries.map((/** @type {any} */ q) => {
+/** @param {any[]} queries */
+function queryTable(queries) {
+  const rows = queries.map((/** @type {any} */ q) => {
     if (!q.measured) return [q.name, '—', '—', '—', '—', '—', '—', 'not measured'];
     const l = q.latencyMs;
     const verdict = q.meetsTarget === null ? '' : q.meetsTarget ? 'ok' : 'SLOW';
@@ -701,20 +937,64 @@ function ingestLine(ingest) {
   );
 }
 
+/** @param {any} scale */
+function growLine(scale) {
+  const g = scale.grow;
+  return (
+    `× ${g.factor} in ${fmt(scale.growSeconds, 1)} s: ${fmt(g.rowsInserted)} rows copied at ${fmt(g.rowsPerSecond)} rows/s ` +
+    `(${fmt(g.spansPerSecond)} spans/s overall), copy c shifted c × ${g.shiftSeconds} s earlier`
+  );
+}
+
+/** @param {any} scale */
+function scaleTitle(scale) {
+  const how =
+    scale.grownBy === 'otlp'
+      ? 'ingested over OTLP/HTTP'
+      : scale.grow
+        ? `grown from ${fmt(scale.spans / scale.grow.factor)} with SQL copies`
+        : 'grown with SQL copies';
+  return (
+    `${fmt(scale.spans)} spans in ${fmt(scale.traces)} traces (${fmt(scale.errorTraces)} with errors), ${how}` +
+    `${scale.reusedData ? ' (reused data)' : ''}, ${fmt(scale.dataDirMiB)} MiB on disk, settled ${scale.settleSeconds} s`
+  );
+}
+
+/** @param {any} scale */
+function verdictLine(scale) {
+  const { list, detail } = scale.verdicts;
+  const verdict = (/** @type {boolean} */ ok) => (ok ? 'ok' : 'MISS');
+  return (
+    `${fmt(scale.spans)} spans: list p95 ≤ ${list.targetMs} ms ${verdict(list.meets)} ` +
+    `(slowest ${list.worstQuery ?? '—'} ${list.worstP95Ms ?? '—'} ms); ` +
+    `detail p95 ≤ ${detail.targetMs} ms ${verdict(detail.meets)} (${detail.p95Ms ?? '—'} ms)`
+  );
+}
+
+/** One scale as soon as it is measured (the whole summary follows at the end). @param {any} scale */
+function printScale(scale) {
+  log(`\n${scaleTitle(scale)}\n${queryTable(scale.queries)}\n${verdictLine(scale)}`);
+}
+
 /** @param {any} result */
 function printSummary(result) {
-  const { ingest, queries } = result;
-  console.log(
-    `\n${NAME}: ${fmt(result.dataset.spans)} spans, ${fmt(result.dataset.traces)} traces, ` +
-      `${fmt(result.dataset.dataDirMiB)} MiB on disk`,
-  );
-  if (ingest) console.log(`ingest: ${ingestLine(ingest)}\n`);
-  console.log(queryTable(result));
-  console.log(`other processes used ${share(result.queryPhaseCpu.otherCpuShare)} of the CPU while querying`);
-  for (const q of queries) {
-    if (q.firstError) console.log(`  ${q.name}: first error: ${q.firstError}`);
-    if (q.firstMismatch) console.log(`  ${q.name}: first mismatch: ${q.firstMismatch}`);
+  console.log(`\n${NAME}`);
+  if (result.ingest) console.log(`ingest: ${ingestLine(result.ingest)}`);
+  for (const scale of result.scales) {
+    console.log(`\n${scaleTitle(scale)}`);
+    if (scale.grow) console.log(`grown ${growLine(scale)}`);
+    console.log(queryTable(scale.queries));
+    console.log(
+      `other processes used ${share(scale.queryPhaseCpu.otherCpuShare)} of the CPU while querying; ` +
+        `collector RSS ${fmt(scale.collectorAfterQueries.rssMiB)} MiB after`,
+    );
+    for (const q of scale.queries) {
+      if (q.firstError) console.log(`  ${q.name}: first error: ${q.firstError}`);
+      if (q.firstMismatch) console.log(`  ${q.name}: first mismatch: ${q.firstMismatch}`);
+    }
   }
+  console.log(`\ntargets (${TARGET_NOTE}):`);
+  for (const scale of result.scales) console.log(`  ${verdictLine(scale)}`);
 }
 
 /**
@@ -728,22 +1008,28 @@ function readmeSection(result, machine, source) {
   const revision = source.commit
     ? `${source.commit.slice(0, 7)}${source.dirty ? ' + uncommitted changes' : ''}`
     : 'unknown';
+  const { targets } = result.parameters;
   const lines = [
     `${date}, ${machine.cpuModel} × ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node}, ` +
-      `revision ${revision}. ${fmt(result.dataset.spans)} spans in ${fmt(result.dataset.traces)} traces ` +
-      `(${fmt(result.dataset.errorTraces)} with errors) over ${result.parameters.windowHours} h, ` +
-      `${fmt(result.dataset.dataDirMiB)} MiB on disk; ` +
+      `revision ${revision}. Traces over ${result.parameters.windowHours} h; ` +
       `${result.parameters.requestsPerQuery} timed requests per query in ${result.parameters.rounds} rounds. ` +
-      `Target: list and detail p95 < ${result.parameters.targetMs} ms.`,
-    '',
-    queryTable(result),
-    '',
-    `Other processes used ${share(result.queryPhaseCpu.otherCpuShare)} of the machine's CPU while querying.`,
+      `Targets (stated for 10M spans, applied at every scale): every list p95 ≤ ${targets.listP95Ms} ms, ` +
+      `detail p95 ≤ ${targets.detailP95Ms} ms.`,
   ];
+  for (const scale of result.scales) {
+    lines.push(
+      '',
+      `**${scaleTitle(scale)}.**${scale.grow ? ` Grown ${growLine(scale)}.` : ''} ` +
+        `Other processes used ${share(scale.queryPhaseCpu.otherCpuShare)} of the machine's CPU while querying.`,
+      '',
+      queryTable(scale.queries),
+    );
+  }
+  lines.push('', ...result.scales.map((/** @type {any} */ scale) => `- ${verdictLine(scale)}`));
   if (result.ingest) {
     lines.push(
       '',
-      `Ingest (OTLP/HTTP ${result.ingest.encoding}, ${fmt(result.ingest.spansPerRequest)} spans per request, ` +
+      `Ingest of the first scale (OTLP/HTTP ${result.ingest.encoding}, ${fmt(result.ingest.spansPerRequest)} spans per request, ` +
         `${result.ingest.concurrency} in flight): ${ingestLine(result.ingest)}.`,
     );
   }
