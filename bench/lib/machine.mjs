@@ -41,8 +41,13 @@ export function machineInfo() {
   };
 }
 
+/**
+ * The revision measured, and whether its source had uncommitted changes. What benchmarks write themselves
+ * (bench/results/, the README's results sections) does not count: `npm run bench` writes one benchmark's results
+ * before the next one starts.
+ */
 export function sourceInfo() {
-  const status = git(['status', '--porcelain']);
+  const status = git(['status', '--porcelain', '--', '.', ':(exclude)bench/results', ':(exclude)bench/README.md']);
   return { commit: git(['rev-parse', 'HEAD']), dirty: status === null ? null : status.length > 0 };
 }
 
