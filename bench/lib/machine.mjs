@@ -47,7 +47,14 @@ export function machineInfo() {
  * before the next one starts.
  */
 export function sourceInfo() {
-  const status = git(['status', '--porcelain', '--', '.', ':(exclude)bench/results', ':(exclude)bench/README.md']);
+  const status = git([
+    'status',
+    '--porcelain',
+    '--',
+    '.',
+    ':(exclude)bench/results',
+    ':(exclude)bench/README.md',
+  ]);
   return { commit: git(['rev-parse', 'HEAD']), dirty: status === null ? null : status.length > 0 };
 }
 
