@@ -95,8 +95,9 @@ describe('Analyze menu on the trace page', () => {
     expect(screen.getByText('Running root cause analysis…')).toBeTruthy();
     answer.resolve(ROOT_CAUSE);
 
+    // The results panel is there from the start (with a spinner): wait for the answer's content, not the panel.
     const results = await screen.findByTestId('analysis-results');
-    expect(within(results).getByTestId('analysis-text').textContent).toContain('failed (timeout)');
+    expect((await within(results).findByTestId('analysis-text')).textContent).toContain('failed (timeout)');
     const item = within(results).getByTestId('finding');
     expect(item.getAttribute('aria-pressed')).toBe('true');
     expect(within(item).getByText('critical')).toBeTruthy();
@@ -159,7 +160,7 @@ describe('Analyze menu on the trace page', () => {
     await analyze('cost');
 
     const results = await screen.findByTestId('analysis-results');
-    const refinement = within(results).getByTestId('analysis-refinement');
+    const refinement = await within(results).findByTestId('analysis-refinement');
     expect(within(refinement).getByText('AI-written · gpt-4o-mini')).toBeTruthy();
     expect(refinement.textContent).toContain('Cache the system prompt');
     expect(within(results).getByTestId('total-savings').textContent).toContain('$0.0040');
