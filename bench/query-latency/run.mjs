@@ -131,12 +131,23 @@ function parseScales(text) {
     process.exit(2);
   };
   if (scales.some((n) => !Number.isInteger(n) || n <= 0)) fail('expected positive integers, comma-separated');
-  scales.forEach((n, i) => {
-    const before = scales[i - 1];
-    if (before !== undefined && (n <= before || n % before !== 0))
-      fail(`${n} is not a larger whole multiple of ${before}`);
-  });
+  const step = stepNotGrowable(scales);
+  if (step) fail(`${step.to} is not a larger whole multiple of ${step.from}`);
   return scales;
+}
+
+/**
+ * The first step of `scales` that growing cannot take (a later scale is the one before copied a whole number of
+ * times), or null.
+ * @param {number[]} scales
+ */
+function stepNotGrowable(scales) {
+  for (let i = 1; i < scales.length; i++) {
+    const from = /** @type {number} */ (scales[i - 1]);
+    const to = /** @type {number} */ (scales[i]);
+    if (to <= from || to % from !== 0) return { from, to };
+  }
+  return null;
 }
 
 /** Bytes of the files under `dir`; files that vanish meanwhile (merges in progress) are skipped. */
@@ -734,11 +745,11 @@ async function main() {
       if (skipped.length > 0)
         log(`skipped (fewer spans than stored): ${skipped.map((n) => fmt(n)).join(', ')}`);
       plan = [stored, ...SCALES.filter((n) => n > stored)];
-      plan.forEach((n, i) => {
-        const before = plan[i - 1];
-        if (before !== undefined && n % before !== 0)
-          throw new Error(`cannot grow ${fmt(before)} stored spans to ${fmt(n)}: not a whole multiple`);
-      });
+      const step = stepNotGrowable(plan);
+      if (step)
+        throw new Error(
+          `cannot grow ${fmt(step.from)} stored spans to ${fmt(step.to)}: not a whole multiple`,
+        );
     } else {
       const existing = await readdir(work.dataDir).catch(() => []);
       if (existing.length > 0)
