@@ -7,6 +7,7 @@ import { createPricer, type PriceOverrides, parsePriceOverrides } from '@beacon/
 import { Counter } from 'prom-client';
 import { createAnalysisApi } from './api/analysis-api.js';
 import { createBudgetsApi } from './api/budgets-api.js';
+import { createMcpHttpHandler, MCP_PATH } from './api/mcp-endpoint.js';
 import { createQueryApi } from './api/query-api.js';
 import { createReplayApi } from './api/replay-api.js';
 import { createApiServer } from './api/server.js';
@@ -31,7 +32,6 @@ import {
 } from './exporters/otlp-forward/index.js';
 import { PrometheusExporter } from './exporters/prometheus/index.js';
 import { createLogger, type Logger } from './logger.js';
-import { createMcpHttpHandler, MCP_PATH } from './mcp/http.js';
 import { DEFAULT_TENANT, type SpanRejectReason } from './model.js';
 import { MemoryLimiter } from './processors/memory-limiter.js';
 import { createPipeline } from './processors/pipeline.js';
@@ -338,7 +338,7 @@ export async function startCollector(
     storageFor,
     // The standalone UI (grafana-plugin/dist-standalone) at `/`; absent build → a logged hint, API still up.
     fallback: createStaticUiHandler({ logger: logger.child({ component: 'static-ui' }) }),
-    // MCP over streamable HTTP: the tools call this API back with the caller's key (mcp/http.ts).
+    // MCP over streamable HTTP: the tools call this API back with the caller's key (api/mcp-endpoint.ts).
     rawHandlers: {
       [MCP_PATH]: createMcpHttpHandler({
         prometheusUrl: config.prometheusUrl,

@@ -1,6 +1,19 @@
 // The collector's internal span model: what receivers produce and every later stage consumes.
 import type { Attributes, CostResult, Failure, GenAIFacts } from '@beacon/semconv';
 
+// OTLP's enums by their wire values, named as the contrib ClickHouse exporter (and so Beacon's storage) writes them.
+/** pdata's ptrace.SpanKind.String(), which the contrib exporter writes (span.Kind().String()); index = OTLP value. */
+export const SPAN_KIND_NAMES = [
+  'Unspecified',
+  'Internal',
+  'Server',
+  'Client',
+  'Producer',
+  'Consumer',
+] as const;
+/** pdata's ptrace.StatusCode.String() (spanStatus.Code().String()); index = OTLP value. */
+export const STATUS_CODE_NAMES = ['Unset', 'Ok', 'Error'] as const;
+
 export interface SpanEvent {
   timeUnixNano: bigint;
   name: string;

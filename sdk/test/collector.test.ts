@@ -4,7 +4,7 @@
 // redacted content; and a guard trigger is counted in beacon_guard_triggered_total.
 
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { TraceDetailResponse } from '../../collector/src/api/contract.js';
+import type { TraceDetailResponse } from '../../collector/src/contract/index.js';
 import { startTestCollector, type TestCollector } from '../../collector/test/e2e/harness.js';
 import { scrape, total } from '../../collector/test/metrics/helpers.js';
 import {

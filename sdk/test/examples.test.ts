@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { type BeaconHandle, init } from '@beacon/sdk';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { TraceGraphResponse } from '../../collector/src/api/contract.js';
+import type { TraceGraphResponse } from '../../collector/src/contract/index.js';
 import { startTestCollector, type TestCollector } from '../../collector/test/e2e/harness.js';
 import { type MockLlm, startMockLlm } from '../../collector/test/fixtures/mock-llm.js';
 import * as multiAgent from '../examples/multi-agent.js';

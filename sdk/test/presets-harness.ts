@@ -6,7 +6,7 @@ import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchSpanProcessor, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
-import type { SpanView, TraceDetailResponse } from '../../collector/src/api/contract.js';
+import type { SpanView, TraceDetailResponse } from '../../collector/src/contract/index.js';
 import type { TestCollector } from '../../collector/test/e2e/harness.js';
 import { type PresetName, presetInstrumentations } from '../src/presets/index.js';
 

@@ -6,7 +6,7 @@
 // test-results/browser/api-key-*.png.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { TraceListResponse } from '../../collector/src/api/contract.js';
+import type { TraceListResponse } from '../../collector/src/contract/index.js';
 import { call, postSpans, writeKeys } from '../../collector/test/auth/helpers.js';
 import { startTestCollector, type TestCollector } from '../../collector/test/e2e/harness.js';
 import { traceRequest } from '../../collector/test/support/otlp-json.js';

@@ -10,7 +10,7 @@ import type {
   AnalysisResponse,
   PromptVersionListResponse,
   TraceGraphResponse,
-} from '../../collector/src/api/contract.js';
+} from '../../collector/src/contract/index.js';
 import { startTestCollector, type TestCollector } from '../../collector/test/e2e/harness.js';
 import { type MockLlm, startMockLlm } from '../../collector/test/fixtures/mock-llm.js';
 import { postTracesOk } from '../../collector/test/support/otlp-json.js';

@@ -6,7 +6,7 @@
 // reads the topology and its call counts. Screenshots: test-results/browser/sessions-*.png, agent-map-*.png.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { AgentMapResponse, SessionListResponse } from '../../collector/src/api/contract.js';
+import type { AgentMapResponse, SessionListResponse } from '../../collector/src/contract/index.js';
 import { newSpanId, sendTraces } from '../../collector/test/api/helpers.js';
 import {
   buildAgentRuns,

@@ -4,7 +4,7 @@
 // opens the timeline. Screenshots of every step: test-results/browser/*.png.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { TraceGraphResponse, TraceListResponse } from '../../collector/src/api/contract.js';
+import type { TraceGraphResponse, TraceListResponse } from '../../collector/src/contract/index.js';
 import { startTestCollector, type TestCollector } from '../../collector/test/e2e/harness.js';
 import { postTracesOk, traceRequest } from '../../collector/test/support/otlp-json.js';
 import { type BuiltTrace, buildAgentTrace, PLANNER_COMPLETION, PLANNER_PROMPT } from './agent-trace.js';

@@ -2,7 +2,7 @@
 // service + root span name. A value is a spike when it is above median + 3 × MAD (median absolute deviation,
 // floored at 10% of the median so that a history of identical values does not flag every tiny change) AND above
 // 1.5 × the median (so that a very steady history does not flag a change nobody would care about).
-import type { Finding } from '../api/contract.js';
+import type { Finding } from '../contract/index.js';
 import { contributors, type MeasureName } from './contributors.js';
 import { count, ms, numberFindings, usd } from './format.js';
 import type { AnalysisResult, TraceData, TraceMeasures } from './model.js';

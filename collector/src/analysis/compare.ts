@@ -2,7 +2,7 @@
 // and tools added or removed, and failures the baseline did not have. A measure more than 20% above the baseline
 // is a regression finding.
 import type { Failure } from '@beacon/semconv';
-import type { Finding, SpanView } from '../api/contract.js';
+import type { Finding, SpanView } from '../contract/index.js';
 import { contributors, type MeasureName } from './contributors.js';
 import { failuresOf, isInference, isToolCall, modelOf } from './failures.js';
 import { count, list, ms, numberFindings, percent, spanRef, usd } from './format.js';

@@ -1,5 +1,5 @@
 // The spans behind a trace-level number (its cost, duration, tokens, calls): what anomalies and compare highlight.
-import type { SpanView } from '../api/contract.js';
+import type { SpanView } from '../contract/index.js';
 import { isInference, isToolCall } from './failures.js';
 import type { SpanTree } from './span-tree.js';
 

@@ -17,7 +17,7 @@
 // Calls that repeat an earlier identical prompt are counted under (a) only, so (b)–(d) never count them again;
 // (c) and (d) can act on the same prompt tokens, each figure being what that fix alone would save.
 import type { Pricer } from '@beacon/semconv';
-import type { Finding, SpanView } from '../api/contract.js';
+import type { Finding, SpanView } from '../contract/index.js';
 import { failuresOf, isInference, modelOf } from './failures.js';
 import { count, list, numberFindings, roundUsd, usd } from './format.js';
 import type { AnalysisResult, TraceData } from './model.js';

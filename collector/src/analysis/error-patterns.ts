@@ -1,7 +1,7 @@
 // error-patterns: failures grouped by category + message signature — within one trace (from its spans), or across
 // traces (from the failures classified at ingest, via storage).
 import type { Failure } from '@beacon/semconv';
-import type { ErrorPattern, Finding } from '../api/contract.js';
+import type { ErrorPattern, Finding } from '../contract/index.js';
 import { failuresOf, findLoops } from './failures.js';
 import { count, numberFindings, spanRef } from './format.js';
 import type { AnalysisResult, TraceData } from './model.js';

@@ -7,7 +7,7 @@ import {
   findRepeatedCalls,
   isInferenceOperation,
 } from '@beacon/semconv';
-import type { SpanView } from '../api/contract.js';
+import type { SpanView } from '../contract/index.js';
 import { byStart } from './span-tree.js';
 
 /** The span's failure, or null when it did not fail. */

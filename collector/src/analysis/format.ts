@@ -1,5 +1,5 @@
 // Deterministic prose pieces: the same numbers always read the same (no locale, no clock).
-import type { Finding, SpanView } from '../api/contract.js';
+import type { Finding, SpanView } from '../contract/index.js';
 
 /** Savings and costs are reported to the micro-dollar. */
 export function roundUsd(usd: number): number {

@@ -1,6 +1,6 @@
 // What every analysis takes and gives: a stored trace (its summary and spans, as the query API returns them) in,
 // findings + deterministic prose out.
-import type { ErrorPattern, Finding, SpanView, TraceSummary } from '../api/contract.js';
+import type { ErrorPattern, Finding, SpanView, TraceSummary } from '../contract/index.js';
 
 export interface TraceData {
   summary: TraceSummary;

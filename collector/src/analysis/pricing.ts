@@ -1,7 +1,7 @@
 // Re-pricing a stored model call with changed usage or model (what a fix would cost), through the collector's own
 // Pricer so overrides apply and the figures match the stored costs.
 import type { GenAIFacts, Pricer, TokenUsage } from '@beacon/semconv';
-import type { SpanView } from '../api/contract.js';
+import type { SpanView } from '../contract/index.js';
 import { startNs } from './span-tree.js';
 
 export interface PriceChange {

@@ -1,8 +1,8 @@
 // Refinement: the configured LLM rewrites an analysis's prose, citing span ids. The findings stay the
 // deterministic ones; a failed call leaves refinement null and the answer otherwise unchanged.
 import type { Message } from '@beacon/semconv';
-import type { Finding, ReplayProvider } from '../api/contract.js';
 import type { CollectorConfig } from '../config.js';
+import type { Finding, ReplayProvider } from '../contract/index.js';
 import type { Logger } from '../logger.js';
 import type { CallModel } from '../replay/providers.js';
 

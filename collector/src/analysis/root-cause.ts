@@ -1,6 +1,6 @@
 // root-cause: the span where the failure started, what fed it, and loops (identical calls, retry loops).
 import type { Failure } from '@beacon/semconv';
-import type { Finding, SpanView } from '../api/contract.js';
+import type { Finding, SpanView } from '../contract/index.js';
 import { failuresOf, findLoops, isInference, isToolCall, type Loop } from './failures.js';
 import { count, list, numberFindings, spanRef } from './format.js';
 import type { AnalysisResult, TraceData } from './model.js';

@@ -1,5 +1,5 @@
 // A trace's spans as a tree (parent → children), with the time helpers and the critical path the analyses share.
-import type { SpanView } from '../api/contract.js';
+import type { SpanView } from '../contract/index.js';
 
 export const startNs = (span: SpanView): bigint => BigInt(span.startTimeUnixNano);
 export const endNs = (span: SpanView): bigint => startNs(span) + BigInt(Math.round(span.durationMs * 1e6));

@@ -1,5 +1,5 @@
 // summary: what the agent did, in sentences built from the spans (agents, duration, model calls, tools, outcome).
-import type { SpanView } from '../api/contract.js';
+import type { SpanView } from '../contract/index.js';
 import { failuresOf, isInference, isToolCall, modelOf } from './failures.js';
 import { count, list, ms, numberFindings, usd } from './format.js';
 import type { AnalysisResult, TraceData } from './model.js';

@@ -10,6 +10,13 @@ import type { AnalysisResult, TraceData } from '../analysis/model.js';
 import { analysisModelFromConfig, createRefiner, type Refiner } from '../analysis/refine.js';
 import { analyzeRootCause } from '../analysis/root-cause.js';
 import { summarizeTrace } from '../analysis/summary.js';
+import {
+  ANALYSIS_KINDS,
+  type AnalysisKind,
+  type AnalysisRequest,
+  type AnalysisResponse,
+  type BaselineResponse,
+} from '../contract/index.js';
 import type { Logger } from '../logger.js';
 import type { CallModel } from '../replay/providers.js';
 import {
@@ -23,13 +30,7 @@ import {
   traceBounds,
   traceSummary,
 } from '../storage/queries/index.js';
-import {
-  ANALYSIS_KINDS,
-  type AnalysisKind,
-  type AnalysisRequest,
-  type AnalysisResponse,
-  type BaselineResponse,
-} from './contract.js';
+import { parseInstant } from '../time.js';
 import { badRequest, notFound } from './http.js';
 import {
   array,
@@ -43,7 +44,7 @@ import {
   schemaRef,
   string,
 } from './openapi.js';
-import { hexId, type JsonSchema, type ParamSpec, parseInstant } from './params.js';
+import { hexId, type JsonSchema, type ParamSpec } from './params.js';
 import type { ApiModule } from './query-api.js';
 import { defineRoute } from './router.js';
 

@@ -14,7 +14,7 @@ import type {
   BudgetDeleteResponse,
   BudgetListResponse,
   BudgetStatus,
-} from './contract-budgets.js';
+} from '../contract/index.js';
 import { badRequest } from './http.js';
 import { array, componentRef, nanos, nullableString, number, object, schemaRef, string } from './openapi.js';
 import { type JsonSchema, nonNegativeNumber, type ParamSpec } from './params.js';

@@ -9,7 +9,7 @@
 // - Edges: node of the nearest ancestor → node (`call`; `handoff` between two agents), and `link` for span links
 //   between traces (sub-agent runs exported as traces of their own), from the earlier span's node to the later's.
 // - Cost and tokens: an llm node has its own calls'; agent and workflow nodes add up every model call beneath them.
-import type { GraphEdge, GraphNode, GraphNodeKind, SpanView, TraceGraphResponse } from './contract.js';
+import type { GraphEdge, GraphNode, GraphNodeKind, SpanView, TraceGraphResponse } from '../contract/index.js';
 
 export interface GraphTrace {
   traceId: string;

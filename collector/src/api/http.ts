@@ -1,5 +1,6 @@
 // HTTP plumbing of the API port: JSON answers, API errors, JSON request bodies, CORS.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { DomainError, type DomainErrorCode } from '../errors.js';
 
 /** An answer other than 2xx, as `{ error: { code, message } }` (ApiErrorBody). */
 export class ApiError extends Error {
@@ -21,6 +22,25 @@ export function badRequest(message: string): ApiError {
 
 export function notFound(message: string): ApiError {
   return new ApiError(404, 'not_found', message);
+}
+
+/** How the API answers each domain error: its status and the `error.code` of the body. */
+const ANSWER_OF_DOMAIN_ERROR: Readonly<Record<DomainErrorCode, { status: number; code: string }>> = {
+  invalid_argument: { status: 400, code: 'bad_request' },
+  not_found: { status: 404, code: 'not_found' },
+  conflict: { status: 409, code: 'conflict' },
+  unavailable: { status: 503, code: 'unavailable' },
+  provider_error: { status: 502, code: 'provider_error' },
+};
+
+/** The API answer of an error a route may throw: ApiErrors as they are, domain errors mapped; null for the rest. */
+export function apiErrorOf(err: unknown): ApiError | null {
+  if (err instanceof ApiError) return err;
+  if (!(err instanceof DomainError)) return null;
+  const answer = ANSWER_OF_DOMAIN_ERROR[err.code];
+  const headers: Record<string, string> =
+    err.retryAfterSeconds === undefined ? {} : { 'retry-after': String(err.retryAfterSeconds) };
+  return new ApiError(answer.status, answer.code, err.message, headers);
 }
 
 export function sendJson(

@@ -1,5 +1,18 @@
 // The query API under /api/v1: the route table (types in contract.ts, SQL in storage/queries). Served by server.ts.
 import { FAILURE_CATEGORIES } from '@beacon/semconv';
+import type {
+  Annotation,
+  SearchResponse,
+  SpanAnnotationsResponse,
+  StatsSummaryResponse,
+  StatsTimeseriesResponse,
+  TraceDetailResponse,
+  TraceExportJson,
+  TraceGraphResponse,
+  TraceImportResponse,
+  TraceListResponse,
+  TraceTagsResponse,
+} from '../contract/index.js';
 import type { DecodedSpan, DecodeResult, SpanSink } from '../model.js';
 import {
   bucketCount,
@@ -22,19 +35,6 @@ import {
   writeAnnotations,
   writeTags,
 } from '../storage/queries/index.js';
-import type {
-  Annotation,
-  SearchResponse,
-  SpanAnnotationsResponse,
-  StatsSummaryResponse,
-  StatsTimeseriesResponse,
-  TraceDetailResponse,
-  TraceExportJson,
-  TraceGraphResponse,
-  TraceImportResponse,
-  TraceListResponse,
-  TraceTagsResponse,
-} from './contract.js';
 import { buildTraceGraph, type GraphTrace } from './graph.js';
 import { ApiError, badRequest, notFound } from './http.js';
 import { buildOpenApiDocument, ref } from './openapi.js';

@@ -1,11 +1,11 @@
 // POST /api/v1/replay and the prompt-version routes (the work is in replay/; this is the HTTP face of it).
 import type { IncomingMessage } from 'node:http';
 import type { Principal } from '../auth/index.js';
+import type { PromptVersionListResponse } from '../contract/index.js';
 import { createReplayService, type ReplayServiceOptions } from '../replay/replay-service.js';
 import { parseRestoreRequest } from '../replay/request.js';
 import type { QueryContext } from '../storage/queries/index.js';
-import type { PromptVersionListResponse } from './contract.js';
-import { ApiError, badRequest } from './http.js';
+import { apiErrorOf, badRequest } from './http.js';
 import {
   array,
   componentRef,
@@ -220,8 +220,9 @@ export function createReplayApi(options: Omit<ReplayServiceOptions, 'tenant' | '
               });
               stream.send('result', result);
             } catch (err) {
-              if (!(err instanceof ApiError)) throw err;
-              stream.send('error', { error: { code: err.code, message: err.message } });
+              const apiError = apiErrorOf(err);
+              if (!apiError) throw err;
+              stream.send('error', { error: { code: apiError.code, message: apiError.message } });
             }
           },
         };

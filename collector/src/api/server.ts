@@ -11,7 +11,7 @@ import {
 } from '../auth/index.js';
 import type { Logger } from '../logger.js';
 import type { QueryContext } from '../storage/queries/index.js';
-import { ApiError, CorsPolicy, readJsonBody, sendApiError, sendError, sendJson } from './http.js';
+import { ApiError, apiErrorOf, CorsPolicy, readJsonBody, sendApiError, sendError, sendJson } from './http.js';
 import { type Caller, type Route, type RouteAccess, type RouteResult, Router } from './router.js';
 
 export { sendError } from './http.js';
@@ -104,8 +104,9 @@ export function createApiServer(options: {
       const principal = await authorize(req, handler.access);
       await handler.handle(req, res, { principal, credential: credentialFromHeaders(req.headers) });
     } catch (err) {
+      const apiError = apiErrorOf(err);
       if (res.headersSent) res.destroy();
-      else if (err instanceof ApiError) sendApiError(res, err);
+      else if (apiError) sendApiError(res, apiError);
       else {
         options.logger.error({ err, method: req.method, path: req.url }, 'request failed');
         sendError(res, 500, 'internal', 'the request failed; see the collector log');
@@ -218,8 +219,9 @@ export function createApiServer(options: {
         res.destroy();
         return;
       }
-      if (err instanceof ApiError) {
-        sendApiError(res, err);
+      const apiError = apiErrorOf(err);
+      if (apiError) {
+        sendApiError(res, apiError);
         return;
       }
       options.logger.error({ err, method, path: url.pathname }, 'query API request failed');

@@ -1,9 +1,10 @@
 // GET /api/v1/sessions, /sessions/{sessionId} and /agents/map: conversations across traces and the topology of
 // agents and tools across traces. SQL in storage/queries/sessions.ts and agent-map.ts; types in
 // contract-sessions.ts.
+
+import type { AgentMapResponse, SessionDetailResponse, SessionListResponse } from '../contract/index.js';
 import { agentMap } from '../storage/queries/agent-map.js';
 import { listSessions, type SessionCursor, sessionDetail } from '../storage/queries/sessions.js';
-import type { AgentMapResponse, SessionDetailResponse, SessionListResponse } from './contract.js';
 import { badRequest, notFound } from './http.js';
 import {
   array,

@@ -10,6 +10,13 @@
 //   not cover.
 import { createHash, randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import type {
+  CreateShareResponse,
+  SharedTraceResponse,
+  ShareLink,
+  ShareListResponse,
+  ShareStatus,
+} from '../contract/index.js';
 import type { Logger } from '../logger.js';
 import { TENANT_ID_PATTERN } from '../model.js';
 import {
@@ -26,15 +33,8 @@ import {
   type ShareLinkRow,
   shareLinkByTokenHash,
 } from '../storage/queries/shares.js';
-import type {
-  CreateShareResponse,
-  SharedTraceResponse,
-  ShareLink,
-  ShareListResponse,
-  ShareStatus,
-} from './contract.js';
 import { buildTraceGraph } from './graph.js';
-import { ApiError, badRequest, notFound } from './http.js';
+import { ApiError, apiErrorOf, badRequest, notFound } from './http.js';
 import { array, componentRef, nanos, nullableString, number, object, schemaRef, string } from './openapi.js';
 import { hexId, type JsonSchema, type ParamSpec } from './params.js';
 import type { ApiModule } from './query-api.js';
@@ -294,7 +294,7 @@ export function createSharesApi(options: SharesApiOptions): ApiModule {
             headers: { 'referrer-policy': 'no-referrer', 'x-robots-tag': 'noindex' },
           };
         } catch (err) {
-          if (err instanceof ApiError) throw err;
+          if (apiErrorOf(err)) throw err;
           // Logged here, without the path: the server's own error log would print the token.
           options.logger.error({ err }, 'shared trace lookup failed');
           throw new ApiError(500, 'internal', 'the request failed; see the collector log');

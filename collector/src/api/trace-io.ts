@@ -6,9 +6,14 @@
 // give the same document.
 import type { Attributes } from '@beacon/semconv';
 import { z } from 'zod';
-import { SPAN_KIND_NAMES, STATUS_CODE_NAMES } from '../exporters/clickhouse/index.js';
-import type { DecodedSpan } from '../model.js';
-import type { Annotation, SpanKindName, SpanView, StatusCodeName, TraceExportJson } from './contract.js';
+import type {
+  Annotation,
+  SpanKindName,
+  SpanView,
+  StatusCodeName,
+  TraceExportJson,
+} from '../contract/index.js';
+import { type DecodedSpan, SPAN_KIND_NAMES, STATUS_CODE_NAMES } from '../model.js';
 import { badRequest } from './http.js';
 
 /** The span kind and status names the contrib exporter writes (and so does Beacon's). */

@@ -1,7 +1,7 @@
 // What a budget is, and the one validation every source goes through (BEACON_BUDGETS_FILE and PUT /budgets/{name}),
 // so a definition the API accepts is one the file accepts and the reverse.
 import { z } from 'zod';
-import type { BudgetDefinition, BudgetPeriod, BudgetScope, BudgetUnit } from '../api/contract-budgets.js';
+import type { BudgetDefinition, BudgetPeriod, BudgetScope, BudgetUnit } from '../contract/index.js';
 import { hasControlCharacters } from '../storage/queries/context.js';
 
 export const BUDGET_UNITS: readonly BudgetUnit[] = ['usd', 'tokens'];

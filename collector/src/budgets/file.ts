@@ -9,8 +9,8 @@
 // start-up with one line naming the file and the entry's field: a budget silently skipped is spend nobody watches.
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import type { BudgetDefinition } from '../api/contract-budgets.js';
 import { ConfigError } from '../config.js';
+import type { BudgetDefinition } from '../contract/index.js';
 import { DEFAULT_TENANT, TENANT_ID_PATTERN } from '../model.js';
 import { fileBudgetSchema, issueText, toDefinition } from './definition.js';
 

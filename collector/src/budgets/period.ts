@@ -1,6 +1,6 @@
 // Budget periods in UTC: the calendar hour, day or month an instant falls in. UTC so that every collector replica,
 // the API, Prometheus and the plugin agree on when a period starts, whatever their local time zone.
-import type { BudgetPeriod } from '../api/contract-budgets.js';
+import type { BudgetPeriod } from '../contract/index.js';
 
 export interface PeriodBounds {
   /** Inclusive, epoch ms. */

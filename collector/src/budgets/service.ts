@@ -8,8 +8,8 @@ import type {
   BudgetDefinitionRequest,
   BudgetStatus,
   BurndownPoint,
-} from '../api/contract-budgets.js';
-import { ApiError, notFound } from '../api/http.js';
+} from '../contract/index.js';
+import { conflict, notFound } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { DEFAULT_TENANT } from '../model.js';
 import {
@@ -43,8 +43,6 @@ interface Cached {
   status: BudgetStatus;
   atMs: number;
 }
-
-const conflict = (message: string) => new ApiError(409, 'conflict', message);
 
 export class BudgetService {
   readonly #options: BudgetServiceOptions;

@@ -1,7 +1,7 @@
 // The MCP tools' only way to Beacon's data: the collector's query API over HTTP with the caller's own API key, so
 // authentication, tenant scoping and read-only-ness are exactly the API's (a separate `beacon-collector mcp`
 // process cannot open the embedded engine's data directory anyway).
-import type { ApiErrorBody } from '../api/contract.js';
+import type { ApiErrorBody } from '../contract/index.js';
 
 /** A non-2xx answer of the query API (or no answer at all: status 0), with the API's own message. */
 export class BeaconApiError extends Error {

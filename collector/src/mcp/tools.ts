@@ -18,8 +18,8 @@ import {
   type TraceDetailResponse,
   type TraceListResponse,
   type TraceSummary,
-} from '../api/contract.js';
-import { parseInstant } from '../api/params.js';
+} from '../contract/index.js';
+import { parseInstant } from '../time.js';
 import { type BeaconApiClient, BeaconApiError, fetchPrometheusAlerts } from './beacon-api.js';
 
 const API = '/api/v1';

@@ -2,7 +2,7 @@
 // messages (system apart, tool calls as tool_use blocks, tool results as tool_result blocks in a user turn).
 import Anthropic from '@anthropic-ai/sdk';
 import type { Message, MessagePart } from '@beacon/semconv';
-import type { ReplayTool } from '../api/contract.js';
+import type { ReplayTool } from '../contract/index.js';
 import {
   argumentsObject,
   asText,

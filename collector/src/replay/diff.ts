@@ -1,7 +1,7 @@
 // Word diff of two completions (jsdiff's diffWordsWithSpace: whitespace runs are tokens too, so joining the ops of
 // one side gives back that side's text exactly).
 import { diffWordsWithSpace } from 'diff';
-import type { DiffOp } from '../api/contract.js';
+import type { DiffOp } from '../contract/index.js';
 
 export function wordDiff(before: string, after: string): DiffOp[] {
   return diffWordsWithSpace(before, after).map(

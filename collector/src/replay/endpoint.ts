@@ -1,8 +1,8 @@
 // Where a replay is sent and with which key. A key from the collector's configuration only ever goes to the base
 // URL configured beside it: a request naming another URL gets only the key it brings itself, so nobody can send
 // the server's key to an endpoint of their choosing.
-import type { ReplayProvider } from '../api/contract.js';
-import { badRequest } from '../api/http.js';
+import type { ReplayProvider } from '../contract/index.js';
+import { invalidArgument } from '../errors.js';
 
 /** The provider settings of the collector's configuration (config.ts). */
 export interface ProviderSettings {
@@ -65,13 +65,13 @@ export function resolveEndpoint(
   const configuredKey = settings[names.key] || undefined;
   const baseUrl = request.baseUrl ?? configuredUrl;
   if (baseUrl === undefined) {
-    throw badRequest(`baseUrl: required for ${provider} unless ${names.urlEnv} is set`);
+    throw invalidArgument(`baseUrl: required for ${provider} unless ${names.urlEnv} is set`);
   }
   const atConfiguredUrl = configuredUrl !== undefined && sameUrl(baseUrl, configuredUrl);
   const apiKey = request.apiKey ?? (atConfiguredUrl ? configuredKey : undefined);
   // OpenAI's and Anthropic's own APIs always want a key; another URL (a proxy, a local gateway) may not.
   if (apiKey === undefined && provider !== 'openai_compatible' && atConfiguredUrl) {
-    throw badRequest(`apiKey: no key for provider ${provider}: set ${names.keyEnv} or pass apiKey`);
+    throw invalidArgument(`apiKey: no key for provider ${provider}: set ${names.keyEnv} or pass apiKey`);
   }
   return { baseUrl, apiKey };
 }

@@ -2,7 +2,7 @@
 // SDK, and the conversion between OTel GenAI messages and OpenAI chat messages.
 import type { Message, MessagePart } from '@beacon/semconv';
 import OpenAI from 'openai';
-import type { ReplayTool } from '../api/contract.js';
+import type { ReplayTool } from '../contract/index.js';
 import {
   asText,
   isImage,

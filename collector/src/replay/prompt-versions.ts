@@ -2,8 +2,8 @@
 // Numbers are 1, 2, … per prompt key. Saves of one key are serialized in this process so two concurrent replays
 // do not both take the same number (replicas of the collector could still collide; the id stays unique).
 import { randomUUID } from 'node:crypto';
-import type { PromptEdit, PromptVersion } from '../api/contract.js';
-import { notFound } from '../api/http.js';
+import type { PromptEdit, PromptVersion } from '../contract/index.js';
+import { notFound } from '../errors.js';
 import {
   getPromptVersion,
   insertPromptVersion,

@@ -1,7 +1,7 @@
 // One interface over the model providers a replay (or an analysis refinement) can call: OpenAI, Anthropic and
 // any OpenAI-compatible endpoint. Implemented in [4/9] with the official SDKs (`openai`, `@anthropic-ai/sdk`).
 import type { Message } from '@beacon/semconv';
-import type { ReplayProvider, ReplayTool } from '../api/contract.js';
+import type { ReplayProvider, ReplayTool } from '../contract/index.js';
 
 export interface ModelCall {
   provider: ReplayProvider;

@@ -4,8 +4,8 @@
 // Split in two so a streaming answer can still refuse bad input with a plain JSON 400: `prepare` checks everything
 // that can be checked before the provider is called; `run` calls it.
 import { randomUUID } from 'node:crypto';
-import type { PromptEdit, ReplayCallView, ReplayResult, SpanView } from '../api/contract.js';
-import { ApiError, badRequest, notFound } from '../api/http.js';
+import type { PromptEdit, ReplayCallView, ReplayResult, SpanView } from '../contract/index.js';
+import { DomainError, invalidArgument, notFound } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { SpanSink } from '../model.js';
 import { loadSpans, type QueryContext, traceBounds } from '../storage/queries/index.js';
@@ -69,10 +69,10 @@ export function createReplayService(options: ReplayServiceOptions) {
     const defaults = originalEdit(source);
     const provider = request.edit.provider ?? defaults.provider;
     const model = request.edit.model ?? defaults.model;
-    if (!model) throw badRequest('model: required (the original span names no model)');
+    if (!model) throw invalidArgument('model: required (the original span names no model)');
     const messages = request.edit.messages ?? defaults.messages;
     if (messages.length === 0) {
-      throw badRequest('messages: required (the original span recorded no input messages)');
+      throw invalidArgument('messages: required (the original span recorded no input messages)');
     }
     let maxTokens = request.edit.maxTokens !== undefined ? request.edit.maxTokens : defaults.maxTokens;
     // Anthropic requires max_tokens: the value sent is recorded in the version and the span.
@@ -164,9 +164,11 @@ export function createReplayService(options: ReplayServiceOptions) {
     });
     const accepted = options.sink.accept([span], 'http_json', options.tenant);
     if (!accepted.accepted) {
-      throw new ApiError(503, 'unavailable', `replay not recorded (${accepted.reason}), retry later`, {
-        'retry-after': String(accepted.retryAfterSeconds),
-      });
+      throw new DomainError(
+        'unavailable',
+        `replay not recorded (${accepted.reason}), retry later`,
+        accepted.retryAfterSeconds,
+      );
     }
     await options.flush();
 
@@ -175,7 +177,7 @@ export function createReplayService(options: ReplayServiceOptions) {
       // Only the sanitized message: SDK error objects carry request headers.
       logger.warn({ ...log, status: failure?.status ?? null }, `replay: provider call failed: ${message}`);
       // The replay span is stored (status Error); the caller answers 502 with the sanitized message.
-      throw new ApiError(502, 'provider_error', message);
+      throw new DomainError('provider_error', message);
     }
 
     const version = await versions.save({

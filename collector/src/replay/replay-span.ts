@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Attributes } from '@beacon/semconv';
 import { GEN_AI, OPERATION, PROVIDER } from '@beacon/semconv';
-import type { PromptEdit } from '../api/contract.js';
+import type { PromptEdit } from '../contract/index.js';
 import type { DecodedSpan } from '../model.js';
 import type { ModelCompletion } from './providers.js';
 

@@ -2,8 +2,8 @@
 // value never appears in a message (zod's messages describe types and bounds, not values).
 import type { Message } from '@beacon/semconv';
 import { z } from 'zod';
-import type { PromptEdit, ReplayProvider, ReplayTool } from '../api/contract.js';
-import { badRequest } from '../api/http.js';
+import type { PromptEdit, ReplayProvider, ReplayTool } from '../contract/index.js';
+import { invalidArgument } from '../errors.js';
 
 export const REPLAY_PROVIDERS = [
   'openai',
@@ -87,7 +87,7 @@ function parse<T>(schema: z.ZodType<T>, body: unknown): T {
   const result = schema.safeParse(body);
   if (result.success) return result.data;
   const issue = result.error.issues[0];
-  throw badRequest(issue ? `${fieldName(issue.path)}: ${issue.message}` : 'body: invalid');
+  throw invalidArgument(issue ? `${fieldName(issue.path)}: ${issue.message}` : 'body: invalid');
 }
 
 export function parseReplayRequest(body: unknown): ParsedReplayRequest {

@@ -1,8 +1,8 @@
 // What a replay starts from: the original model-call span as stored, read as a PromptEdit (the defaults of every
 // field a request leaves out), its prompt key, and its outcome as a ReplayCallView.
 import { GEN_AI, isInferenceOperation, OPERATION, PROVIDER } from '@beacon/semconv';
-import type { PromptEdit, ReplayCallView, ReplayProvider, ReplayTool, SpanView } from '../api/contract.js';
-import { badRequest } from '../api/http.js';
+import type { PromptEdit, ReplayCallView, ReplayProvider, ReplayTool, SpanView } from '../contract/index.js';
+import { invalidArgument } from '../errors.js';
 import { renderOutput, systemText } from './parts.js';
 
 /** The span is a model call a replay can re-run (chat, text_completion, generate_content). */
@@ -11,7 +11,7 @@ export function requireModelCall(span: SpanView): NonNullable<SpanView['genai']>
   const operation = span.genai?.operation;
   if (!span.genai || !operation || !isInferenceOperation(operation) || operation === OPERATION.EMBEDDINGS) {
     const what = span.genai ? `a ${span.genai.operation} span` : 'not a GenAI span';
-    throw badRequest(
+    throw invalidArgument(
       `spanId: span ${span.spanId} is ${what}; only model calls (chat, completions) can be replayed`,
     );
   }

@@ -9,7 +9,7 @@ import type { TraceMeasures } from '../../src/analysis/model.js';
 import { analyzeRootCause } from '../../src/analysis/root-cause.js';
 import { SpanTree } from '../../src/analysis/span-tree.js';
 import { summarizeTrace } from '../../src/analysis/summary.js';
-import type { ErrorPattern, Finding } from '../../src/api/contract.js';
+import type { ErrorPattern, Finding } from '../../src/contract/index.js';
 import {
   contextOverflow,
   duplicatedPrompt,

@@ -1,7 +1,7 @@
 // POST /api/v1/analysis/{kind} and PUT /traces/{id}/baseline on traces with a planted cause, ingested over OTLP
 // through a real collector (embedded ClickHouse).
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { AnalysisResponse, BaselineResponse, Finding } from '../../src/api/contract.js';
+import type { AnalysisResponse, BaselineResponse, Finding } from '../../src/contract/index.js';
 import {
   type ApiTraceSpec,
   api,

@@ -4,7 +4,7 @@ import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { describe, expect, test } from 'vitest';
 import { analysisModelFromConfig, createRefiner, refinementPrompt } from '../../src/analysis/refine.js';
-import type { Finding } from '../../src/api/contract.js';
+import type { Finding } from '../../src/contract/index.js';
 import type { ModelCall } from '../../src/replay/providers.js';
 import { ModelCallError } from '../../src/replay/providers.js';
 

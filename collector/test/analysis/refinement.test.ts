@@ -1,7 +1,7 @@
 // With an analysis LLM configured (openai:gpt-4o-mini at the local mock provider), analyses carry a refinement
 // that was asked for with the findings and their span ids; the findings themselves do not change.
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import type { AnalysisResponse } from '../../src/api/contract.js';
+import type { AnalysisResponse } from '../../src/contract/index.js';
 import { api, sendTraces } from '../api/helpers.js';
 import { startTestCollector, type TestCollector } from '../e2e/harness.js';
 import { type MockLlm, startMockLlm } from '../fixtures/mock-llm.js';

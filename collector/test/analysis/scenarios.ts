@@ -2,7 +2,7 @@
 // collector) or stored-span views (for the pure analyses): a rate-limit retry loop, a tool failing 3 times, a
 // context overflow after a growing conversation, a duplicated prompt, and short prompts on an expensive model.
 import type { Message } from '@beacon/semconv';
-import type { SpanView, TraceSummary } from '../../src/api/contract.js';
+import type { SpanView, TraceSummary } from '../../src/contract/index.js';
 import { type ApiSpanSpec, type ApiTraceSpec, newSpanId, newTraceId } from '../api/helpers.js';
 
 // Published OpenAI prices, USD per 1M tokens (https://openai.com/api/pricing/): what the savings in the tests are

@@ -2,7 +2,7 @@
 // (linked to the planner span) in 5 runs and fails in 5, its tool sits behind a plain HTTP span. Every number of
 // the map is computed here from what was sent.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { AgentMapEdge, AgentMapNode, AgentMapResponse } from '../../src/api/contract.js';
+import type { AgentMapEdge, AgentMapNode, AgentMapResponse } from '../../src/contract/index.js';
 import { startTestCollector, type TestCollector } from '../e2e/harness.js';
 import { api, expectBadRequest, getOk, sendTraces } from './helpers.js';
 import {

@@ -9,7 +9,7 @@ import type {
   TraceExportJson,
   TraceImportResponse,
   TraceListResponse,
-} from '../../src/api/contract.js';
+} from '../../src/contract/index.js';
 import { startTestCollector, type TestCollector } from '../e2e/harness.js';
 import { type CollectorProcess, spawnCollector } from '../e2e/process.js';
 import { postTraces } from '../support/otlp-json.js';

@@ -1,7 +1,7 @@
 // GET /traces/{id}/graph of a multi-agent run: a planner hands off to two worker agents, each calling a model and a
 // tool, and a sub-agent run exported as a trace of its own links back to the planner's delegate tool call.
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import type { GraphNode, TraceDetailResponse, TraceGraphResponse } from '../../src/api/contract.js';
+import type { GraphNode, TraceDetailResponse, TraceGraphResponse } from '../../src/contract/index.js';
 import { startTestCollector, type TestCollector } from '../e2e/harness.js';
 import { type ApiSpanSpec, getOk, newSpanId, newTraceId, sendTraces } from './helpers.js';
 

@@ -6,7 +6,7 @@ import type {
   StatsSummaryResponse,
   StatsTimeseriesResponse,
   TraceDetailResponse,
-} from '../../src/api/contract.js';
+} from '../../src/contract/index.js';
 import { searchWindows } from '../../src/storage/queries/search.js';
 import { startTestCollector, type TestCollector } from '../e2e/harness.js';
 import {

@@ -4,7 +4,7 @@
 
 import type { Message } from '@beacon/semconv';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { SessionDetailResponse, SessionListResponse, SessionSummary } from '../../src/api/contract.js';
+import type { SessionDetailResponse, SessionListResponse, SessionSummary } from '../../src/contract/index.js';
 import { startTestCollector, type TestCollector } from '../e2e/harness.js';
 import { api, expectBadRequest, getOk, INJECTIONS, newSpanId, newTraceId, sendTraces } from './helpers.js';
 import { buildConversation, PRICED_MODEL, writeSessionPriceFile } from './sessions-fixtures.js';

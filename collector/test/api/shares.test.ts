@@ -8,7 +8,7 @@ import type {
   ShareLink,
   ShareListResponse,
   TraceDetailResponse,
-} from '../../src/api/contract.js';
+} from '../../src/contract/index.js';
 import { hashShareToken, shareTokenTenant } from '../../src/api/shares-api.js';
 import { loadConfig } from '../../src/config.js';
 import { startTestCollector, type TestCollector } from '../e2e/harness.js';

@@ -7,7 +7,7 @@ import type {
   TraceListResponse,
   TraceSummary,
   TraceTagsResponse,
-} from '../../src/api/contract.js';
+} from '../../src/contract/index.js';
 import { startTestCollector, type TestCollector } from '../e2e/harness.js';
 import {
   type ApiTraceSpec,

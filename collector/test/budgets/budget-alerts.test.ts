@@ -5,7 +5,7 @@
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type PrometheusServer, startPrometheus } from '../../../test/integration/prometheus-server.js';
-import type { BudgetCheckResponse } from '../../src/api/contract.js';
+import type { BudgetCheckResponse } from '../../src/contract/index.js';
 import { startTestCollector, type TestCollector } from '../e2e/harness.js';
 import { sendCalls, writePriceFile } from './support.js';
 

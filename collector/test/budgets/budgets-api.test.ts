@@ -7,7 +7,7 @@ import type {
   BudgetCheckResponse,
   BudgetListResponse,
   BudgetStatus,
-} from '../../src/api/contract.js';
+} from '../../src/contract/index.js';
 import { ConfigError } from '../../src/index.js';
 import { startTestCollector, type TestCollector } from '../e2e/harness.js';
 import { newTraceId } from '../support/otlp-json.js';

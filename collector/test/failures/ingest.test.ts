@@ -2,7 +2,7 @@
 // API): beacon_span_failures rows, the trace's failure categories (auto-tags), the `failure` filter of the trace
 // list, loops within one export, error patterns across traces, and baselines.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { TraceDetailResponse, TraceListResponse } from '../../src/api/contract.js';
+import type { TraceDetailResponse, TraceListResponse } from '../../src/contract/index.js';
 import {
   baselineKey,
   currentBaseline,

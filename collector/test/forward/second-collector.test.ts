@@ -5,7 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import type { TraceDetailResponse } from '../../src/api/contract.js';
+import type { TraceDetailResponse } from '../../src/contract/index.js';
 import { startTestCollector, type TestCollector } from '../e2e/harness.js';
 import { type CollectorProcess, spawnCollector } from '../e2e/process.js';
 import {

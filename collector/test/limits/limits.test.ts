@@ -2,7 +2,7 @@
 // naming the limit, oversized spans are stored cut down and flagged.
 import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import type { TraceDetailResponse } from '../../src/api/contract.js';
+import type { TraceDetailResponse } from '../../src/contract/index.js';
 import { ExportTraceServiceRequest } from '../../src/receivers/otlp-proto.js';
 import { startTestCollector, type TestCollector } from '../e2e/harness.js';
 import { type AttrInput, newTraceId, postTraces, type SpanSpec, traceRequest } from '../support/otlp-json.js';

@@ -1,6 +1,6 @@
 // BEACON_REDACTION=off: content is stored as sent (its own file: one embedded ClickHouse per test process).
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import type { TraceDetailResponse } from '../../src/api/contract.js';
+import type { TraceDetailResponse } from '../../src/contract/index.js';
 import { startTestCollector, type TestCollector } from '../e2e/harness.js';
 import { newTraceId, postTracesOk, traceRequest } from '../support/otlp-json.js';
 

@@ -4,7 +4,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { TraceDetailResponse } from '../../src/api/contract.js';
+import type { TraceDetailResponse } from '../../src/contract/index.js';
 import { loadConfig, startCollector } from '../../src/index.js';
 import { createLogger } from '../../src/logger.js';
 import { startTestCollector, type TestCollector } from '../e2e/harness.js';

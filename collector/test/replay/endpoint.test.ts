@@ -1,6 +1,7 @@
 // Where a replay goes and with which key: the configured key only ever travels to its configured URL.
 import { describe, expect, test } from 'vitest';
-import { ApiError } from '../../src/api/http.js';
+import { apiErrorOf } from '../../src/api/http.js';
+import { DomainError } from '../../src/errors.js';
 import { type ProviderSettings, resolveEndpoint } from '../../src/replay/endpoint.js';
 
 const settings: ProviderSettings = {
@@ -16,9 +17,10 @@ function badRequest(run: () => unknown): string {
   try {
     run();
   } catch (err) {
-    expect(err).toBeInstanceOf(ApiError);
-    expect((err as ApiError).status).toBe(400);
-    return (err as ApiError).message;
+    // A domain error, which the API answers with a 400.
+    expect(err).toBeInstanceOf(DomainError);
+    expect(apiErrorOf(err)?.status).toBe(400);
+    return (err as DomainError).message;
   }
   throw new Error('expected a 400');
 }

@@ -4,7 +4,7 @@
 // the log.
 import type { Message } from '@beacon/semconv';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { PromptVersion, PromptVersionListResponse, ReplayResult } from '../../src/api/contract.js';
+import type { PromptVersion, PromptVersionListResponse, ReplayResult } from '../../src/contract/index.js';
 import { api, expectBadRequest, newSpanId, newTraceId, sendTraces } from '../api/helpers.js';
 import { startTestCollector, type TestCollector } from '../e2e/harness.js';
 import { type MockLlm, mockUsage, type RecordedRequest, startMockLlm } from '../fixtures/mock-llm.js';

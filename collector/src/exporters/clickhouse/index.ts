@@ -6,8 +6,6 @@ export {
   type FailureRow,
   type GenAIRow,
   type MessageRow,
-  SPAN_KIND_NAMES,
-  STATUS_CODE_NAMES,
   type TraceRow,
   toBatchRows,
   toDateTime64,

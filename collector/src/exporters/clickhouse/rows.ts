@@ -3,7 +3,7 @@
 // for the materialized views computing from it) here, so a batch can only fail for reasons of the database, never
 // because of its content: the writer retries failed batches indefinitely.
 import { type Failure, type GenAIFacts, isInferenceOperation } from '@beacon/semconv';
-import type { EnrichedSpan } from '../../model.js';
+import { type EnrichedSpan, SPAN_KIND_NAMES, STATUS_CODE_NAMES } from '../../model.js';
 import { attributesToMap } from './attributes.js';
 import {
   addressMessage,
@@ -12,18 +12,6 @@ import {
   systemInstructionsMessage,
 } from './messages.js';
 import { wellFormedDeep } from './text.js';
-
-/** pdata's ptrace.SpanKind.String(), which the contrib exporter writes (span.Kind().String()); index = OTLP value. */
-export const SPAN_KIND_NAMES = [
-  'Unspecified',
-  'Internal',
-  'Server',
-  'Client',
-  'Producer',
-  'Consumer',
-] as const;
-/** pdata's ptrace.StatusCode.String() (spanStatus.Code().String()); index = OTLP value. */
-export const STATUS_CODE_NAMES = ['Unset', 'Ok', 'Error'] as const;
 
 /** The latest instant DateTime64(9) holds (2262-04-11 23:47:16.854775807 UTC): Int64 nanoseconds. */
 const MAX_DATETIME64_9_NANOS = 2n ** 63n - 1n;

@@ -17,7 +17,7 @@
 //      pass: count, errors, quantile(0.95) of Duration (reservoir of 8192: bounded memory, exact below that),
 //      summed spend.
 // Joins are LEFT ANY: a span resent by an SDK (stored twice) cannot multiply the calls of its children.
-import type { AgentMapEdge, AgentMapNode, AgentMapNodeKind, AgentMapResponse } from '../../api/contract.js';
+import type { AgentMapEdge, AgentMapNode, AgentMapNodeKind, AgentMapResponse } from '../../contract/index.js';
 import { COST_DECIMALS, instantParam, type QueryContext, select, table } from './context.js';
 
 export interface AgentMapFilter {

@@ -1,6 +1,6 @@
 // What the analyses read beyond one trace: the earlier traces of the same task (root service + root span name),
 // from beacon_trace_summaries.
-import type { TraceSummary } from '../../api/contract.js';
+import type { TraceSummary } from '../../contract/index.js';
 import {
   COST_DECIMALS,
   instantParam,

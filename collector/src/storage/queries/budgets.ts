@@ -5,7 +5,7 @@
 // edited after the spans are stored (and can be removed), so such budgets are computed from beacon_genai_spans
 // joined with each trace's latest tag set at evaluation time — exact for the tags as they are now, at the cost of
 // reading the period's inference spans (restricted to the tagged traces) rather than rollup rows.
-import type { BudgetScope } from '../../api/contract-budgets.js';
+import type { BudgetScope } from '../../contract/index.js';
 import { type QueryContext, select, table } from './context.js';
 import { versionNow } from './tags.js';
 

@@ -1,7 +1,7 @@
 // Failures of error spans, classified at ingest (beacon_span_failures, migration 0007): the error patterns across
 // traces. (The failure categories of traces come with their summaries, see traces.ts.)
 import type { FailureCategory } from '@beacon/semconv';
-import type { ErrorPattern } from '../../api/contract.js';
+import type { ErrorPattern } from '../../contract/index.js';
 import { instantParam, nanosText, type QueryContext, select, table } from './context.js';
 
 export interface FailurePatternFilter {

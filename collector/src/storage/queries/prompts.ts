@@ -1,6 +1,6 @@
 // Prompt versions (migration 0006): append-only rows, numbered 1, 2, … per prompt key. The edit is stored as the
 // PromptEdit's JSON; readers parse it back.
-import type { PromptEdit, PromptVersion } from '../../api/contract.js';
+import type { PromptEdit, PromptVersion } from '../../contract/index.js';
 import { nanosText, orNull, type QueryContext, select, table } from './context.js';
 import { versionNow } from './tags.js';
 

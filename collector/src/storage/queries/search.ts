@@ -6,7 +6,7 @@
 //   - attribute values: mapValues(SpanAttributes), the expensive one — bounded by the time range when given;
 //   - messages: beacon_messages (each distinct message once, however many spans resent it) → the hashes whose text
 //     matches → beacon_genai_spans rows referencing them.
-import type { SearchHit } from '../../api/contract.js';
+import type { SearchHit } from '../../contract/index.js';
 import {
   hasControlCharacters,
   instantParam,

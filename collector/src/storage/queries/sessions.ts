@@ -6,7 +6,7 @@
 // carry a conversation id, then reads those traces' summary rows by TraceId (the summaries' primary key). One
 // session's turns are found by the ConversationId bloom-filter index, without a time range when none is given.
 import type { Message } from '@beacon/semconv';
-import type { SessionSummary, SessionTurn } from '../../api/contract.js';
+import type { SessionSummary, SessionTurn } from '../../contract/index.js';
 import {
   COST_DECIMALS,
   instantParam,

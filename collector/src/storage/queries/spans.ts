@@ -13,8 +13,8 @@ import type {
   SpanLinkView,
   SpanView,
   StatusCodeName,
-} from '../../api/contract.js';
-import { SPAN_KIND_NAMES, STATUS_CODE_NAMES } from '../../exporters/clickhouse/index.js';
+} from '../../contract/index.js';
+import { SPAN_KIND_NAMES, STATUS_CODE_NAMES } from '../../model.js';
 import { instantParam, nanosText, nanosToMs, orNull, type QueryContext, select, table } from './context.js';
 import { latestAnnotations } from './tags.js';
 import type { TraceBounds } from './traces.js';

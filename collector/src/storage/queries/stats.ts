@@ -2,7 +2,7 @@
 // beacon_genai_spans — calls, errors, tokens, cost and unpriced calls, grouped by model, agent or service. Only
 // inference spans count, as in every Beacon total: agent and workflow spans may repeat their children's usage.
 // The range prunes partitions (PARTITION BY toDate(Timestamp)).
-import type { StatsGroup, StatsSummaryResponse, StatsTimeseriesResponse } from '../../api/contract.js';
+import type { StatsGroup, StatsSummaryResponse, StatsTimeseriesResponse } from '../../contract/index.js';
 import { COST_DECIMALS, instantParam, type QueryContext, select, table } from './context.js';
 
 export const STATS_GROUP_BY = ['model', 'agent', 'service'] as const;

@@ -1,6 +1,6 @@
 // Tags of traces and annotations of spans: append-only versions (see migration 0005). A write inserts the whole new
 // set stamped with UpdatedAt; a read takes the newest row per key with ORDER BY UpdatedAt DESC LIMIT 1 BY key.
-import type { Annotation } from '../../api/contract.js';
+import type { Annotation } from '../../contract/index.js';
 import { nanosText, orNull, type QueryContext, select, table } from './context.js';
 
 let lastVersion = 0n;

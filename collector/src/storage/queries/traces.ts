@@ -10,7 +10,7 @@
 // matching>)` — a superset that is exact where the filter is existential (some span is in the service, the
 // earliest row lies inside the window) — with the exact decision left to HAVING.
 import type { FailureCategory } from '@beacon/semconv';
-import type { TraceStatus, TraceSummary } from '../../api/contract.js';
+import type { TraceStatus, TraceSummary } from '../../contract/index.js';
 import {
   COST_DECIMALS,
   instantParam,

@@ -3,11 +3,11 @@
 // collector's own query API over loopback with that same key, so they see exactly what the key may read.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
-import { readJsonBody, sendJson } from '../api/http.js';
-import type { RawHandler } from '../api/server.js';
 import type { Logger } from '../logger.js';
-import { createBeaconApiClient } from './beacon-api.js';
-import { createBeaconMcpServer } from './server.js';
+import { createBeaconApiClient } from '../mcp/beacon-api.js';
+import { createBeaconMcpServer } from '../mcp/server.js';
+import { readJsonBody, sendJson } from './http.js';
+import type { RawHandler } from './server.js';
 
 export const MCP_PATH = '/mcp';
 

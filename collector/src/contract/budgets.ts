@@ -1,5 +1,5 @@
 // Response and request types of the budgets API (/api/v1/budgets), shared with the Grafana plugin and the SDK's
-// budget guard through contract.ts. Instants are nanoseconds since the epoch as decimal strings, as everywhere.
+// budget guard through the contract's index.ts. Instants are nanoseconds since the epoch as decimal strings, as everywhere.
 
 export type BudgetUnit = 'usd' | 'tokens';
 export type BudgetPeriod = 'hour' | 'day' | 'month';

@@ -1,6 +1,6 @@
 // Share links (contract, types only): a read-only link to one trace, with an expiry, revocable. Timestamps are
 // nanoseconds since the epoch as decimal strings, like the rest of the contract.
-import type { TraceDetailResponse, TraceGraphResponse } from './contract.js';
+import type { TraceDetailResponse, TraceGraphResponse } from './traces.js';
 
 /** POST /api/v1/traces/{traceId}/shares — both fields optional. */
 export interface CreateShareRequest {

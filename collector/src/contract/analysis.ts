@@ -1,0 +1,83 @@
+// Analysis: POST /api/v1/analysis/{kind}. Findings are computed deterministically from stored spans; an LLM, when
+// configured, only rewrites the prose (`refinement`), citing span ids.
+import type { FailureCategory } from '@beacon/semconv';
+
+/** The analyses of POST /analysis/{kind}, in the order they are documented (the API and the MCP tools list them). */
+export const ANALYSIS_KINDS = [
+  'root-cause',
+  'cost',
+  'anomalies',
+  'error-patterns',
+  'summary',
+  'compare',
+] as const;
+export type AnalysisKind = (typeof ANALYSIS_KINDS)[number];
+
+export interface AnalysisRequest {
+  /** The trace analysed; required for every kind but error-patterns (which then looks across traces). */
+  traceId?: string;
+  /** compare: the trace to compare with; default: the baseline marked for the trace's root span name. */
+  baselineTraceId?: string;
+  /** anomalies: how many earlier traces of the same root span name form the reference (default 20). */
+  window?: number;
+  /** error-patterns across traces: time range (RFC 3339 or epoch ms; default the last 24 hours). */
+  from?: string;
+  to?: string;
+  /** Ask the configured LLM to rewrite the explanation (default true when one is configured). */
+  refine?: boolean;
+}
+
+export interface Finding {
+  /** Stable within one response, e.g. `root-cause-1`. */
+  id: string;
+  /** What was found: root_cause, repeated_prompt, expensive_model, cacheable_prefix, context_growth, cost_spike, … */
+  type: string;
+  category: FailureCategory | null;
+  severity: 'info' | 'warning' | 'critical';
+  title: string;
+  detail: string;
+  traceId: string;
+  /** The spans to highlight in the graph and waterfall, most important first. */
+  spanIds: string[];
+  /** cost findings: what fixing it would save on this trace (USD). */
+  estimatedSavingsUsd: number | null;
+  /** The numbers the finding rests on (e.g. { value, median, ratio }). */
+  evidence: Record<string, string | number | boolean | null>;
+}
+
+/** error-patterns: failures grouped by category and message shape. */
+export interface ErrorPattern {
+  category: FailureCategory;
+  /** The failure message with numbers, ids and quoted values replaced by placeholders. */
+  signature: string;
+  spanCount: number;
+  traceCount: number;
+  /** Up to 20, newest first. */
+  traceIds: string[];
+  example: { traceId: string; spanId: string; spanName: string; message: string };
+  firstSeen: string;
+  lastSeen: string;
+}
+
+export interface AnalysisResponse {
+  kind: AnalysisKind;
+  traceId: string | null;
+  /** compare: the trace compared with. */
+  baselineTraceId: string | null;
+  findings: Finding[];
+  /** Deterministic prose built from the findings and spans. */
+  text: string;
+  /** cost: the sum of the findings' savings. */
+  totalEstimatedSavingsUsd: number | null;
+  /** error-patterns only. */
+  patterns: ErrorPattern[];
+  /** When an LLM is configured and refine was not false: its rewrite of `text`, citing span ids. */
+  refinement: { model: string; text: string } | null;
+}
+
+/** PUT /api/v1/traces/{traceId}/baseline — marks the trace as the baseline of its root span name. */
+export interface BaselineResponse {
+  traceId: string;
+  /** Root service + root span name: what later traces are compared by. */
+  baselineKey: string;
+}

@@ -1,0 +1,233 @@
+// The read model of traces (JSON under /api/v1): the trace list, a trace's spans and graph, search, stats,
+// export/import, tags and annotations. Conventions of every contract file: see index.ts.
+import type { FailureCategory, Message, MessagePart } from '@beacon/semconv';
+
+export interface ApiErrorBody {
+  error: { code: string; message: string };
+}
+
+export type TraceStatus = 'ok' | 'error';
+
+/** One row of the trace list: a trace's roll-up. */
+export interface TraceSummary {
+  traceId: string;
+  startTimeUnixNano: string;
+  durationMs: number;
+  rootServiceName: string;
+  rootSpanName: string;
+  /** Name of the first agent span in the trace, when there is one. */
+  rootAgent: string | null;
+  agents: string[];
+  models: string[];
+  spanCount: number;
+  errorCount: number;
+  status: TraceStatus;
+  llmCallCount: number;
+  toolCallCount: number;
+  inputTokens: number;
+  outputTokens: number;
+  /** Sum over priced model calls; null when no call in the trace could be priced. */
+  costUsd: number | null;
+  /** Model calls whose model has no price: costUsd leaves them out. */
+  unpricedCount: number;
+  /** Model calls that reported no token usage. */
+  usageMissingCount: number;
+  tags: string[];
+  /** Failure categories detected at ingest on the trace's error spans (auto-tags), e.g. ['rate_limit']. */
+  failureCategories: FailureCategory[];
+}
+
+/**
+ * GET /api/v1/traces — query parameters: service, agent, model, status (ok|error), q (text), tag, failure (a
+ * FailureCategory), from, to (RFC 3339 or epoch ms), minCostUsd, minDurationMs, limit (1..500, default 50), cursor
+ * (opaque, from nextCursor).
+ * Newest first.
+ */
+export interface TraceListResponse {
+  traces: TraceSummary[];
+  nextCursor: string | null;
+}
+
+export type SpanKindName = 'Unspecified' | 'Internal' | 'Server' | 'Client' | 'Producer' | 'Consumer';
+export type StatusCodeName = 'Unset' | 'Ok' | 'Error';
+
+export interface TokenUsageView {
+  inputTokens: number | null;
+  outputTokens: number | null;
+  cacheReadTokens: number | null;
+  cacheWriteTokens: number | null;
+  reasoningTokens: number | null;
+}
+
+/** Normalized GenAI facts of one span (from beacon_genai_spans), with messages resolved from their hashes. */
+export interface GenAISpanView {
+  operation: string;
+  provider: string | null;
+  requestModel: string | null;
+  responseModel: string | null;
+  agentName: string | null;
+  agentId: string | null;
+  toolName: string | null;
+  toolCallId: string | null;
+  toolArguments: string | null;
+  toolResult: string | null;
+  conversationId: string | null;
+  usage: TokenUsageView;
+  costUsd: number | null;
+  priceSource: string | null;
+  priceEntry: string | null;
+  unpriced: boolean;
+  usageMissing: boolean;
+  finishReasons: string[];
+  errorType: string | null;
+  systemInstructions: MessagePart[];
+  inputMessages: Message[];
+  outputMessages: Message[];
+}
+
+export interface SpanEventView {
+  timeUnixNano: string;
+  name: string;
+  attributes: Record<string, string>;
+}
+
+export interface SpanLinkView {
+  traceId: string;
+  spanId: string;
+  attributes: Record<string, string>;
+  /** Added (optional): the link's W3C trace state, so an export re-imports without loss. */
+  traceState?: string;
+}
+
+export interface Annotation {
+  id: string;
+  text: string;
+  author: string | null;
+  createdAt: string;
+}
+
+export interface SpanView {
+  traceId: string;
+  spanId: string;
+  parentSpanId: string;
+  name: string;
+  kind: SpanKindName;
+  serviceName: string;
+  scopeName: string;
+  startTimeUnixNano: string;
+  durationMs: number;
+  statusCode: StatusCodeName;
+  statusMessage: string;
+  attributes: Record<string, string>;
+  resourceAttributes: Record<string, string>;
+  events: SpanEventView[];
+  links: SpanLinkView[];
+  genai: GenAISpanView | null;
+  annotations: Annotation[];
+  /** Added (optional): the span's W3C trace state, so an export re-imports without loss. */
+  traceState?: string;
+  /** Added (optional): the instrumentation scope's version, so an export re-imports without loss. */
+  scopeVersion?: string;
+}
+
+/** GET /api/v1/traces/{traceId} */
+export interface TraceDetailResponse {
+  trace: TraceSummary;
+  /** Ordered by start time. */
+  spans: SpanView[];
+}
+
+export type GraphNodeKind = 'agent' | 'llm' | 'tool' | 'retrieval' | 'workflow' | 'other';
+
+export interface GraphNode {
+  id: string;
+  kind: GraphNodeKind;
+  label: string;
+  /** The span(s) this node stands for. */
+  spanIds: string[];
+  /** Set for nodes of another trace reached through a span link (sub-agent runs). */
+  traceId: string;
+  error: boolean;
+  startTimeUnixNano: string;
+  durationMs: number;
+  costUsd: number | null;
+  tokens: number;
+}
+
+export interface GraphEdge {
+  id: string;
+  source: string;
+  target: string;
+  /** call: parent → child; handoff: agent → agent; link: span link across traces. */
+  kind: 'call' | 'handoff' | 'link';
+}
+
+/** GET /api/v1/traces/{traceId}/graph */
+export interface TraceGraphResponse {
+  nodes: GraphNode[];
+  edges: GraphEdge[];
+}
+
+/** GET /api/v1/search?q=&limit=&from=&to= — full text over span names, attributes and messages. */
+export interface SearchHit {
+  traceId: string;
+  spanId: string;
+  spanName: string;
+  serviceName: string;
+  startTimeUnixNano: string;
+  /** Where the text matched. */
+  field: 'name' | 'attribute' | 'message';
+  snippet: string;
+}
+
+export interface SearchResponse {
+  hits: SearchHit[];
+}
+
+export interface StatsGroup {
+  key: string;
+  calls: number;
+  errors: number;
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: number;
+  unpriced: number;
+}
+
+/** GET /api/v1/stats/summary?from=&to=&groupBy=model|agent|service */
+export interface StatsSummaryResponse {
+  totals: Omit<StatsGroup, 'key'> & { traces: number };
+  groups: StatsGroup[];
+}
+
+/** GET /api/v1/stats/timeseries?from=&to=&stepSeconds=&groupBy=model|agent|service */
+export interface StatsTimeseriesResponse {
+  stepSeconds: number;
+  series: { key: string; points: ({ time: string } & Omit<StatsGroup, 'key'>)[] }[];
+}
+
+/** GET /api/v1/traces/{traceId}/export?format=json — imports back identical through POST /traces/import. */
+export interface TraceExportJson {
+  format: 'beacon.trace.v1';
+  trace: TraceSummary;
+  spans: SpanView[];
+}
+
+/** POST /api/v1/traces/import (body: TraceExportJson or an OTLP/JSON ExportTraceServiceRequest) */
+export interface TraceImportResponse {
+  imported: number;
+  traceIds: string[];
+}
+
+/** PUT /api/v1/traces/{traceId}/tags  body: { tags: string[] } */
+export interface TraceTagsResponse {
+  traceId: string;
+  tags: string[];
+}
+
+/** PUT /api/v1/spans/{traceId}/{spanId}/annotations  body: { annotations: { text, author? }[] } */
+export interface SpanAnnotationsResponse {
+  traceId: string;
+  spanId: string;
+  annotations: Annotation[];
+}
