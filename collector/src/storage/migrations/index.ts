@@ -32,6 +32,11 @@ export {
 export { modifyTtlStatement, RETENTION_COLUMNS, ttlExpression } from './retention.js';
 export type { Migration, SchemaContext } from './types.js';
 
+/**
+ * Every migration, in version order. Add a new table or column here: one file `NNNN-<name>.ts` in this folder
+ * (`defineMigration` with the next version, IF NOT EXISTS DDL; never edit a released one), one line below, and its
+ * table in ../tables.ts.
+ */
 export const MIGRATIONS: readonly Migration[] = [
   otelTraces,
   genaiSpans,
