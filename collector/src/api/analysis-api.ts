@@ -32,6 +32,7 @@ import {
 } from '../storage/queries/index.js';
 import { parseInstant } from '../time.js';
 import { badRequest, notFound } from './http.js';
+import { API_PREFIX, type ApiModule } from './module.js';
 import {
   array,
   boolean,
@@ -45,10 +46,7 @@ import {
   string,
 } from './openapi.js';
 import { hexId, type JsonSchema, type ParamSpec } from './params.js';
-import type { ApiModule } from './query-api.js';
 import { defineRoute } from './router.js';
-
-const API_PREFIX = '/api/v1';
 
 const MAX_WINDOW = 200;
 /** error-patterns across traces: the default time range, and the most patterns answered. */

@@ -16,12 +16,10 @@ import type {
   BudgetStatus,
 } from '../contract/index.js';
 import { badRequest } from './http.js';
+import { API_PREFIX, type ApiModule } from './module.js';
 import { array, componentRef, nanos, nullableString, number, object, schemaRef, string } from './openapi.js';
 import { type JsonSchema, nonNegativeNumber, type ParamSpec } from './params.js';
-import type { ApiModule } from './query-api.js';
 import { defineRoute } from './router.js';
-
-const API_PREFIX = '/api/v1';
 
 const nameParam: ParamSpec<string> = {
   description: 'The budget name: 1-64 letters, digits, _ . - (starting with a letter or digit).',

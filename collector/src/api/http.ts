@@ -74,6 +74,11 @@ function mediaTypeOf(req: IncomingMessage): string {
 const isJsonMediaType = (type: string) =>
   type === 'application/json' || /^application\/[\w.+-]+\+json$/.test(type);
 
+/** A parsed JSON value that is an object: not null, not an array. */
+export function isJsonObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
 /**
  * Reads a JSON request body: 415 unless Content-Type is JSON and the body is not compressed, 413 past `maxBytes`
  * (from Content-Length up front, else while reading), 400 when it does not parse.

@@ -154,6 +154,11 @@ export function instant(description: string): ParamSpec<bigint | undefined> {
   };
 }
 
+/** A from..to range given as two instant() parameters: `from` later than `to` is a 400. */
+export function checkRange(fromNs: bigint | undefined, toNs: bigint | undefined): void {
+  if (fromNs !== undefined && toNs !== undefined && fromNs > toNs) throw badRequest('from: later than to');
+}
+
 /** A lowercase hex id of `bytes` bytes (trace id 16, span id 8); upper case is accepted and lowered. */
 export function hexId(bytes: number, description: string): ParamSpec<string> {
   const pattern = new RegExp(`^[0-9a-fA-F]{${bytes * 2}}$`);

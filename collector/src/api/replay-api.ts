@@ -6,6 +6,7 @@ import { createReplayService, type ReplayServiceOptions } from '../replay/replay
 import { parseRestoreRequest } from '../replay/request.js';
 import type { QueryContext } from '../storage/queries/index.js';
 import { apiErrorOf, badRequest } from './http.js';
+import { API_PREFIX, type ApiModule } from './module.js';
 import {
   array,
   componentRef,
@@ -18,7 +19,6 @@ import {
   string,
 } from './openapi.js';
 import { type JsonSchema, type ParamSpec, text } from './params.js';
-import { API_PREFIX, type ApiModule } from './query-api.js';
 import { defineRoute } from './router.js';
 
 const nullableInteger = { type: ['integer', 'null'] };

@@ -6,6 +6,7 @@ import type { AgentMapResponse, SessionDetailResponse, SessionListResponse } fro
 import { agentMap } from '../storage/queries/agent-map.js';
 import { listSessions, type SessionCursor, sessionDetail } from '../storage/queries/sessions.js';
 import { badRequest, notFound } from './http.js';
+import { API_PREFIX, type ApiModule } from './module.js';
 import {
   array,
   boolean,
@@ -20,10 +21,8 @@ import {
   string,
 } from './openapi.js';
 import { instant, integer as integerParam, type JsonSchema, oneOf, type ParamSpec, text } from './params.js';
-import type { ApiModule } from './query-api.js';
 import { defineRoute } from './router.js';
 
-const API_PREFIX = '/api/v1';
 const DAY_NS = 86_400n * 1_000_000_000n;
 /** Turns one session answer holds at most (the latest). */
 const MAX_TURNS = 500;

@@ -35,12 +35,11 @@ import {
 } from '../storage/queries/shares.js';
 import { buildTraceGraph } from './graph.js';
 import { ApiError, apiErrorOf, badRequest, notFound } from './http.js';
+import { API_PREFIX, type ApiModule } from './module.js';
 import { array, componentRef, nanos, nullableString, number, object, schemaRef, string } from './openapi.js';
 import { hexId, type JsonSchema, type ParamSpec } from './params.js';
-import type { ApiModule } from './query-api.js';
 import { defineRoute } from './router.js';
 
-const API_PREFIX = '/api/v1';
 const HOUR_NS = 3_600n * 1_000_000_000n;
 export const DEFAULT_EXPIRY_HOURS = 24 * 7;
 export const MAX_EXPIRY_HOURS = 24 * 90;

@@ -1,0 +1,23 @@
+// What the trace route modules share: the trace / span id path parameters and reading a stored trace (404 when the
+// caller's tenant has no such trace).
+import type { TraceDetailResponse } from '../contract/index.js';
+import { loadSpans, type QueryContext, traceBounds, traceSummary } from '../storage/queries/index.js';
+import { notFound } from './http.js';
+import { hexId } from './params.js';
+
+export const traceIdParam = { traceId: hexId(16, 'Trace id: 32 hex characters.') };
+export const spanParams = { ...traceIdParam, spanId: hexId(8, 'Span id: 16 hex characters.') };
+
+/** The trace's time bounds (what span reads are narrowed to); 404 when it is not stored. */
+export async function requireBounds(ctx: QueryContext, traceId: string) {
+  const bounds = await traceBounds(ctx, traceId);
+  if (!bounds) throw notFound(`trace ${traceId} not found`);
+  return bounds;
+}
+
+/** The trace's summary and every span; 404 when it is not stored. */
+export async function traceDetail(ctx: QueryContext, traceId: string): Promise<TraceDetailResponse> {
+  const [trace, bounds] = await Promise.all([traceSummary(ctx, traceId), traceBounds(ctx, traceId)]);
+  if (!trace || !bounds) throw notFound(`trace ${traceId} not found`);
+  return { trace, spans: await loadSpans(ctx, traceId, bounds) };
+}

@@ -1,0 +1,218 @@
+// GET /api/v1/traces, /traces/{traceId}, /traces/{traceId}/graph and /traces/{traceId}/export: reading stored traces.
+// Import is in trace-import-api.ts, tags and annotations in trace-notes-api.ts; SQL in storage/queries.
+import { FAILURE_CATEGORIES } from '@beacon/semconv';
+import type { TraceExportJson, TraceGraphResponse, TraceListResponse } from '../contract/index.js';
+import {
+  listTraces,
+  loadSpans,
+  type QueryContext,
+  traceBounds,
+  tracesLinkingTo,
+} from '../storage/queries/index.js';
+import { buildTraceGraph, type GraphTrace } from './graph.js';
+import { API_PREFIX, type ApiModule } from './module.js';
+import { ref } from './openapi.js';
+import {
+  checkRange,
+  cursor,
+  encodeCursor,
+  instant,
+  integer,
+  nonNegativeNumber,
+  oneOf,
+  text,
+} from './params.js';
+import { defineRoute } from './router.js';
+import { toCsv, toOtlpJson } from './trace-io.js';
+import { requireBounds, traceDetail, traceIdParam } from './trace-lookup.js';
+
+/** Traces linked to or from the one graphed, at most. */
+const MAX_LINKED_TRACES = 20;
+/** How far around a trace's span starts other traces' spans linking to it are looked for. */
+const LINK_WINDOW_NS = 3600n * 1_000_000_000n;
+
+/** Other traces whose spans link to this one (sub-agent runs pointing at their parent), near it in time. */
+function linkingTraceIds(ctx: QueryContext, traceId: string, spans: GraphTrace['spans']): Promise<string[]> {
+  if (spans.length === 0) return Promise.resolve([]);
+  const starts = spans.map((s) => BigInt(s.startTimeUnixNano));
+  const from = starts.reduce((a, b) => (a < b ? a : b)) - LINK_WINDOW_NS;
+  const to = starts.reduce((a, b) => (a > b ? a : b)) + LINK_WINDOW_NS;
+  return tracesLinkingTo(ctx, traceId, {
+    fromNs: from > 0n ? from : 0n,
+    toNs: to,
+    limit: MAX_LINKED_TRACES,
+  });
+}
+
+/** The trace's graph, with the traces its spans link to and the traces linking to it. */
+async function traceGraph(ctx: QueryContext, traceId: string): Promise<TraceGraphResponse> {
+  const bounds = await requireBounds(ctx, traceId);
+  const spanOptions = { messages: false, annotations: false };
+  const main: GraphTrace = { traceId, spans: await loadSpans(ctx, traceId, bounds, spanOptions) };
+  const outgoing = main.spans.flatMap((span) => span.links.map((link) => link.traceId));
+  const incoming = await linkingTraceIds(ctx, traceId, main.spans);
+  const linkedIds = [...new Set([...outgoing, ...incoming])]
+    .filter((id) => id !== traceId && /^[0-9a-f]{32}$/.test(id))
+    .slice(0, MAX_LINKED_TRACES);
+  const linked = await Promise.all(
+    linkedIds.map(async (id): Promise<GraphTrace> => {
+      const linkedBounds = await traceBounds(ctx, id);
+      return {
+        traceId: id,
+        spans: linkedBounds ? await loadSpans(ctx, id, linkedBounds, spanOptions) : [],
+      };
+    }),
+  );
+  return buildTraceGraph(main, linked);
+}
+
+const listTracesRoute = defineRoute({
+  method: 'GET',
+  path: `${API_PREFIX}/traces`,
+  query: {
+    service: text('Traces with at least one span from this service.'),
+    agent: text('Traces that ran this agent.'),
+    model: text('Traces that used this model: one of TraceSummary.models (response model, else requested).'),
+    status: oneOf(['ok', 'error'], 'error: traces with an error span; ok: traces without.'),
+    q: text('Case-insensitive text in span or service names, agents, models, tags, or the trace id itself.'),
+    tag: text('Traces carrying this tag.'),
+    failure: oneOf(FAILURE_CATEGORIES, 'Traces with a failure of this category.'),
+    from: instant('Traces starting at or after this time.'),
+    to: instant('Traces starting at or before this time.'),
+    minCostUsd: nonNegativeNumber('Traces whose model calls cost at least this much (USD).'),
+    minDurationMs: nonNegativeNumber('Traces lasting at least this long (ms).'),
+    limit: integer('Page size.', { min: 1, max: 500, fallback: 50 }),
+    cursor: cursor('nextCursor of the previous page.'),
+  },
+  doc: {
+    operationId: 'listTraces',
+    summary: 'List traces, newest first',
+    description:
+      'Keyset pagination: pass nextCursor as cursor for the next page. Pages stay stable when new traces arrive ' +
+      '(they sort before the cursor).',
+    tags: ['traces'],
+    responses: {
+      '200': {
+        description: 'One page of traces.',
+        content: { 'application/json': ref('TraceListResponse') },
+      },
+    },
+  },
+  handler: async ({ query, storage: ctx }) => {
+    checkRange(query.from, query.to);
+    const page = await listTraces(ctx, {
+      service: query.service,
+      agent: query.agent,
+      model: query.model,
+      status: query.status,
+      q: query.q,
+      tag: query.tag,
+      failure: query.failure,
+      fromNs: query.from,
+      toNs: query.to,
+      minCostUsd: query.minCostUsd,
+      minDurationMs: query.minDurationMs,
+      cursor: query.cursor,
+      limit: query.limit,
+    });
+    const body: TraceListResponse = {
+      traces: page.traces,
+      nextCursor: page.next ? encodeCursor(page.next) : null,
+    };
+    return { json: body };
+  },
+});
+
+const getTraceRoute = defineRoute({
+  method: 'GET',
+  path: `${API_PREFIX}/traces/{traceId}`,
+  pathParams: traceIdParam,
+  doc: {
+    operationId: 'getTrace',
+    summary: 'A trace: its summary and every span with GenAI facts, messages and annotations',
+    tags: ['traces'],
+    responses: {
+      '200': { description: 'The trace.', content: { 'application/json': ref('TraceDetailResponse') } },
+    },
+  },
+  handler: async ({ path, storage }) => ({ json: await traceDetail(storage, path.traceId) }),
+});
+
+const getTraceGraphRoute = defineRoute({
+  method: 'GET',
+  path: `${API_PREFIX}/traces/{traceId}/graph`,
+  pathParams: traceIdParam,
+  doc: {
+    operationId: 'getTraceGraph',
+    summary: 'Agents, model calls and tools of a trace as a graph',
+    description:
+      'Nodes: agents (one per agent name), model calls and tools (one per calling node and model / tool), ' +
+      'retrieval, workflow and other GenAI steps. Edges: call (parent → child), handoff (agent → agent), ' +
+      'link (span links to or from other traces, e.g. sub-agent runs; their nodes carry that traceId and ids ' +
+      "prefixed with it). durationMs sums the node's spans; an llm node's cost and tokens are its calls', an " +
+      "agent or workflow node's those of every model call beneath it.",
+    tags: ['traces'],
+    responses: {
+      '200': { description: 'The graph.', content: { 'application/json': ref('TraceGraphResponse') } },
+    },
+  },
+  handler: async ({ path, storage }) => ({ json: await traceGraph(storage, path.traceId) }),
+});
+
+const exportTraceRoute = defineRoute({
+  method: 'GET',
+  path: `${API_PREFIX}/traces/{traceId}/export`,
+  pathParams: traceIdParam,
+  query: {
+    format: oneOf(
+      ['json', 'otlp', 'csv'],
+      'json: TraceExportJson (re-imports identically); otlp: OTLP/JSON ExportTraceServiceRequest (POST it to ' +
+        '/v1/traces); csv: one row per span.',
+      'json',
+    ),
+  },
+  doc: {
+    operationId: 'exportTrace',
+    summary: 'Download a trace',
+    tags: ['traces'],
+    responses: {
+      '200': {
+        description: 'The trace, as an attachment.',
+        content: {
+          'application/json': {
+            schema: {
+              oneOf: [ref('TraceExportJson').schema, ref('OtlpExportTraceServiceRequest').schema],
+            },
+          },
+          'text/csv': { schema: { type: 'string' } },
+        },
+      },
+    },
+  },
+  handler: async ({ path, query, storage }) => {
+    const detail = await traceDetail(storage, path.traceId);
+    const file = `trace-${path.traceId}`;
+    if (query.format === 'csv') {
+      return {
+        body: toCsv(detail.spans),
+        contentType: 'text/csv; charset=utf-8',
+        headers: { 'content-disposition': `attachment; filename="${file}.csv"` },
+      };
+    }
+    const doc: TraceExportJson | ReturnType<typeof toOtlpJson> =
+      query.format === 'otlp'
+        ? toOtlpJson(detail.spans)
+        : { format: 'beacon.trace.v1', trace: detail.trace, spans: detail.spans };
+    return {
+      json: doc,
+      headers: {
+        'content-disposition': `attachment; filename="${file}${query.format === 'otlp' ? '.otlp' : ''}.json"`,
+      },
+    };
+  },
+});
+
+/** Reading traces. Their OpenAPI components are the query API's own (openapi.ts SCHEMAS), so none are added. */
+export function createTracesApi(): ApiModule {
+  return { routes: [listTracesRoute, getTraceRoute, getTraceGraphRoute, exportTraceRoute], schemas: {} };
+}
