@@ -2,9 +2,7 @@
 // Only bounded ranges: these pages aggregate, and "all time" would read every partition.
 import { Field, Select } from '@grafana/ui';
 import { useSearchParams } from 'react-router-dom';
-import { DEFAULT_RANGE, RANGE_OPTIONS, rangeToMs } from '../../pages/Traces/filters';
-
-export const BOUNDED_RANGES = RANGE_OPTIONS.filter((o) => rangeToMs(o.value) !== null);
+import { BOUNDED_RANGES, DEFAULT_RANGE } from '../../utils/timeRange';
 
 /** The page's range (`range` in the URL, default 24 hours) and a setter that keeps the rest of the URL. */
 export function useUrlRange(): [string, (value: string) => void] {
@@ -18,11 +16,6 @@ export function useUrlRange(): [string, (value: string) => void] {
     setParams(next, { replace: true });
   };
   return [range, setRange];
-}
-
-/** from/to (epoch ms, as the API takes them) of a relative range ending now. */
-export function rangeBounds(range: string, now = Date.now()): { from: string; to: string } {
-  return { from: String(now - (rangeToMs(range) ?? 86_400_000)), to: String(now) };
 }
 
 export function RangePicker({

@@ -11,9 +11,10 @@ import { AgentMapGraph, type MapSelection } from '../../components/AgentMapGraph
 import { ErrorWithRetry } from '../../components/common/ErrorAlert';
 import { getTableStyles } from '../../components/common/tableStyles';
 import { Page } from '../../components/Page/Page';
-import { RangePicker, rangeBounds, useUrlRange } from '../../components/RangePicker/RangePicker';
+import { RangePicker, useUrlRange } from '../../components/RangePicker/RangePicker';
 import { useAsync } from '../../hooks/useAsync';
 import { formatCost, formatDuration } from '../../utils/format';
+import { rangeBounds } from '../../utils/timeRange';
 
 const percent = (rate: number) => `${Math.round(rate * 1000) / 10}%`;
 

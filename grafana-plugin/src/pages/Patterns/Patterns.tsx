@@ -10,9 +10,10 @@ import { useBeaconClient, usePaths } from '../../api/context';
 import { PatternsTable } from '../../components/Analysis/PatternsTable';
 import { ErrorWithRetry } from '../../components/common/ErrorAlert';
 import { Page } from '../../components/Page/Page';
-import { RangePicker, rangeBounds, useUrlRange } from '../../components/RangePicker/RangePicker';
+import { RangePicker, useUrlRange } from '../../components/RangePicker/RangePicker';
 import { useAsync } from '../../hooks/useAsync';
 import { FAILURE_CATEGORIES, failureColor, failureLabel } from '../../utils/failures';
+import { rangeBounds } from '../../utils/timeRange';
 
 export function PatternsPage() {
   const styles = useStyles2(getStyles);

@@ -10,11 +10,12 @@ import { useBeaconClient, useBeaconEnv } from '../../api/context';
 import { ErrorWithRetry } from '../../components/common/ErrorAlert';
 import { getTableStyles } from '../../components/common/tableStyles';
 import { Page } from '../../components/Page/Page';
-import { RangePicker, rangeBounds, useUrlRange } from '../../components/RangePicker/RangePicker';
+import { RangePicker, useUrlRange } from '../../components/RangePicker/RangePicker';
 import { ROUTES } from '../../constants';
 import { useAsync } from '../../hooks/useAsync';
 import { formatCost, formatTime, formatTokens } from '../../utils/format';
 import { nsToMs } from '../../utils/spans';
+import { rangeBounds } from '../../utils/timeRange';
 
 const PAGE_SIZE = 50;
 

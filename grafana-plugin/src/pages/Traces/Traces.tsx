@@ -22,7 +22,8 @@ import { ErrorWithRetry } from '../../components/common/ErrorAlert';
 import { Page } from '../../components/Page/Page';
 import { useAsync } from '../../hooks/useAsync';
 import { FAILURE_CATEGORIES, FAILURE_LABELS } from '../../utils/failures';
-import { hasFilters, RANGE_OPTIONS, readFilters, type TraceFilters, toQuery, writeFilters } from './filters';
+import { RANGE_OPTIONS } from '../../utils/timeRange';
+import { hasFilters, readFilters, type TraceFilters, toQuery, writeFilters } from './filters';
 import { TraceTable } from './TraceTable';
 
 const FAILURE_OPTIONS: { label: string; value: '' | FailureCategory; description?: string }[] = [

@@ -2,6 +2,7 @@
 import type { FailureCategory, TraceStatus } from '@beacon/collector/api-contract';
 import type { TraceListQuery } from '../../api/client';
 import { isFailureCategory } from '../../utils/failures';
+import { DEFAULT_RANGE, rangeToMs } from '../../utils/timeRange';
 
 export interface TraceFilters {
   q: string;
@@ -20,18 +21,6 @@ export interface TraceFilters {
   minCost: string;
   minDuration: string;
 }
-
-export const RANGE_OPTIONS = [
-  { label: 'Last 15 minutes', value: '15m' },
-  { label: 'Last hour', value: '1h' },
-  { label: 'Last 6 hours', value: '6h' },
-  { label: 'Last 24 hours', value: '24h' },
-  { label: 'Last 7 days', value: '7d' },
-  { label: 'Last 30 days', value: '30d' },
-  { label: 'All time', value: 'all' },
-];
-
-export const DEFAULT_RANGE = '24h';
 
 const KEYS = [
   'q',
@@ -79,13 +68,6 @@ export function writeFilters(filters: TraceFilters): URLSearchParams {
 
 export function hasFilters(filters: TraceFilters): boolean {
   return KEYS.some((k) => k !== 'range' && filters[k] !== '');
-}
-
-const UNIT_MS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000 };
-
-export function rangeToMs(range: string): number | null {
-  const m = /^(\d+)([mhd])$/.exec(range);
-  return m ? Number(m[1]) * UNIT_MS[m[2]!]! : null;
 }
 
 function positive(value: string): number | undefined {
