@@ -19,7 +19,7 @@ import { badRequest } from './http.js';
 import { API_PREFIX, type ApiModule } from './module.js';
 import { array, componentRef, nanos, nullableString, number, object, schemaRef, string } from './openapi.js';
 import { type JsonSchema, nonNegativeNumber, type ParamSpec } from './params.js';
-import { defineRoute } from './router.js';
+import { defineRoute, type Route } from './router.js';
 
 const nameParam: ParamSpec<string> = {
   description: 'The budget name: 1-64 letters, digits, _ . - (starting with a letter or digit).',
@@ -44,7 +44,15 @@ const conflictResponse = {
 
 export function createBudgetsApi(options: { budgets: BudgetService }): ApiModule {
   const { budgets } = options;
-  const routes = [
+  return {
+    routes: [...budgetDefinitionRoutes(budgets), ...budgetSpendRoutes(budgets)],
+    schemas: BUDGET_SCHEMAS,
+  };
+}
+
+/** List, read, define and delete: the budgets themselves. */
+function budgetDefinitionRoutes(budgets: BudgetService): Route[] {
+  return [
     defineRoute({
       method: 'GET',
       path: `${API_PREFIX}/budgets`,
@@ -153,7 +161,12 @@ export function createBudgetsApi(options: { budgets: BudgetService }): ApiModule
         return { json: response };
       },
     }),
+  ];
+}
 
+/** "May I spend X?" and the burn-down: what an agent asks before and while it spends. */
+function budgetSpendRoutes(budgets: BudgetService): Route[] {
+  return [
     defineRoute({
       method: 'GET',
       path: `${API_PREFIX}/budgets/{name}/check`,
@@ -226,7 +239,6 @@ export function createBudgetsApi(options: { budgets: BudgetService }): ApiModule
       },
     }),
   ];
-  return { routes, schemas: BUDGET_SCHEMAS };
 }
 
 const unit = { type: 'string', enum: ['usd', 'tokens'] };
