@@ -49,8 +49,10 @@ export interface ApiServer {
 }
 
 const API_ROOT = '/api/';
+/** Largest JSON request body of the query API when the options give none. */
+const DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024;
 
-export function createApiServer(options: {
+export interface ApiServerOptions {
   host: string;
   port: number;
   readiness: Readiness;
@@ -71,14 +73,59 @@ export function createApiServer(options: {
   authenticator?: Authenticator;
   /** The storage of a tenant (created on first use); required when `routes` touch storage. */
   storageFor?: (tenant: string) => Promise<QueryContext>;
-}): ApiServer {
-  const authenticator = options.authenticator ?? authDisabled;
-  const storageFor =
-    options.storageFor ??
-    (() => Promise.reject(new Error('createApiServer: routes need storageFor to reach storage')));
+}
 
-  /** The principal of a request's key for `access`; an ApiError (401 / 403 / 429) when it does not allow it. */
-  const authorize = async (req: http.IncomingMessage, access: Exclude<RouteAccess, 'public'>) => {
+export function createApiServer(options: ApiServerOptions): ApiServer {
+  const server = http.createServer(createRequestDispatcher(options));
+  return {
+    start: () =>
+      new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(options.port, options.host, () => {
+          server.off('error', reject);
+          resolve({ port: (server.address() as AddressInfo).port });
+        });
+      }),
+    stop: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      }),
+  };
+}
+
+/** Which handler answers a request: a raw handler's exact path, then /api/, then the built-in paths, then `fallback`. */
+function createRequestDispatcher(options: ApiServerOptions): http.RequestListener {
+  const authorize = keyChecker(options.authenticator ?? authDisabled);
+  const serveApi = createQueryApiHandler(options, authorize);
+  return (req, res) => {
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://localhost');
+    } catch {
+      sendError(res, 400, 'bad_request', 'invalid request URL');
+      return;
+    }
+    const path = url.pathname;
+    const raw =
+      options.rawHandlers && Object.hasOwn(options.rawHandlers, path) ? options.rawHandlers[path] : null;
+    if (raw) {
+      void serveRaw(raw, authorize, options.logger, req, res);
+      return;
+    }
+    if (path.startsWith(API_ROOT)) {
+      void serveApi(req, res, url);
+      return;
+    }
+    serveOutsideApi(options, req, res, path);
+  };
+}
+
+/** The principal of a request's key for `access`; an ApiError (401 / 403 / 429) when it does not allow it. */
+type KeyCheck = (req: http.IncomingMessage, access: Exclude<RouteAccess, 'public'>) => Promise<Principal>;
+
+function keyChecker(authenticator: Authenticator): KeyCheck {
+  return async (req, access) => {
     const auth = await authenticator.authorize(credentialFromHeaders(req.headers), access);
     if (!auth.ok) {
       if (auth.reason === 'rate_limited')
@@ -90,6 +137,40 @@ export function createApiServer(options: {
     }
     return auth.principal;
   };
+}
+
+async function serveRaw(
+  handler: RawHandler,
+  authorize: KeyCheck,
+  logger: Logger,
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+): Promise<void> {
+  try {
+    const principal = await authorize(req, handler.access);
+    await handler.handle(req, res, { principal, credential: credentialFromHeaders(req.headers) });
+  } catch (err) {
+    const apiError = apiErrorOf(err);
+    if (res.headersSent) res.destroy();
+    else if (apiError) sendApiError(res, apiError);
+    else {
+      logger.error({ err, method: req.method, path: req.url }, 'request failed');
+      sendError(res, 500, 'internal', 'the request failed; see the collector log');
+    }
+  }
+}
+
+/** /api/: CORS, the route, its caller (key and tenant storage), its answer; errors as JSON. */
+function createQueryApiHandler(
+  options: ApiServerOptions,
+  authorize: KeyCheck,
+): (req: http.IncomingMessage, res: http.ServerResponse, url: URL) => Promise<void> {
+  const storageFor =
+    options.storageFor ??
+    (() => Promise.reject(new Error('createApiServer: routes need storageFor to reach storage')));
+  const router = new Router(options.routes ?? []);
+  const cors = new CorsPolicy(options.corsOrigins ?? ['localhost']);
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
 
   /** The caller of a route: its key checked against the route's access, its tenant's storage. */
   const callerOf = async (req: http.IncomingMessage, route: Route): Promise<Caller> => {
@@ -99,100 +180,7 @@ export function createApiServer(options: {
     return { principal, storage: await storageFor(principal.tenant) };
   };
 
-  const serveRaw = async (handler: RawHandler, req: http.IncomingMessage, res: http.ServerResponse) => {
-    try {
-      const principal = await authorize(req, handler.access);
-      await handler.handle(req, res, { principal, credential: credentialFromHeaders(req.headers) });
-    } catch (err) {
-      const apiError = apiErrorOf(err);
-      if (res.headersSent) res.destroy();
-      else if (apiError) sendApiError(res, apiError);
-      else {
-        options.logger.error({ err, method: req.method, path: req.url }, 'request failed');
-        sendError(res, 500, 'internal', 'the request failed; see the collector log');
-      }
-    }
-  };
-  const router = new Router(options.routes ?? []);
-  const cors = new CorsPolicy(options.corsOrigins ?? ['localhost']);
-  const maxBodyBytes = options.maxBodyBytes ?? 16 * 1024 * 1024;
-
-  const serveMetrics = async (
-    metrics: MetricsSource,
-    req: http.IncomingMessage,
-    res: http.ServerResponse,
-  ) => {
-    try {
-      const { contentType, body } = await metrics.scrape(req.headers.accept);
-      res.writeHead(200, {
-        'content-type': contentType,
-        'content-length': Buffer.byteLength(body),
-        vary: 'Accept',
-        'cache-control': 'no-store',
-      });
-      res.end(body);
-    } catch (err) {
-      options.logger.error({ err }, 'metrics scrape failed');
-      if (!res.headersSent) sendError(res, 500, 'internal', 'metrics could not be collected');
-      else res.destroy();
-    }
-  };
-
-  /** Server-Sent Events: headers now, each event as the route sends it, the end when the route returns. */
-  const sendEvents = async (
-    req: http.IncomingMessage,
-    res: http.ServerResponse,
-    result: Extract<RouteResult, { events: unknown }>,
-  ) => {
-    const aborter = new AbortController();
-    const onClose = () => {
-      if (!res.writableEnded) aborter.abort();
-    };
-    res.on('close', onClose);
-    res.writeHead(200, {
-      'cache-control': 'no-store',
-      ...result.headers,
-      'content-type': 'text/event-stream; charset=utf-8',
-      // Proxies (nginx) must pass each event on as it comes.
-      'x-accel-buffering': 'no',
-    });
-    res.flushHeaders();
-    const stream = {
-      signal: aborter.signal,
-      send(event: string, data: unknown) {
-        if (res.writableEnded || res.destroyed) return;
-        // JSON.stringify never emits a raw newline, so the data is a single `data:` line.
-        res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
-      },
-    };
-    try {
-      await result.events(stream);
-    } catch (err) {
-      options.logger.error({ err, path: req.url }, 'event stream failed');
-      stream.send('error', {
-        error: { code: 'internal', message: 'the request failed; see the collector log' },
-      });
-    } finally {
-      res.off('close', onClose);
-      res.end();
-    }
-  };
-
-  const send = (res: http.ServerResponse, result: Exclude<RouteResult, { events: unknown }>) => {
-    const headers = { 'cache-control': 'no-store', ...result.headers };
-    if ('json' in result) {
-      sendJson(res, result.status ?? 200, result.json, headers);
-      return;
-    }
-    res.writeHead(result.status ?? 200, {
-      ...headers,
-      'content-type': result.contentType,
-      'content-length': Buffer.byteLength(result.body),
-    });
-    res.end(result.body);
-  };
-
-  const serveApi = async (req: http.IncomingMessage, res: http.ServerResponse, url: URL) => {
+  return async (req, res, url) => {
     const method = req.method ?? 'GET';
     try {
       const match = router.match(method, url.pathname);
@@ -212,8 +200,8 @@ export function createApiServer(options: {
       const result = await match.route.handle(req, caller, match.pathValues, url.searchParams, () =>
         readJsonBody(req, maxBodyBytes),
       );
-      if ('events' in result) await sendEvents(req, res, result);
-      else send(res, result);
+      if ('events' in result) await sendEvents(options.logger, req, res, result);
+      else sendResult(res, result);
     } catch (err) {
       if (res.headersSent) {
         res.destroy();
@@ -228,62 +216,111 @@ export function createApiServer(options: {
       sendError(res, 500, 'internal', 'the request failed; see the collector log');
     }
   };
+}
 
-  const server = http.createServer((req, res) => {
-    let url: URL;
-    try {
-      url = new URL(req.url ?? '/', 'http://localhost');
-    } catch {
-      sendError(res, 400, 'bad_request', 'invalid request URL');
-      return;
-    }
-    const path = url.pathname;
-    const raw =
-      options.rawHandlers && Object.hasOwn(options.rawHandlers, path) ? options.rawHandlers[path] : null;
-    if (raw) {
-      void serveRaw(raw, req, res);
-      return;
-    }
-    if (path.startsWith(API_ROOT)) {
-      void serveApi(req, res, url);
-      return;
-    }
-    const isRead = req.method === 'GET' || req.method === 'HEAD';
-    if (isRead && path === '/healthz') {
-      sendJson(res, 200, { status: 'ok' });
-      return;
-    }
-    if (isRead && path === '/readyz') {
-      const reason = options.readiness.notReadyReason();
-      if (reason) sendJson(res, 503, { status: 'not_ready', reason });
-      else sendJson(res, 200, { status: 'ready' });
-      return;
-    }
-    if (isRead && path === '/metrics' && options.metrics) {
-      void serveMetrics(options.metrics, req, res);
-      return;
-    }
-    if (options.fallback?.(req, res)) return;
-    if (!isRead) {
-      sendError(res, 405, 'method_not_allowed', `${req.method} is not supported on ${path}`);
-      return;
-    }
-    sendError(res, 404, 'not_found', `no route for ${path}`);
-  });
+/** Health, readiness and metrics; then `fallback` (the standalone UI); else a JSON 404 (405 for a write). */
+function serveOutsideApi(
+  options: ApiServerOptions,
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  path: string,
+): void {
+  const isRead = req.method === 'GET' || req.method === 'HEAD';
+  if (isRead && path === '/healthz') {
+    sendJson(res, 200, { status: 'ok' });
+    return;
+  }
+  if (isRead && path === '/readyz') {
+    const reason = options.readiness.notReadyReason();
+    if (reason) sendJson(res, 503, { status: 'not_ready', reason });
+    else sendJson(res, 200, { status: 'ready' });
+    return;
+  }
+  if (isRead && path === '/metrics' && options.metrics) {
+    void serveMetrics(options.metrics, options.logger, req, res);
+    return;
+  }
+  if (options.fallback?.(req, res)) return;
+  if (!isRead) {
+    sendError(res, 405, 'method_not_allowed', `${req.method} is not supported on ${path}`);
+    return;
+  }
+  sendError(res, 404, 'not_found', `no route for ${path}`);
+}
 
-  return {
-    start: () =>
-      new Promise((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(options.port, options.host, () => {
-          server.off('error', reject);
-          resolve({ port: (server.address() as AddressInfo).port });
-        });
-      }),
-    stop: () =>
-      new Promise((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
-      }),
+async function serveMetrics(
+  metrics: MetricsSource,
+  logger: Logger,
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+): Promise<void> {
+  try {
+    const { contentType, body } = await metrics.scrape(req.headers.accept);
+    res.writeHead(200, {
+      'content-type': contentType,
+      'content-length': Buffer.byteLength(body),
+      vary: 'Accept',
+      'cache-control': 'no-store',
+    });
+    res.end(body);
+  } catch (err) {
+    logger.error({ err }, 'metrics scrape failed');
+    if (!res.headersSent) sendError(res, 500, 'internal', 'metrics could not be collected');
+    else res.destroy();
+  }
+}
+
+/** Server-Sent Events: headers now, each event as the route sends it, the end when the route returns. */
+async function sendEvents(
+  logger: Logger,
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  result: Extract<RouteResult, { events: unknown }>,
+): Promise<void> {
+  const aborter = new AbortController();
+  const onClose = () => {
+    if (!res.writableEnded) aborter.abort();
   };
+  res.on('close', onClose);
+  res.writeHead(200, {
+    'cache-control': 'no-store',
+    ...result.headers,
+    'content-type': 'text/event-stream; charset=utf-8',
+    // Proxies (nginx) must pass each event on as it comes.
+    'x-accel-buffering': 'no',
+  });
+  res.flushHeaders();
+  const stream = {
+    signal: aborter.signal,
+    send(event: string, data: unknown) {
+      if (res.writableEnded || res.destroyed) return;
+      // JSON.stringify never emits a raw newline, so the data is a single `data:` line.
+      res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    },
+  };
+  try {
+    await result.events(stream);
+  } catch (err) {
+    logger.error({ err, path: req.url }, 'event stream failed');
+    stream.send('error', {
+      error: { code: 'internal', message: 'the request failed; see the collector log' },
+    });
+  } finally {
+    res.off('close', onClose);
+    res.end();
+  }
+}
+
+function sendResult(res: http.ServerResponse, result: Exclude<RouteResult, { events: unknown }>): void {
+  const headers = { 'cache-control': 'no-store', ...result.headers };
+  if ('json' in result) {
+    sendJson(res, result.status ?? 200, result.json, headers);
+    return;
+  }
+  res.writeHead(result.status ?? 200, {
+    ...headers,
+    'content-type': result.contentType,
+    'content-length': Buffer.byteLength(result.body),
+  });
+  res.end(result.body);
 }
