@@ -1,8 +1,8 @@
-// One Beacon MCP server: the tools of tools.ts over a query API client. The stdio command and the streamable HTTP
+// One Beacon MCP server: the tools of tools/ over a query API client. The stdio command and the streamable HTTP
 // endpoint each build it with their caller's key.
 import { readFileSync } from 'node:fs';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { type BeaconToolsOptions, registerBeaconTools } from './tools.js';
+import { type BeaconToolsOptions, registerBeaconTools } from './tools/index.js';
 
 /** The collector's package version: what the server reports in its MCP handshake. */
 function collectorVersion(): string {

@@ -14,7 +14,7 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type PrometheusServer, startPrometheus } from '../../../test/integration/prometheus-server.js';
-import { TOOL_NAMES } from '../../src/mcp/tools.js';
+import { TOOL_NAMES } from '../../src/mcp/tools/index.js';
 import { call, postSpans, writeKeys } from '../auth/helpers.js';
 import { startTestCollector, type TestCollector } from '../e2e/harness.js';
 import { newSpanId, newTraceId, type SpanSpec, traceRequest } from '../support/otlp-json.js';
