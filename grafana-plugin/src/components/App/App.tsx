@@ -1,33 +1,22 @@
 // The app's routes. Host-agnostic: it needs a router and a <BeaconProvider> above it — Grafana's root page
-// (GrafanaAppRoot) or the standalone host (standalone.tsx) provide both.
+// (GrafanaAppRoot) or the standalone host (standalone/main.tsx) provide both. The pages are the rows of the route
+// table (src/routes.tsx); App hands its nav rows down to the page chrome, which draws the standalone nav bar.
 import { Navigate, Route, Routes } from 'react-router-dom';
 import { usePaths } from '../../api/context';
-import { ROUTES } from '../../constants';
-import { AgentMapPage } from '../../pages/AgentMap/AgentMap';
-import { BudgetsPage } from '../../pages/Budgets/Budgets';
-import { ComparePage } from '../../pages/Compare/Compare';
-import { PatternsPage } from '../../pages/Patterns/Patterns';
-import { SessionPage } from '../../pages/Session/Session';
-import { SessionsPage } from '../../pages/Sessions/Sessions';
-import { SharedTracePage } from '../../pages/Shared/Shared';
-import { TracePage } from '../../pages/Trace/Trace';
-import { TracesPage } from '../../pages/Traces/Traces';
+import { APP_ROUTES, NAV_ROUTES } from '../../routes';
+import { NavPagesContext } from '../Page/Page';
 
 export function App() {
   const paths = usePaths();
   return (
-    <Routes>
-      <Route path={`${ROUTES.Traces}/:traceId/:spanId?`} element={<TracePage />} />
-      <Route path={ROUTES.Traces} element={<TracesPage />} />
-      <Route path={ROUTES.Compare} element={<ComparePage />} />
-      <Route path={ROUTES.Patterns} element={<PatternsPage />} />
-      <Route path={ROUTES.Budgets} element={<BudgetsPage />} />
-      <Route path={ROUTES.Sessions} element={<SessionsPage />} />
-      <Route path={`${ROUTES.Sessions}/:sessionId`} element={<SessionPage />} />
-      <Route path={ROUTES.AgentMap} element={<AgentMapPage />} />
-      <Route path={`${ROUTES.Shared}/:token`} element={<SharedTracePage />} />
-      <Route path="*" element={<Navigate to={paths.traces()} replace />} />
-    </Routes>
+    <NavPagesContext.Provider value={NAV_ROUTES}>
+      <Routes>
+        {APP_ROUTES.map((route) => (
+          <Route key={route.path} path={route.path} element={route.element} />
+        ))}
+        <Route path="*" element={<Navigate to={paths.traces()} replace />} />
+      </Routes>
+    </NavPagesContext.Provider>
   );
 }
 

@@ -4,10 +4,22 @@ import { css } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
 import { PluginPage } from '@grafana/runtime';
 import { Text, useStyles2 } from '@grafana/ui';
-import type { ReactNode } from 'react';
+import { createContext, type ReactNode, useContext } from 'react';
 import { NavLink } from 'react-router-dom';
-import { useBeaconEnv, usePaths } from '../../api/context';
-import { ROUTES } from '../../constants';
+import { useBeaconEnv } from '../../api/context';
+
+/** A page of the nav: a row of the route table (src/routes.tsx). */
+export interface NavPage {
+  /** Relative to the app's base URL. */
+  path: string;
+  title: string;
+}
+
+/**
+ * The pages of the standalone nav bar, handed down by App from the route table: components never import the
+ * table, since it imports the pages (and the pages import this component).
+ */
+export const NavPagesContext = createContext<readonly NavPage[]>([]);
 
 export interface PageProps {
   title: string;
@@ -45,19 +57,14 @@ export function Page({ title, inNav = false, subTitle, actions, children }: Page
   );
 }
 
-/** The pages plugin.json puts in Grafana's nav, for the standalone host. */
+/** The pages plugin.json puts in Grafana's nav (the route table's nav rows), for the standalone host. */
 function StandaloneNav() {
   const styles = useStyles2(getStyles);
-  const paths = usePaths();
   const { basePath } = useBeaconEnv();
-  const items = [
-    { label: 'Traces', to: paths.traces() },
-    { label: 'Compare', to: paths.compare() },
-    { label: 'Error patterns', to: paths.patterns() },
-    { label: 'Budgets', to: `${basePath}/${ROUTES.Budgets}` },
-    { label: 'Sessions', to: `${basePath}/${ROUTES.Sessions}` },
-    { label: 'Agent map', to: `${basePath}/${ROUTES.AgentMap}` },
-  ];
+  const items = useContext(NavPagesContext).map((page) => ({
+    label: page.title,
+    to: `${basePath}/${page.path}`,
+  }));
   return (
     <nav className={styles.nav} aria-label="Beacon">
       <span className={styles.brand}>Beacon</span>
