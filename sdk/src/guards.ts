@@ -4,8 +4,17 @@
 // beacon_guard_triggered_total) in metrics.
 import { BEACON_GUARD_ATTRIBUTES, BEACON_GUARD_EVENT } from '@beacon/semconv';
 import { type Attributes, type Span, trace } from '@opentelemetry/api';
+import type {
+  AgentGuardOptions,
+  BudgetLimits,
+  RemoteBudgetOptions,
+  ScopedGuardRun,
+  UsageReport,
+} from './guard-types.js';
 import { currentScope, withScope } from './scope.js';
 import { recordError } from './spans.js';
+
+export type { AgentGuardOptions, BudgetLimits, RemoteBudgetOptions, UsageReport } from './guard-types.js';
 
 /** Span event and attribute names of a guard trigger, shared with the collector that counts the event. */
 export const GUARD_EVENT = BEACON_GUARD_EVENT;
@@ -101,54 +110,6 @@ export class AgentTimeoutError extends GuardError {
   }
 }
 
-export interface BudgetLimits {
-  /** Input + output tokens (input includes cached tokens, per OTel). */
-  maxTokens?: number;
-  /** USD, priced from the reported usage with @beacon/semconv's createPricer (unpriced models add nothing). */
-  maxCostUsd?: number;
-}
-
-/**
- * A budget kept by the Beacon collector (shared by every process reporting there): before each LLM call the guard
- * asks GET {url}/api/v1/budgets/{budget}/check whether `estimate` more fits, and refuses the call with
- * RemoteBudgetExceededError when not. The collector only knows spend once spans have reached it, so this is a
- * shared, eventually consistent limit; combine it with maxCostUsd / maxTokens for a hard cap per run.
- *
- * Fails open: when the collector cannot be reached, times out or answers with an error (unknown budget, bad key),
- * calls go ahead and `onError` is told — a monitoring outage must not stop the agents.
- */
-export interface RemoteBudgetOptions {
-  /** The collector's API base URL, e.g. http://localhost:4320 (the query API port). */
-  url: string;
-  /** The budget's name (BEACON_BUDGETS_FILE or PUT /api/v1/budgets/{name}). */
-  budget: string;
-  /** A key with the `read` scope, when the collector runs with BEACON_AUTH=on. */
-  apiKey?: string;
-  /** What one LLM call is expected to cost; the budget's unit decides which is asked. Default 0 (= "any room left?"). */
-  estimate?: { usd?: number; tokens?: number };
-  /** Per check; default 2000 ms. */
-  timeoutMs?: number;
-  /** Told about checks that failed (and were let through). */
-  onError?: (error: Error) => void;
-}
-
-export interface AgentGuardOptions extends BudgetLimits {
-  /** A tool called with the same arguments this many times in one run is a loop: that call is refused. */
-  maxRepeatedToolCalls?: number;
-  /** Budgets of each agent (by gen_ai.agent.name) within one run. */
-  perAgent?: Record<string, BudgetLimits>;
-  /** Wall-clock limit of one run. */
-  timeoutMs?: number;
-  /** A budget kept by the collector, checked before each LLM call (see RemoteBudgetOptions). */
-  remoteBudget?: RemoteBudgetOptions;
-}
-
-/** What one model call reports to the run. */
-export interface UsageReport {
-  tokens: number;
-  costUsd: number | null;
-}
-
 interface Totals {
   tokens: number;
   costUsd: number;
@@ -181,7 +142,7 @@ function trigger(span: Span | undefined, error: GuardError, extra: Attributes = 
 }
 
 /** The state of one guarded run: call counts, totals, the deadline. */
-export class GuardRun {
+export class GuardRun implements ScopedGuardRun {
   readonly guard: AgentGuard;
   readonly #controller = new AbortController();
   readonly #toolCalls = new Map<string, number>();
@@ -367,7 +328,8 @@ export class AgentGuard {
 
 /** The guarded run the caller is in, if any. */
 export function currentRun(): GuardRun | undefined {
-  return currentScope().run;
+  // Only AgentGuard.run puts a run in scope, and what it puts there is a GuardRun.
+  return currentScope().run as GuardRun | undefined;
 }
 
 /** GET {url}/api/v1/budgets/{budget}/check; rejects on network errors, timeouts and non-200 answers. */

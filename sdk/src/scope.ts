@@ -2,10 +2,10 @@
 // Node's AsyncLocalStorage (not the OTel context) so that guards work even where no OTel context manager is
 // registered (helpers used without init()).
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { GuardRun } from './guards.js';
+import type { ScopedGuardRun } from './guard-types.js';
 
 export interface Scope {
-  run?: GuardRun;
+  run?: ScopedGuardRun;
   /** Name of the innermost agent() this code runs under (for per-agent budgets). */
   agentName?: string;
 }
