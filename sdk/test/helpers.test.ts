@@ -41,7 +41,7 @@ async function* openAIStream(text: string[]) {
   };
 }
 
-describe('with content capture off (the default)', () => {
+describe('with content capture off (the default): span facts', () => {
   beforeEach(() => {
     tracing = createTestTracing();
   });
@@ -169,6 +169,12 @@ describe('with content capture off (the default)', () => {
       // OTel input includes cache reads and writes.
       usage: { inputTokens: 170, outputTokens: 5, cacheReadTokens: 100, cacheWriteTokens: 20 },
     });
+  });
+});
+
+describe('with content capture off (the default): wrappers, streams and errors', () => {
+  beforeEach(() => {
+    tracing = createTestTracing();
   });
 
   test('sync, async and async-iterator wrappers return what the function returns and end their spans', async () => {
