@@ -4,14 +4,14 @@
 import type { AgentMapEdge, AgentMapNode, AgentMapResponse } from '@beacon/collector/api-contract';
 import { css, cx } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
-import { Button, EmptyState, InlineSwitch, LoadingPlaceholder, Stack, Text, useStyles2 } from '@grafana/ui';
+import { EmptyState, InlineSwitch, LoadingPlaceholder, Text, useStyles2 } from '@grafana/ui';
 import { useState } from 'react';
 import { useBeaconClient } from '../../api/context';
 import { AgentMapGraph, type MapSelection } from '../../components/AgentMapGraph/AgentMapGraph';
 import { ErrorWithRetry } from '../../components/common/ErrorAlert';
 import { getTableStyles } from '../../components/common/tableStyles';
-import { Page } from '../../components/Page/Page';
-import { RangePicker, useUrlRange } from '../../components/RangePicker/RangePicker';
+import { ListPage } from '../../components/ListPage/ListPage';
+import { useUrlRange } from '../../components/RangePicker/RangePicker';
 import { useAsync } from '../../hooks/useAsync';
 import { formatCost, formatDuration } from '../../utils/format';
 import { rangeBounds } from '../../utils/timeRange';
@@ -38,32 +38,28 @@ export function AgentMapPage() {
   const nameOf = (id: string) => map?.nodes.find((n) => n.id === id)?.name ?? id;
 
   return (
-    <Page
+    <ListPage
       title="Agent map"
-      inNav
       subTitle="Agents, sub-agents and tools across traces: who calls whom, how often, how it fails, what it costs"
-      actions={
-        <Button variant="secondary" icon="sync" onClick={() => setReload((n) => n + 1)}>
-          Refresh
-        </Button>
+      onRefresh={() => setReload((n) => n + 1)}
+      range={{ id: 'beacon-agent-map-range', value: range, onChange: setRange }}
+      toolbar={
+        <>
+          <InlineSwitch
+            label="Show models"
+            showLabel
+            value={models}
+            onChange={(e) => setModels(e.currentTarget.checked)}
+          />
+          {map && map.nodes.length > 0 && (
+            <span className={styles.summary} data-testid="agent-map-summary">
+              {map.traces} traces · {map.nodes.filter((n) => n.kind === 'agent').length} agents ·{' '}
+              {map.nodes.filter((n) => n.kind === 'tool').length} tools · {map.edges.length} edges
+            </span>
+          )}
+        </>
       }
     >
-      <Stack gap={2} alignItems="flex-end" wrap="wrap">
-        <RangePicker id="beacon-agent-map-range" value={range} onChange={setRange} />
-        <InlineSwitch
-          label="Show models"
-          showLabel
-          value={models}
-          onChange={(e) => setModels(e.currentTarget.checked)}
-        />
-        {map && map.nodes.length > 0 && (
-          <span className={styles.summary} data-testid="agent-map-summary">
-            {map.traces} traces · {map.nodes.filter((n) => n.kind === 'agent').length} agents ·{' '}
-            {map.nodes.filter((n) => n.kind === 'tool').length} tools · {map.edges.length} edges
-          </span>
-        )}
-      </Stack>
-
       <div className={styles.body}>
         {state.status === 'loading' && <LoadingPlaceholder text="Aggregating calls…" />}
         {state.status === 'error' && (
@@ -100,7 +96,7 @@ export function AgentMapPage() {
             </>
           ))}
       </div>
-    </Page>
+    </ListPage>
   );
 }
 

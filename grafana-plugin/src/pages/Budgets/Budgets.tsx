@@ -7,12 +7,12 @@ import type {
 } from '@beacon/collector/api-contract';
 import { css, cx } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
-import { Badge, Button, EmptyState, LoadingPlaceholder, Text, useStyles2 } from '@grafana/ui';
+import { Badge, EmptyState, LoadingPlaceholder, Text, useStyles2 } from '@grafana/ui';
 import { useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { useBeaconClient } from '../../api/context';
 import { ErrorWithRetry } from '../../components/common/ErrorAlert';
-import { Page } from '../../components/Page/Page';
+import { ListPage } from '../../components/ListPage/ListPage';
 import { useAsync } from '../../hooks/useAsync';
 import { BurndownChart } from './BurndownChart';
 import { formatAmount, formatScope, levelOf, type UseLevel } from './format';
@@ -41,15 +41,10 @@ export function BudgetsPage() {
   };
 
   return (
-    <Page
+    <ListPage
       title="Budgets"
-      inNav
       subTitle="Spend limits per service, agent, model or tag, this UTC hour, day or month"
-      actions={
-        <Button variant="secondary" icon="sync" onClick={() => setReload((n) => n + 1)}>
-          Refresh
-        </Button>
-      }
+      onRefresh={() => setReload((n) => n + 1)}
     >
       {state.status === 'loading' && <LoadingPlaceholder text="Measuring budgets…" />}
       {state.status === 'error' && (
@@ -83,7 +78,7 @@ export function BudgetsPage() {
             {selected && <Burndown key={`${selected.name}-${reload}`} name={selected.name} />}
           </div>
         ))}
-    </Page>
+    </ListPage>
   );
 }
 

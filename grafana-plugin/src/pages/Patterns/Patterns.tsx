@@ -3,14 +3,14 @@
 import type { AnalysisResponse, FailureCategory } from '@beacon/collector/api-contract';
 import { css } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
-import { Badge, Button, EmptyState, LoadingPlaceholder, Stack, Text, useStyles2 } from '@grafana/ui';
+import { Badge, EmptyState, LoadingPlaceholder, Text, useStyles2 } from '@grafana/ui';
 import { useMemo, useState } from 'react';
 import { Link } from 'react-router-dom';
 import { useBeaconClient, usePaths } from '../../api/context';
 import { PatternsTable } from '../../components/Analysis/PatternsTable';
 import { ErrorWithRetry } from '../../components/common/ErrorAlert';
-import { Page } from '../../components/Page/Page';
-import { RangePicker, useUrlRange } from '../../components/RangePicker/RangePicker';
+import { ListPage } from '../../components/ListPage/ListPage';
+import { useUrlRange } from '../../components/RangePicker/RangePicker';
 import { useAsync } from '../../hooks/useAsync';
 import { FAILURE_CATEGORIES, failureColor, failureLabel } from '../../utils/failures';
 import { rangeBounds } from '../../utils/timeRange';
@@ -36,19 +36,13 @@ export function PatternsPage() {
   }, [state.value]);
 
   return (
-    <Page
+    <ListPage
       title="Error patterns"
-      inNav
       subTitle="Failures across traces, grouped by kind and message"
-      actions={
-        <Button variant="secondary" icon="sync" onClick={() => setReload((n) => n + 1)}>
-          Refresh
-        </Button>
-      }
-    >
-      <Stack gap={2} alignItems="flex-end" wrap="wrap">
-        <RangePicker id="beacon-patterns-range" value={range} onChange={setRange} />
-        {byCategory.length > 0 && (
+      onRefresh={() => setReload((n) => n + 1)}
+      range={{ id: 'beacon-patterns-range', value: range, onChange: setRange }}
+      toolbar={
+        byCategory.length > 0 && (
           <div className={styles.categories} data-testid="pattern-categories">
             {byCategory.map(([category, count]) => (
               <Link key={category} to={paths.traces({ failure: category, status: 'error', range })}>
@@ -56,9 +50,9 @@ export function PatternsPage() {
               </Link>
             ))}
           </div>
-        )}
-      </Stack>
-
+        )
+      }
+    >
       <div className={styles.body}>
         {state.status === 'loading' && <LoadingPlaceholder text="Grouping failures…" />}
         {state.status === 'error' && (
@@ -96,7 +90,7 @@ export function PatternsPage() {
             </>
           ))}
       </div>
-    </Page>
+    </ListPage>
   );
 }
 

@@ -3,14 +3,14 @@
 import type { SessionListResponse, SessionSummary } from '@beacon/collector/api-contract';
 import { css, cx } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
-import { Badge, Button, EmptyState, LoadingPlaceholder, Stack, Text, useStyles2 } from '@grafana/ui';
+import { Badge, Button, EmptyState, LoadingPlaceholder, Text, useStyles2 } from '@grafana/ui';
 import { useEffect, useState } from 'react';
 import { Link } from 'react-router-dom';
 import { useBeaconClient, useBeaconEnv } from '../../api/context';
 import { ErrorWithRetry } from '../../components/common/ErrorAlert';
 import { getTableStyles } from '../../components/common/tableStyles';
-import { Page } from '../../components/Page/Page';
-import { RangePicker, useUrlRange } from '../../components/RangePicker/RangePicker';
+import { ListPage } from '../../components/ListPage/ListPage';
+import { useUrlRange } from '../../components/RangePicker/RangePicker';
 import { ROUTES } from '../../constants';
 import { useAsync } from '../../hooks/useAsync';
 import { formatCost, formatTime, formatTokens } from '../../utils/format';
@@ -67,19 +67,12 @@ export function SessionsPage() {
   const sessions = state.status === 'success' ? [...state.value.sessions, ...more.sessions] : [];
 
   return (
-    <Page
+    <ListPage
       title="Sessions"
-      inNav
       subTitle="Conversations across traces: turns, cost and errors"
-      actions={
-        <Button variant="secondary" icon="sync" onClick={() => setReload((n) => n + 1)}>
-          Refresh
-        </Button>
-      }
+      onRefresh={() => setReload((n) => n + 1)}
+      range={{ id: 'beacon-sessions-range', value: range, onChange: setRange }}
     >
-      <Stack gap={2} alignItems="flex-end" wrap="wrap">
-        <RangePicker id="beacon-sessions-range" value={range} onChange={setRange} />
-      </Stack>
       <div className={styles.body}>
         {state.status === 'loading' && <LoadingPlaceholder text="Loading sessions…" />}
         {state.status === 'error' && (
@@ -111,7 +104,7 @@ export function SessionsPage() {
             </>
           ))}
       </div>
-    </Page>
+    </ListPage>
   );
 }
 
