@@ -1,13 +1,6 @@
 // One trace: summary, agent graph with time travel, waterfall with the critical path, context growth, and the
 // selected span's detail. The URL `/traces/<traceId>/<spanId>` selects a span, so every view deep-links.
-import type {
-  AnalysisKind,
-  BaselineResponse,
-  Finding,
-  GraphNode,
-  TraceDetailResponse,
-  TraceGraphResponse,
-} from '@beacon/collector/api-contract';
+import type { Finding, GraphNode, SpanView, TraceDetailResponse } from '@beacon/collector/api-contract';
 import { css } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
 import {
@@ -21,11 +14,11 @@ import {
   Text,
   useStyles2,
 } from '@grafana/ui';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useMemo } from 'react';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom';
 import { BeaconApiError } from '../../api/client';
-import { useBeaconClient, usePaths } from '../../api/context';
-import { AnalysisResults, type AnalysisState } from '../../components/Analysis/AnalysisResults';
+import { usePaths } from '../../api/context';
+import { AnalysisResults } from '../../components/Analysis/AnalysisResults';
 import { AnalyzeMenu } from '../../components/Analysis/AnalyzeMenu';
 import { ContextView } from '../../components/ContextView/ContextView';
 import { ErrorAlert } from '../../components/common/ErrorAlert';
@@ -35,12 +28,11 @@ import { SpanDetail } from '../../components/SpanDetail/SpanDetail';
 import { TimeTravel } from '../../components/TimeTravel/TimeTravel';
 import { TraceLinks } from '../../components/TraceLinks/TraceLinks';
 import { Waterfall } from '../../components/Waterfall/Waterfall';
-import { useAsync } from '../../hooks/useAsync';
 import { failureColor, failureLabel } from '../../utils/failures';
 import { formatCost, formatDuration, formatTime, formatTokens, shortId } from '../../utils/format';
-import { deriveGraph } from '../../utils/graph';
 import { nsToMs } from '../../utils/spans';
 import { traceBounds } from '../../utils/timeline';
+import { type LoadedTrace, useAnalysis, useBaseline, useTrace } from './hooks';
 
 type View = 'graph' | 'timeline' | 'context';
 const VIEWS: { id: View; label: string }[] = [
@@ -49,82 +41,14 @@ const VIEWS: { id: View; label: string }[] = [
   { id: 'context', label: 'Context' },
 ];
 
-interface Loaded {
-  detail: TraceDetailResponse;
-  graph: TraceGraphResponse;
-}
-
-type BaselineState =
-  | { status: 'idle' }
-  | { status: 'saving' }
-  | { status: 'success'; response: BaselineResponse }
-  | { status: 'error'; error: Error };
-
-/** Analyses of the trace on screen and the finding whose spans are highlighted. */
-function useAnalysis(traceId: string, onFirstRootCause: (finding: Finding) => void) {
-  const client = useBeaconClient();
-  const [state, setState] = useState<AnalysisState | null>(null);
-  const [activeFinding, setActiveFinding] = useState<Finding | null>(null);
-  const controller = useRef<AbortController | null>(null);
-  const firstRootCause = useRef(onFirstRootCause);
-  firstRootCause.current = onFirstRootCause;
-
-  const close = () => {
-    controller.current?.abort();
-    setState(null);
-    setActiveFinding(null);
-  };
-  // Another trace: start over. Leaving: stop what runs.
-  // biome-ignore lint/correctness/useExhaustiveDependencies: reset on a new trace id only
-  useEffect(() => close, [traceId]);
-
-  const run = (kind: AnalysisKind) => {
-    controller.current?.abort();
-    const current = new AbortController();
-    controller.current = current;
-    setState({ kind, status: 'loading' });
-    setActiveFinding(null);
-    client.analyze(kind, { traceId }, { signal: current.signal }).then(
-      (response) => {
-        if (current.signal.aborted) return;
-        setState({ kind, status: 'success', response });
-        // The root cause is the point of asking: show it at once.
-        const first = response.findings.find((f) => f.traceId === traceId && f.spanIds.length > 0);
-        if (kind === 'root-cause' && first) {
-          setActiveFinding(first);
-          firstRootCause.current(first);
-        }
-      },
-      (err: unknown) => {
-        if (current.signal.aborted) return;
-        setState({ kind, status: 'error', error: err instanceof Error ? err : new Error(String(err)) });
-      },
-    );
-  };
-  return { state, activeFinding, setActiveFinding, run, close };
-}
-
 export function TracePage() {
-  const styles = useStyles2(getStyles);
-  const client = useBeaconClient();
   const paths = usePaths();
   const navigate = useNavigate();
   const { traceId = '', spanId } = useParams();
   const [params, setParams] = useSearchParams();
   const view = (VIEWS.find((v) => v.id === params.get('view'))?.id ?? 'graph') as View;
 
-  const state = useAsync<Loaded>(
-    async (signal) => {
-      const [detail, graph] = await Promise.all([
-        client.getTrace(traceId, { signal }),
-        // The graph endpoint is an enrichment: without it the graph is derived from the spans.
-        client.getTraceGraph(traceId, { signal }).catch(() => null),
-      ]);
-      const usable = graph && (graph.nodes.length > 0 || detail.spans.length === 0);
-      return { detail, graph: usable ? graph : deriveGraph(detail.spans) };
-    },
-    [client, traceId],
-  );
+  const state = useTrace(traceId);
 
   const spans = state.value?.detail.spans;
   const bounds = useMemo(() => traceBounds(spans ?? []), [spans]);
@@ -143,17 +67,7 @@ export function TracePage() {
     if (first) select(first);
   };
 
-  const [baseline, setBaseline] = useState<BaselineState>({ status: 'idle' });
-  // biome-ignore lint/correctness/useExhaustiveDependencies: reset on a new trace id only
-  useEffect(() => setBaseline({ status: 'idle' }), [traceId]);
-  const markBaseline = () => {
-    setBaseline({ status: 'saving' });
-    client.markBaseline(traceId).then(
-      (response) => setBaseline({ status: 'success', response }),
-      (err: unknown) =>
-        setBaseline({ status: 'error', error: err instanceof Error ? err : new Error(String(err)) }),
-    );
-  };
+  const { baseline, markBaseline, dismiss: dismissBaseline } = useBaseline(traceId);
   const selectNode = (node: GraphNode) => {
     const id = node.spanIds[0];
     if (!id) return;
@@ -167,48 +81,17 @@ export function TracePage() {
     setParams(next, { replace: true });
   };
 
-  if (state.status === 'loading') {
+  if (state.status !== 'success') {
     return (
       <Page title={`Trace ${shortId(traceId)}`}>
-        <LoadingPlaceholder text="Loading trace…" />
-      </Page>
-    );
-  }
-  if (state.status === 'error') {
-    const notFound = state.error instanceof BeaconApiError && state.error.status === 404;
-    return (
-      <Page title={`Trace ${shortId(traceId)}`}>
-        {notFound ? (
-          <EmptyState
-            variant="not-found"
-            message="Trace not found"
-            button={<Button onClick={() => navigate(paths.traces())}>Back to traces</Button>}
-          >
-            <Text element="p">
-              No trace <code>{traceId}</code> in Beacon. It may be older than the retention, or not flushed
-              yet.
-            </Text>
-          </EmptyState>
-        ) : (
-          <ErrorAlert title="Could not load the trace" error={state.error} />
-        )}
+        <TraceNotLoaded traceId={traceId} error={state.error} />
       </Page>
     );
   }
 
-  const { detail, graph } = state.value;
+  const { detail } = state.value;
   const t = detail.trace;
   const title = t.rootSpanName || `Trace ${shortId(traceId)}`;
-  const stats: [string, string][] = [
-    ['Started', formatTime(nsToMs(t.startTimeUnixNano))],
-    ['Duration', formatDuration(t.durationMs)],
-    ['Cost', `${formatCost(t.costUsd)}${t.unpricedCount > 0 ? ` (+${t.unpricedCount} unpriced)` : ''}`],
-    ['Tokens in / out', `${formatTokens(t.inputTokens)} / ${formatTokens(t.outputTokens)}`],
-    ['Spans', String(t.spanCount || detail.spans.length)],
-    ['LLM / tool calls', `${t.llmCallCount} / ${t.toolCallCount}`],
-    ['Agent', t.rootAgent ?? (t.agents.join(', ') || '–')],
-    ['Models', t.models.join(', ') || '–'],
-  ];
 
   return (
     <Page
@@ -241,33 +124,10 @@ export function TracePage() {
         </>
       }
     >
-      <div className={styles.stats} data-testid="trace-stats">
-        <Badge
-          text={t.status === 'error' ? `${t.errorCount} error${t.errorCount === 1 ? '' : 's'}` : 'ok'}
-          color={t.status === 'error' ? 'red' : 'green'}
-        />
-        {stats.map(([label, value]) => (
-          <div key={label} className={styles.stat}>
-            <span className={styles.statLabel}>{label}</span>
-            <span>{value}</span>
-          </div>
-        ))}
-        {(t.failureCategories ?? []).map((category) => (
-          <Badge
-            key={category}
-            text={failureLabel(category)}
-            color={failureColor(category)}
-            icon="exclamation-triangle"
-            data-testid="failure-category"
-          />
-        ))}
-        {t.tags.map((tag) => (
-          <Badge key={tag} text={tag} color="blue" />
-        ))}
-      </div>
+      <TraceStats detail={detail} />
 
       {baseline.status === 'success' && (
-        <Alert severity="success" title="Marked as baseline" onRemove={() => setBaseline({ status: 'idle' })}>
+        <Alert severity="success" title="Marked as baseline" onRemove={dismissBaseline}>
           Traces of <code>{baseline.response.baselineKey}</code> are now compared with this one (Analyze →
           Compare with baseline).
         </Alert>
@@ -288,58 +148,166 @@ export function TracePage() {
       {detail.spans.length === 0 ? (
         <EmptyState variant="not-found" message="This trace has no spans stored" />
       ) : (
-        <div className={styles.layout}>
-          <div className={styles.main}>
-            <TabsBar>
-              {VIEWS.map((v) => (
-                <Tab key={v.id} label={v.label} active={view === v.id} onChangeTab={() => setView(v.id)} />
-              ))}
-            </TabsBar>
-            <div className={styles.tabContent}>
-              {view === 'graph' && (
-                <TimeTravel
-                  spans={detail.spans}
-                  graph={graph}
-                  selectedSpanId={spanId}
-                  onSelect={selectNode}
-                  onStep={(s) => select(s.spanId)}
-                  highlightedSpanIds={highlighted}
-                />
-              )}
-              {view === 'timeline' && (
-                <Waterfall
-                  spans={detail.spans}
-                  selectedSpanId={spanId}
-                  onSelect={select}
-                  highlightedSpanIds={highlighted}
-                />
-              )}
-              {view === 'context' && (
-                <ContextView spans={detail.spans} selectedSpanId={spanId} onSelect={select} />
-              )}
-            </div>
-          </div>
-          <aside className={styles.side} aria-label="Span detail">
-            {spanId && !selected && (
-              <Alert severity="warning" title="Span not in this trace">
-                No span <code>{spanId}</code> in trace <code>{shortId(traceId)}</code>.{' '}
-                <Link to={paths.trace(traceId)}>Clear selection</Link>
-              </Alert>
-            )}
-            {selected ? (
-              <SpanDetail span={selected} traceStartMs={bounds.start} />
-            ) : (
-              !spanId && (
-                <Text color="secondary" element="p">
-                  Select a node in the graph or a bar in the timeline to see the span: the conversation of an
-                  LLM call, a tool call's input and output, errors.
-                </Text>
-              )
-            )}
-          </aside>
-        </div>
+        <TraceViews
+          trace={state.value}
+          traceId={traceId}
+          traceStartMs={bounds.start}
+          view={view}
+          onView={setView}
+          spanId={spanId}
+          selected={selected}
+          highlighted={highlighted}
+          onSelect={select}
+          onSelectNode={selectNode}
+        />
       )}
     </Page>
+  );
+}
+
+/** The trace page's content while the trace loads, or why it did not load. */
+function TraceNotLoaded({ traceId, error }: { traceId: string; error: Error | undefined }) {
+  const paths = usePaths();
+  const navigate = useNavigate();
+  if (!error) return <LoadingPlaceholder text="Loading trace…" />;
+  const notFound = error instanceof BeaconApiError && error.status === 404;
+  return notFound ? (
+    <EmptyState
+      variant="not-found"
+      message="Trace not found"
+      button={<Button onClick={() => navigate(paths.traces())}>Back to traces</Button>}
+    >
+      <Text element="p">
+        No trace <code>{traceId}</code> in Beacon. It may be older than the retention, or not flushed yet.
+      </Text>
+    </EmptyState>
+  ) : (
+    <ErrorAlert title="Could not load the trace" error={error} />
+  );
+}
+
+/** The summary line: status, timing, cost, tokens, calls, agents and models, failure categories and tags. */
+function TraceStats({ detail }: { detail: TraceDetailResponse }) {
+  const styles = useStyles2(getStyles);
+  const t = detail.trace;
+  const stats: [string, string][] = [
+    ['Started', formatTime(nsToMs(t.startTimeUnixNano))],
+    ['Duration', formatDuration(t.durationMs)],
+    ['Cost', `${formatCost(t.costUsd)}${t.unpricedCount > 0 ? ` (+${t.unpricedCount} unpriced)` : ''}`],
+    ['Tokens in / out', `${formatTokens(t.inputTokens)} / ${formatTokens(t.outputTokens)}`],
+    ['Spans', String(t.spanCount || detail.spans.length)],
+    ['LLM / tool calls', `${t.llmCallCount} / ${t.toolCallCount}`],
+    ['Agent', t.rootAgent ?? (t.agents.join(', ') || '–')],
+    ['Models', t.models.join(', ') || '–'],
+  ];
+  return (
+    <div className={styles.stats} data-testid="trace-stats">
+      <Badge
+        text={t.status === 'error' ? `${t.errorCount} error${t.errorCount === 1 ? '' : 's'}` : 'ok'}
+        color={t.status === 'error' ? 'red' : 'green'}
+      />
+      {stats.map(([label, value]) => (
+        <div key={label} className={styles.stat}>
+          <span className={styles.statLabel}>{label}</span>
+          <span>{value}</span>
+        </div>
+      ))}
+      {(t.failureCategories ?? []).map((category) => (
+        <Badge
+          key={category}
+          text={failureLabel(category)}
+          color={failureColor(category)}
+          icon="exclamation-triangle"
+          data-testid="failure-category"
+        />
+      ))}
+      {t.tags.map((tag) => (
+        <Badge key={tag} text={tag} color="blue" />
+      ))}
+    </div>
+  );
+}
+
+interface TraceViewsProps {
+  trace: LoadedTrace;
+  traceId: string;
+  traceStartMs: number;
+  view: View;
+  onView: (view: View) => void;
+  /** The span the URL selects, and that span if the trace has it. */
+  spanId: string | undefined;
+  selected: SpanView | undefined;
+  highlighted: Set<string> | undefined;
+  onSelect: (spanId: string) => void;
+  onSelectNode: (node: GraphNode) => void;
+}
+
+/** The graph / timeline / context tabs, and beside them the selected span's detail. */
+function TraceViews({
+  trace: { detail, graph },
+  traceId,
+  traceStartMs,
+  view,
+  onView,
+  spanId,
+  selected,
+  highlighted,
+  onSelect,
+  onSelectNode,
+}: TraceViewsProps) {
+  const styles = useStyles2(getStyles);
+  const paths = usePaths();
+  return (
+    <div className={styles.layout}>
+      <div className={styles.main}>
+        <TabsBar>
+          {VIEWS.map((v) => (
+            <Tab key={v.id} label={v.label} active={view === v.id} onChangeTab={() => onView(v.id)} />
+          ))}
+        </TabsBar>
+        <div className={styles.tabContent}>
+          {view === 'graph' && (
+            <TimeTravel
+              spans={detail.spans}
+              graph={graph}
+              selectedSpanId={spanId}
+              onSelect={onSelectNode}
+              onStep={(s) => onSelect(s.spanId)}
+              highlightedSpanIds={highlighted}
+            />
+          )}
+          {view === 'timeline' && (
+            <Waterfall
+              spans={detail.spans}
+              selectedSpanId={spanId}
+              onSelect={onSelect}
+              highlightedSpanIds={highlighted}
+            />
+          )}
+          {view === 'context' && (
+            <ContextView spans={detail.spans} selectedSpanId={spanId} onSelect={onSelect} />
+          )}
+        </div>
+      </div>
+      <aside className={styles.side} aria-label="Span detail">
+        {spanId && !selected && (
+          <Alert severity="warning" title="Span not in this trace">
+            No span <code>{spanId}</code> in trace <code>{shortId(traceId)}</code>.{' '}
+            <Link to={paths.trace(traceId)}>Clear selection</Link>
+          </Alert>
+        )}
+        {selected ? (
+          <SpanDetail span={selected} traceStartMs={traceStartMs} />
+        ) : (
+          !spanId && (
+            <Text color="secondary" element="p">
+              Select a node in the graph or a bar in the timeline to see the span: the conversation of an LLM
+              call, a tool call's input and output, errors.
+            </Text>
+          )
+        )}
+      </aside>
+    </div>
   );
 }
 
