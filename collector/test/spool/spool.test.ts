@@ -143,7 +143,9 @@ describe('spool', () => {
     expect(reading.next().done).toBe(true);
     reopened.spool.close();
   });
+});
 
+describe('spool: one owner, damaged records, a full spool', () => {
   test('one process at a time: a live holder of the spool refuses a second; a dead one is taken over', () => {
     const options = spoolOptions();
     const { spool } = Spool.open(options);
