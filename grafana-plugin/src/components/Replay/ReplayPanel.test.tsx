@@ -119,7 +119,7 @@ afterEach(() => {
   sessionStorage.clear();
 });
 
-describe('Replay panel', () => {
+describe('Replay panel: editing and running', () => {
   it("starts from the span's call and sends every edit in the request body", async () => {
     const client = renderPanel();
     client.replayStream.mockResolvedValue(result('Stay at Hotel Lisboa; pack an umbrella.'));
@@ -172,7 +172,9 @@ describe('Replay panel', () => {
     expect(screen.getByText('A number from 0 to 2')).toBeTruthy();
     expect(client.replayStream).not.toHaveBeenCalled();
   });
+});
 
+describe('Replay panel: streaming', () => {
   it('shows the new completion as it streams, then both completions, the diff and the numbers', async () => {
     const client = fakeClient();
     const done = deferred<ReplayResult>();
@@ -244,7 +246,9 @@ describe('Replay panel', () => {
     expect(screen.getByTestId('new-completion-text').textContent).toBe('Partial ');
     expect(screen.getByRole('button', { name: 'Run' }).hasAttribute('disabled')).toBe(false);
   });
+});
 
+describe('Replay panel: prompt versions', () => {
   it('lists versions and restores one into the editor', async () => {
     const client = fakeClient();
     const v1 = version({
@@ -316,7 +320,9 @@ describe('Replay panel', () => {
     expect(await screen.findByText('Could not load prompt versions')).toBeTruthy();
     expect(screen.getByText(/versions table missing/)).toBeTruthy();
   });
+});
 
+describe('Replay panel: API key and token count', () => {
   it('sends an API key only in the body of that request and keeps it nowhere else', async () => {
     const client = renderPanel();
     client.replayStream.mockResolvedValue(result('ok'));
@@ -365,7 +371,9 @@ describe('Replay panel', () => {
     expect(screen.getByTestId('token-count').getAttribute('data-estimate')).toBe('true');
     expect(screen.getByTestId('token-count').textContent).toMatch(/^≈ .*estimate/);
   });
+});
 
+describe('Replay panel: A/B', () => {
   it('A/B: runs two edits at once and diffs their completions', async () => {
     const client = fakeClient();
     const runs = new Map<string, ReturnType<typeof deferred<ReplayResult>>>();
