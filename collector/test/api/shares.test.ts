@@ -2,6 +2,8 @@
 // collector: a link shows its trace to anyone holding it until it expires or is revoked, then answers exactly like
 // an unknown token; tokens appear only in the create answer — never in lists, storage or logs.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { hashShareToken, shareTokenTenant } from '../../src/api/shares-api.js';
+import { loadConfig } from '../../src/config.js';
 import type {
   CreateShareResponse,
   SharedTraceResponse,
@@ -9,8 +11,6 @@ import type {
   ShareListResponse,
   TraceDetailResponse,
 } from '../../src/contract/index.js';
-import { hashShareToken, shareTokenTenant } from '../../src/api/shares-api.js';
-import { loadConfig } from '../../src/config.js';
 import { startTestCollector, type TestCollector } from '../e2e/harness.js';
 import {
   type ApiAnswer,

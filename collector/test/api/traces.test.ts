@@ -9,88 +9,11 @@ import type {
   TraceTagsResponse,
 } from '../../src/contract/index.js';
 import { startTestCollector, type TestCollector } from '../e2e/harness.js';
-import {
-  type ApiTraceSpec,
-  api,
-  expectBadRequest,
-  getOk,
-  INJECTIONS,
-  newSpanId,
-  newTraceId,
-  sendTraces,
-} from './helpers.js';
+import { api, expectBadRequest, getOk, INJECTIONS, newSpanId, newTraceId, sendTraces } from './helpers.js';
+import { DETAIL, detailSpec, FLEET_SIZE, type FleetTrace, fleet, fleetSpec, ids } from './traces-fixtures.js';
 
 let collector: TestCollector;
 let base: string;
-
-const SERVICES = ['checkout', 'support-bot', 'search'];
-const FLEET_SIZE = 23;
-/** All fleet traces start at least this long ago, one second apart, newest = index 0. */
-const FLEET_START = Date.now() - 120_000;
-
-interface FleetTrace {
-  index: number;
-  traceId: string;
-  service: string;
-  agent: string;
-  model: string;
-  error: boolean;
-  startMs: number;
-  durationMs: number;
-}
-
-const fleet: FleetTrace[] = Array.from({ length: FLEET_SIZE }, (_, i) => ({
-  index: i,
-  traceId: newTraceId(),
-  service: SERVICES[i % 3]!,
-  agent: i % 2 === 0 ? 'writer' : 'researcher',
-  model: i % 4 === 0 ? 'gpt-4o' : 'gpt-4o-mini',
-  error: i % 5 === 0,
-  startMs: FLEET_START - i * 1000,
-  durationMs: 1000 + i * 100,
-}));
-
-function fleetSpec(t: FleetTrace): ApiTraceSpec {
-  const root = newSpanId();
-  return {
-    traceId: t.traceId,
-    service: t.service,
-    startMs: t.startMs,
-    spans: [
-      {
-        name: `invoke_agent ${t.agent}`,
-        spanId: root,
-        durationMs: t.durationMs,
-        attributes: { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': t.agent },
-      },
-      {
-        name: `chat ${t.model}`,
-        parent: root,
-        startOffsetMs: 10,
-        durationMs: 500,
-        kind: 3,
-        ...(t.error ? { error: 'rate limited' } : {}),
-        attributes: {
-          'gen_ai.operation.name': 'chat',
-          'gen_ai.provider.name': 'openai',
-          'gen_ai.request.model': t.model,
-          'gen_ai.usage.input_tokens': 1000 * (t.index + 1),
-          'gen_ai.usage.output_tokens': 100 * (t.index + 1),
-        },
-      },
-      {
-        name: 'execute_tool web_search',
-        parent: root,
-        startOffsetMs: 600,
-        durationMs: 50,
-        attributes: { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'web_search' },
-      },
-    ],
-  };
-}
-
-/** Newest first, as the list orders. */
-const ids = (traces: FleetTrace[]) => traces.map((t) => t.traceId);
 
 async function listAll(query: string): Promise<string[]> {
   const page = await getOk<TraceListResponse>(base, `/api/v1/traces?limit=500${query ? `&${query}` : ''}`);
@@ -230,55 +153,19 @@ describe('GET /api/v1/traces', () => {
   });
 });
 
-describe('GET /api/v1/traces/{traceId}', () => {
-  const traceId = newTraceId();
-  const linkedTraceId = newTraceId();
-  const root = newSpanId();
-  const chat = newSpanId();
-  const messages = [
-    { role: 'system', parts: [{ type: 'text', content: 'You answer briefly.' }] },
-    { role: 'user', parts: [{ type: 'text', content: 'What is the capital of France?' }] },
-  ];
-
-  beforeAll(async () => {
-    await sendTraces(collector.httpUrl, [
-      {
-        traceId,
-        service: 'detail-svc',
-        resource: { 'deployment.environment': 'test' },
-        scopeVersion: '2.3.4',
-        spans: [
-          {
-            name: 'POST /ask',
-            spanId: root,
-            kind: 2,
-            durationMs: 900,
-            traceState: 'vendor=abc',
-            links: [{ traceId: linkedTraceId, spanId: newSpanId(), attributes: { 'link.kind': 'follows' } }],
-          },
-          {
-            name: 'chat gpt-4o-mini',
-            spanId: chat,
-            parent: root,
-            startOffsetMs: 100,
-            durationMs: 700.5,
-            kind: 3,
-            events: [{ name: 'gen_ai.content.chunk', offsetMs: 50, attributes: { index: 1 } }],
-            attributes: {
-              'gen_ai.operation.name': 'chat',
-              'gen_ai.provider.name': 'openai',
-              'gen_ai.request.model': 'gpt-4o-mini',
-              'gen_ai.usage.input_tokens': 1200,
-              'gen_ai.usage.output_tokens': 300,
-              'gen_ai.input.messages': JSON.stringify(messages),
-              'gen_ai.request.temperature': 0.2,
-            },
-          },
-        ],
-      },
-    ]);
+const { traceId, linkedTraceId, root, chat, messages } = DETAIL;
+/** The detailed trace goes in once, before the first test below: after the list tests, which count the fleet only. */
+let detailSent: Promise<void> | undefined;
+function sendDetailTrace(): Promise<void> {
+  detailSent ??= (async () => {
+    await sendTraces(collector.httpUrl, [detailSpec()]);
     await collector.writer.flush();
-  });
+  })();
+  return detailSent;
+}
+
+describe('GET /api/v1/traces/{traceId}', () => {
+  beforeAll(sendDetailTrace);
 
   test('the summary and every span, ordered by start, with GenAI facts and resolved messages', async () => {
     const detail = await getOk<TraceDetailResponse>(base, `/api/v1/traces/${traceId}`);
@@ -330,6 +217,10 @@ describe('GET /api/v1/traces/{traceId}', () => {
     expect((await api(base, `/api/v1/traces/${newTraceId()}/graph`)).status).toBe(404);
     expect((await api(base, `/api/v1/traces/${newTraceId()}/export`)).status).toBe(404);
   });
+});
+
+describe('PUT /api/v1/traces/{traceId}/tags', () => {
+  beforeAll(sendDetailTrace);
 
   test('tags: PUT replaces the set, detail and list return it, the tag filter finds it', async () => {
     const put = await api<TraceTagsResponse>(base, `/api/v1/traces/${traceId}/tags`, {
@@ -404,6 +295,10 @@ describe('GET /api/v1/traces/{traceId}', () => {
       'resolved',
     ]);
   });
+});
+
+describe('PUT /api/v1/spans/{traceId}/{spanId}/annotations', () => {
+  beforeAll(sendDetailTrace);
 
   test('annotations: PUT replaces the list, kept annotations keep id and createdAt', async () => {
     const path = `/api/v1/spans/${traceId}/${chat}/annotations`;

@@ -15,135 +15,30 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type PrometheusServer, startPrometheus } from '../../../test/integration/prometheus-server.js';
 import { TOOL_NAMES } from '../../src/mcp/tools/index.js';
-import { call, postSpans, writeKeys } from '../auth/helpers.js';
+import { call, postSpans } from '../auth/helpers.js';
 import { startTestCollector, type TestCollector } from '../e2e/harness.js';
-import { newSpanId, newTraceId, type SpanSpec, traceRequest } from '../support/otlp-json.js';
+import { newTraceId, traceRequest } from '../support/otlp-json.js';
+import {
+  A_MARKERS,
+  A1,
+  A1_COST,
+  A1_SPANS,
+  A2,
+  A2_COST,
+  A2_SPANS,
+  ALERT_RULES,
+  B1,
+  B1_COST,
+  B1_SPANS,
+  BUDGET,
+  keyFile,
+  keys,
+  PRICES,
+} from './dataset.js';
+import { type Alerts, answer, type Costs, callTool, type SpanRow, type TraceRow } from './helpers.js';
 
 const CLI = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
 
-const { file: keyFile, keys } = writeKeys({
-  a: { tenant: 'acme', scopes: ['ingest', 'read'] },
-  b: { tenant: 'globex', scopes: ['ingest', 'read'] },
-  aIngestOnly: { tenant: 'acme', scopes: ['ingest'] },
-  /** Only to define the test's budget: the MCP tools never need more than read. */
-  aWrite: { tenant: 'acme', scopes: ['write'] },
-  aRevoked: { tenant: 'acme', scopes: ['read'], revoked: true },
-});
-
-// Prices per million tokens, from the override file below.
-const PRICES = {
-  'mcp-small': { input: 1, output: 2 },
-  'mcp-large': { input: 10, output: 30 },
-} as const;
-const cost = (model: keyof typeof PRICES, input: number, output: number) =>
-  (input * PRICES[model].input + output * PRICES[model].output) / 1e6;
-
-const message = (text: string) =>
-  JSON.stringify([{ role: 'user', parts: [{ type: 'text', content: text }] }]);
-const chat = (model: keyof typeof PRICES, agent: string, input: number, output: number, prompt: string) => ({
-  'gen_ai.operation.name': 'chat',
-  'gen_ai.provider.name': 'acme-llm',
-  'gen_ai.request.model': model,
-  'gen_ai.agent.name': agent,
-  'gen_ai.usage.input_tokens': input,
-  'gen_ai.usage.output_tokens': output,
-  'gen_ai.input.messages': message(prompt),
-});
-
-/** Tenant acme: a failing planner run (its tool call fails) and a successful writer run. */
-const A1 = { traceId: newTraceId(), root: newSpanId(), chat: newSpanId(), tool: newSpanId() };
-const A2 = { traceId: newTraceId(), root: newSpanId(), chat: newSpanId() };
-/** Tenant globex: one run. */
-const B1 = { traceId: newTraceId(), root: newSpanId(), chat: newSpanId() };
-
-const A1_SPANS: SpanSpec[] = [
-  {
-    name: 'invoke_agent acme_planner',
-    spanId: A1.root,
-    attributes: { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': 'acme_planner' },
-    durationMs: 900,
-  },
-  {
-    name: 'chat mcp-small',
-    spanId: A1.chat,
-    parent: A1.root,
-    attributes: chat('mcp-small', 'acme_planner', 1000, 200, 'Summarise the ACMESECRET quarterly numbers'),
-    durationMs: 400,
-  },
-  {
-    name: 'execute_tool acme_lookup',
-    spanId: A1.tool,
-    parent: A1.root,
-    attributes: { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'acme_lookup' },
-    error: 'lookup failed for ACMESECRET',
-    durationMs: 50,
-  },
-];
-const A2_SPANS: SpanSpec[] = [
-  {
-    name: 'invoke_agent acme_writer',
-    spanId: A2.root,
-    attributes: { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': 'acme_writer' },
-    durationMs: 1500,
-  },
-  {
-    name: 'chat mcp-large',
-    spanId: A2.chat,
-    parent: A2.root,
-    attributes: chat('mcp-large', 'acme_writer', 2000, 500, 'Write the launch note'),
-    durationMs: 1200,
-  },
-];
-const B1_SPANS: SpanSpec[] = [
-  {
-    name: 'invoke_agent globex_agent',
-    spanId: B1.root,
-    attributes: { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': 'globex_agent' },
-    durationMs: 700,
-  },
-  {
-    name: 'chat mcp-small',
-    spanId: B1.chat,
-    parent: B1.root,
-    attributes: chat('mcp-small', 'globex_agent', 500, 100, 'Reconcile the GLOBEXSECRET invoices'),
-    durationMs: 300,
-  },
-];
-const A1_COST = cost('mcp-small', 1000, 200);
-const A2_COST = cost('mcp-large', 2000, 500);
-const B1_COST = cost('mcp-small', 500, 100);
-/** Everything of acme that globex must never be shown. */
-const A_MARKERS = [
-  A1.traceId,
-  A2.traceId,
-  A1.root,
-  A1.chat,
-  A1.tool,
-  'ACMESECRET',
-  'acme_planner',
-  'acme-support',
-];
-
-/** Prometheus alert rules firing at once: one per tenant and one of the operator's (no tenant label). */
-const ALERT_RULES = `groups:
-  - name: mcp-test
-    rules:
-      - alert: AcmeTokenBurn
-        expr: vector(1)
-        labels: { tenant: acme, severity: warning }
-        annotations: { summary: acme burns tokens fast }
-      - alert: GlobexErrors
-        expr: vector(1)
-        labels: { tenant: globex, severity: critical }
-        annotations: { summary: globex agent failing }
-      - alert: CollectorQueueFull
-        expr: vector(1)
-        labels: { severity: critical }
-        annotations: { summary: export queue full }
-`;
-
-/** acme's daily USD budget: both acme runs count against it. */
-const BUDGET = { name: 'acme-daily', limit: 0.05 };
 /** Whether this collector has the budgets API (built alongside this one; check_budget is skipped without it). */
 let budgetsApi = false;
 
@@ -151,33 +46,6 @@ let dir: string;
 let prometheus: PrometheusServer;
 let collector: TestCollector;
 const clients: Client[] = [];
-
-interface ToolAnswer {
-  isError: boolean;
-  text: string;
-  json: Record<string, unknown>;
-}
-
-/** Calls a tool; checks that the text content is the JSON of structuredContent (what clients without it read). */
-async function callTool(
-  client: Client,
-  name: string,
-  args: Record<string, unknown> = {},
-): Promise<ToolAnswer> {
-  const result = await client.callTool({ name, arguments: args });
-  const content = result.content as { type: string; text: string }[];
-  const text = content.map((c) => c.text).join('\n');
-  if (result.isError) return { isError: true, text, json: {} };
-  expect(JSON.parse(text)).toEqual(result.structuredContent);
-  return { isError: false, text, json: result.structuredContent as Record<string, unknown> };
-}
-
-/** Like callTool, but the answer must not be an error; typed as the caller expects. */
-async function answer<T>(client: Client, name: string, args: Record<string, unknown> = {}): Promise<T> {
-  const result = await callTool(client, name, args);
-  expect(result.isError, result.text).toBe(false);
-  return result.json as T;
-}
 
 /** The SDK's client talking to `node collector/dist/cli.js mcp` over stdio (no key when `key` is undefined). */
 async function stdioClient(key: string | undefined): Promise<Client> {
@@ -200,57 +68,6 @@ async function httpClient(key: string): Promise<Client> {
   await client.connect(transport);
   clients.push(client);
   return client;
-}
-
-interface TraceRow {
-  traceId: string;
-  status: string;
-  errors: number;
-  spans: number;
-  llmCalls: number;
-  toolCalls: number;
-  inputTokens: number;
-  outputTokens: number;
-  costUsd: number | null;
-  rootAgent?: string;
-  service: string;
-}
-interface SpanRow {
-  spanId: string;
-  parentSpanId?: string;
-  name: string;
-  status: string;
-  error?: string;
-  operation?: string;
-  model?: string;
-  tool?: string;
-  inputTokens?: number;
-  outputTokens?: number;
-  costUsd?: number;
-  inputMessages?: unknown[];
-}
-interface CostGroup {
-  key: string;
-  calls: number;
-  inputTokens: number;
-  outputTokens: number;
-  costUsd: number;
-}
-interface Costs {
-  totals: CostGroup & { traces: number };
-  groups: CostGroup[];
-  timeseries?: { series: { key: string; points: CostGroup[] }[] };
-}
-interface Alerts {
-  alerts: {
-    source: string;
-    name: string;
-    severity: string;
-    state: string;
-    summary: string;
-    ratio?: number;
-  }[];
-  notes: string[];
 }
 
 beforeAll(async () => {
