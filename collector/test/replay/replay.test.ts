@@ -1,64 +1,44 @@
 // POST /api/v1/replay end to end: a real collector (embedded ClickHouse) whose provider settings point at the mock
 // provider, source spans ingested over OTLP/JSON. Acceptance 1 of [4/9]: the provider's request carries the edits,
 // the replay is stored as a new trace linked to the original, the diff is right, keys never reach ClickHouse or
-// the log.
-import type { Message } from '@beacon/semconv';
+// the log. The fixture (keys, source trace, replay calls): replay-fixture.ts; the edited replays: replay-edits.ts.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { PromptVersion, PromptVersionListResponse, ReplayResult } from '../../src/contract/index.js';
+import type { PromptVersion, PromptVersionListResponse } from '../../src/contract/index.js';
 import { api, expectBadRequest, newSpanId, newTraceId, sendTraces } from '../api/helpers.js';
 import { startTestCollector, type TestCollector } from '../e2e/harness.js';
-import { type MockLlm, mockUsage, type RecordedRequest, startMockLlm } from '../fixtures/mock-llm.js';
-
-// Distinctive keys, searched for in every table and every log line at the end.
-const OPENAI_KEY = 'sk-beacon-test-openai-KEY-7f3a9c1d';
-const ANTHROPIC_KEY = 'sk-ant-beacon-test-KEY-51d2e8aa';
-const REQUEST_KEY = 'sk-request-only-KEY-c0ffee42';
-const KEYS = [OPENAI_KEY, ANTHROPIC_KEY, REQUEST_KEY];
-
-const SERVICE = 'support-bot';
-const traceId = newTraceId();
-const agentSpan = newSpanId();
-const openaiSpan = newSpanId();
-const anthropicSpan = newSpanId();
-const groqSpan = newSpanId();
-const toolSpan = newSpanId();
-const embeddingsSpan = newSpanId();
-
-const WEATHER_TOOL = {
-  name: 'get_weather',
-  description: 'Current weather of a city',
-  parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
-};
-
-const userText = (text: string): Message => ({ role: 'user', parts: [{ type: 'text', content: text }] });
-
-function modelCall(provider: string, model: string, extra: Record<string, string | number> = {}) {
-  return {
-    'gen_ai.operation.name': 'chat',
-    'gen_ai.provider.name': provider,
-    'gen_ai.request.model': model,
-    'gen_ai.response.model': model,
-    'gen_ai.request.temperature': 0.7,
-    'gen_ai.request.max_tokens': 100,
-    'gen_ai.usage.input_tokens': 20,
-    'gen_ai.usage.output_tokens': 12,
-    'gen_ai.system_instructions': JSON.stringify([
-      { type: 'text', content: 'You answer geography questions.' },
-    ]),
-    'gen_ai.input.messages': JSON.stringify([userText('What is the capital of France?')]),
-    'gen_ai.output.messages': JSON.stringify([
-      {
-        role: 'assistant',
-        parts: [{ type: 'text', content: 'Mock answer to: What is the capital of France?' }],
-        finish_reason: 'stop',
-      },
-    ]),
-    ...extra,
-  };
-}
+import { type MockLlm, startMockLlm } from '../fixtures/mock-llm.js';
+import { describeEditedReplays } from './replay-edits.js';
+import {
+  ANTHROPIC_KEY,
+  agentSpan,
+  anthropicSpan,
+  embeddingsSpan,
+  groqSpan,
+  KEYS,
+  OPENAI_KEY,
+  openaiSpan,
+  REQUEST_KEY,
+  type RunningReplayTest,
+  replayHelpers,
+  SERVICE,
+  sourceTraces,
+  toolSpan,
+  traceId,
+  userText,
+  WEATHER_TOOL,
+} from './replay-fixture.js';
 
 let mock: MockLlm;
 let collector: TestCollector;
+const running: RunningReplayTest = {
+  get collector() {
+    return collector;
+  },
+  get mock() {
+    return mock;
+  },
+};
+const { replay, replayStream, recorded, db } = replayHelpers(running);
 
 beforeAll(async () => {
   mock = await startMockLlm();
@@ -71,65 +51,7 @@ beforeAll(async () => {
     },
     { captureLogs: true, logLevel: 'debug' },
   );
-  await sendTraces(collector.httpUrl, [
-    {
-      traceId,
-      service: SERVICE,
-      spans: [
-        {
-          name: 'invoke_agent triage',
-          spanId: agentSpan,
-          durationMs: 900,
-          attributes: { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': 'triage' },
-        },
-        {
-          name: 'chat gpt-4o-mini',
-          spanId: openaiSpan,
-          parent: agentSpan,
-          kind: 3,
-          startOffsetMs: 10,
-          attributes: modelCall('openai', 'gpt-4o-mini', {
-            'gen_ai.tool.definitions': JSON.stringify([{ type: 'function', ...WEATHER_TOOL }]),
-          }),
-        },
-        {
-          name: 'chat claude-3-5-haiku-20241022',
-          spanId: anthropicSpan,
-          parent: agentSpan,
-          kind: 3,
-          startOffsetMs: 200,
-          attributes: modelCall('anthropic', 'claude-3-5-haiku-20241022'),
-        },
-        {
-          name: 'chat llama-3.1-8b-instant',
-          spanId: groqSpan,
-          parent: agentSpan,
-          kind: 3,
-          startOffsetMs: 400,
-          attributes: modelCall('groq', 'llama-3.1-8b-instant'),
-        },
-        {
-          name: 'execute_tool get_weather',
-          spanId: toolSpan,
-          parent: agentSpan,
-          startOffsetMs: 500,
-          attributes: { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'get_weather' },
-        },
-        {
-          name: 'embeddings text-embedding-3-small',
-          spanId: embeddingsSpan,
-          parent: agentSpan,
-          startOffsetMs: 600,
-          attributes: {
-            'gen_ai.operation.name': 'embeddings',
-            'gen_ai.provider.name': 'openai',
-            'gen_ai.request.model': 'text-embedding-3-small',
-            'gen_ai.usage.input_tokens': 5,
-          },
-        },
-      ],
-    },
-  ]);
+  await sendTraces(collector.httpUrl, sourceTraces());
   await collector.writer.flush();
 });
 
@@ -139,274 +61,9 @@ afterAll(async () => {
 });
 
 // ---------------------------------------------------------------------------------------------------------------
-// Helpers
+// Acceptance: edits reach the provider; the result is a linked, priced trace (replay-edits.ts)
 
-interface SseEvent {
-  event: string;
-  data: unknown;
-}
-
-/** POST /replay with stream: true, reading events as they arrive. */
-async function replayStream(body: Record<string, unknown>): Promise<{ status: number; events: SseEvent[] }> {
-  const res = await fetch(`${collector.apiUrl}/api/v1/replay`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ ...body, stream: true }),
-  });
-  expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
-  const reader = res.body!.getReader();
-  const decoder = new TextDecoder();
-  const events: SseEvent[] = [];
-  let buffer = '';
-  for (;;) {
-    const { done, value } = await reader.read();
-    buffer += decoder.decode(value, { stream: !done });
-    let end = buffer.indexOf('\n\n');
-    while (end !== -1) {
-      const block = buffer.slice(0, end);
-      buffer = buffer.slice(end + 2);
-      const event = /^event: (.*)$/m.exec(block)?.[1] ?? 'message';
-      const data = /^data: (.*)$/m.exec(block)?.[1] ?? 'null';
-      events.push({ event, data: JSON.parse(data) });
-      end = buffer.indexOf('\n\n');
-    }
-    if (done) break;
-  }
-  return { status: res.status, events };
-}
-
-async function replay(body: Record<string, unknown>, stream = false): Promise<ReplayResult> {
-  if (stream) {
-    const { events } = await replayStream(body);
-    const result = events.find((e) => e.event === 'result');
-    if (!result) throw new Error(`no result event: ${JSON.stringify(events)}`);
-    return result.data as ReplayResult;
-  }
-  const answer = await api<ReplayResult>(collector.apiUrl, '/api/v1/replay', { method: 'POST', json: body });
-  if (answer.status !== 200) throw new Error(`replay answered ${answer.status}: ${answer.text}`);
-  return answer.body;
-}
-
-/** The provider requests made while `run` ran. */
-async function recorded<T>(run: () => Promise<T>): Promise<{ result: T; requests: RecordedRequest[] }> {
-  const first = mock.requests.length;
-  const result = await run();
-  return { result, requests: mock.requests.slice(first) };
-}
-
-const db = () => collector.config.clickhouseDatabase;
-
-// ---------------------------------------------------------------------------------------------------------------
-// Acceptance: edits reach the provider; the result is a linked, priced trace
-
-const EDITED_MESSAGES: Message[] = [
-  userText('What is the weather in Madrid?'),
-  {
-    role: 'assistant',
-    parts: [{ type: 'tool_call', id: 'call_madrid', name: 'get_weather', arguments: { city: 'Madrid' } }],
-  },
-  { role: 'tool', parts: [{ type: 'tool_call_response', id: 'call_madrid', response: 'sunny, 31 C' }] },
-];
-const EDITED_TOOLS = [
-  WEATHER_TOOL,
-  { name: 'get_time', description: 'Local time of a city', parameters: { type: 'object', properties: {} } },
-];
-
-describe.each([
-  { provider: 'openai' as const, spanId: openaiSpan, model: 'gpt-4o', source: 'gpt-4o-mini' },
-  {
-    provider: 'anthropic' as const,
-    spanId: anthropicSpan,
-    model: 'claude-3-5-sonnet-20241022',
-    source: 'claude-3-5-haiku-20241022',
-  },
-])('$provider', ({ provider, spanId, model }) => {
-  describe.each([false, true])('stream %s', (stream) => {
-    test('the edits reach the provider and the replay is stored as a linked, priced trace', async () => {
-      const label = `edit ${provider} ${stream}`;
-      const { result, requests } = await recorded(() =>
-        replay(
-          {
-            traceId,
-            spanId,
-            model,
-            system: 'You are a weather bot.',
-            messages: EDITED_MESSAGES,
-            temperature: 0.2,
-            maxTokens: 64,
-            tools: EDITED_TOOLS,
-            label,
-          },
-          stream,
-        ),
-      );
-
-      // The provider saw the edits, in its own wire format, with the configured key.
-      expect(requests).toHaveLength(1);
-      const request = requests[0]!;
-      const body = request.body as Record<string, unknown>;
-      expect(body.model).toBe(model);
-      expect(body.temperature).toBe(0.2);
-      expect(body.stream ?? false).toBe(stream);
-      if (provider === 'openai') {
-        expect(request.path).toBe('/v1/chat/completions');
-        expect(request.headers.authorization).toBe(`Bearer ${OPENAI_KEY}`);
-        expect(body.max_completion_tokens).toBe(64);
-        expect(body.tools).toEqual(EDITED_TOOLS.map((t) => ({ type: 'function', function: t })));
-        expect(body.messages).toEqual([
-          { role: 'system', content: 'You are a weather bot.' },
-          { role: 'user', content: 'What is the weather in Madrid?' },
-          {
-            role: 'assistant',
-            content: null,
-            tool_calls: [
-              {
-                id: 'call_madrid',
-                type: 'function',
-                function: { name: 'get_weather', arguments: '{"city":"Madrid"}' },
-              },
-            ],
-          },
-          { role: 'tool', tool_call_id: 'call_madrid', content: 'sunny, 31 C' },
-        ]);
-      } else {
-        expect(request.path).toBe('/v1/messages');
-        expect(String(request.headers['x-api-key'] ?? request.headers.authorization)).toContain(
-          ANTHROPIC_KEY,
-        );
-        expect(body.max_tokens).toBe(64);
-        expect(body.system).toBe('You are a weather bot.');
-        expect(body.tools).toEqual(
-          EDITED_TOOLS.map((t) => ({ name: t.name, description: t.description, input_schema: t.parameters })),
-        );
-        expect(body.messages).toEqual([
-          { role: 'user', content: [{ type: 'text', text: 'What is the weather in Madrid?' }] },
-          {
-            role: 'assistant',
-            content: [
-              { type: 'tool_use', id: 'call_madrid', name: 'get_weather', input: { city: 'Madrid' } },
-            ],
-          },
-          {
-            role: 'user',
-            content: [{ type: 'tool_result', tool_use_id: 'call_madrid', content: 'sunny, 31 C' }],
-          },
-        ]);
-      }
-
-      // The answer, its usage in OTel terms (input includes cache reads) and the pipeline's price.
-      const usage = mockUsage(request.endpoint!, body);
-      expect(result.replay.output).toBe('The tool answered: sunny, 31 C');
-      expect(result.replay.model).toBe(model);
-      expect(result.replay.provider).toBe(provider);
-      expect(result.replay.usage).toMatchObject({
-        inputTokens: usage.promptTokens,
-        outputTokens: usage.completionTokens,
-        cacheReadTokens: usage.cachedTokens,
-      });
-      expect(result.replay.costUsd).toBeGreaterThan(0);
-      expect(result.original).toMatchObject({
-        traceId,
-        spanId,
-        output: 'Mock answer to: What is the capital of France?',
-        usage: { inputTokens: 20, outputTokens: 12 },
-      });
-      expect(result.replay.traceId).toMatch(/^[0-9a-f]{32}$/);
-      expect(result.replay.traceId).not.toBe(traceId);
-
-      // A new trace, service beacon-replay, one CLIENT span linked to the original.
-      const spans = await collector.query<{
-        ServiceName: string;
-        SpanName: string;
-        SpanKind: string;
-        StatusCode: string;
-        linkTraceIds: string[];
-        linkSpanIds: string[];
-        linkAttributes: Record<string, string>[];
-        attributes: Record<string, string>;
-      }>(
-        `SELECT ServiceName, SpanName, SpanKind, StatusCode, Links.TraceId AS linkTraceIds, Links.SpanId AS linkSpanIds,
-            Links.Attributes AS linkAttributes, SpanAttributes AS attributes
-         FROM \`${db()}\`.otel_traces WHERE TraceId = {id:String}`,
-        { id: result.replay.traceId },
-      );
-      expect(spans).toHaveLength(1);
-      const span = spans[0]!;
-      expect(span).toMatchObject({
-        ServiceName: 'beacon-replay',
-        SpanName: `chat ${model}`,
-        SpanKind: 'Client',
-        StatusCode: 'Unset',
-        linkTraceIds: [traceId],
-        linkSpanIds: [spanId],
-        linkAttributes: [{ 'beacon.link.type': 'replay_of' }],
-      });
-      expect(span.attributes).toMatchObject({
-        'gen_ai.operation.name': 'chat',
-        'gen_ai.provider.name': provider,
-        'gen_ai.request.model': model,
-        'gen_ai.request.temperature': '0.2',
-        'gen_ai.request.max_tokens': '64',
-        'gen_ai.response.model': model,
-        'gen_ai.usage.input_tokens': String(usage.promptTokens),
-        'gen_ai.usage.output_tokens': String(usage.completionTokens),
-        'beacon.replay.source_trace_id': traceId,
-        'beacon.replay.source_span_id': spanId,
-        'beacon.prompt.version_id': result.version.id,
-      });
-      expect(JSON.parse(span.attributes['gen_ai.input.messages']!)).toEqual(EDITED_MESSAGES);
-
-      // Its GenAI row holds the tokens and the cost the answer reported.
-      const [genai] = await collector.query<{ InputTokens: number; OutputTokens: number; CostUsd: number }>(
-        `SELECT InputTokens, OutputTokens, CostUsd FROM \`${db()}\`.beacon_genai_spans WHERE TraceId = {id:String}`,
-        { id: result.replay.traceId },
-      );
-      expect(genai).toEqual({
-        InputTokens: usage.promptTokens,
-        OutputTokens: usage.completionTokens,
-        CostUsd: result.replay.costUsd,
-      });
-
-      // The prompt version saved: the edit (no key, no endpoint), run by this replay.
-      expect(result.version).toMatchObject({
-        promptKey: `${SERVICE}/triage`,
-        label,
-        sourceTraceId: traceId,
-        sourceSpanId: spanId,
-        replayTraceId: result.replay.traceId,
-        edit: {
-          provider,
-          model,
-          system: 'You are a weather bot.',
-          messages: EDITED_MESSAGES,
-          temperature: 0.2,
-          maxTokens: 64,
-          tools: EDITED_TOOLS,
-        },
-      });
-      expect(Object.keys(result.version.edit).sort()).toEqual(
-        ['maxTokens', 'messages', 'model', 'provider', 'system', 'temperature', 'tools'].sort(),
-      );
-    });
-  });
-
-  test('streaming delivers several deltas before the result, which holds the whole text', async () => {
-    const { status, events } = await replayStream({
-      traceId,
-      spanId,
-      messages: [userText('Name three rivers of Spain, please.')],
-      tools: [],
-    });
-    expect(status).toBe(200);
-    const resultAt = events.findIndex((e) => e.event === 'result');
-    const deltas = events.slice(0, resultAt).filter((e) => e.event === 'delta');
-    expect(deltas.length).toBeGreaterThan(1);
-    expect(resultAt).toBe(events.length - 1);
-    const text = deltas.map((e) => (e.data as { text: string }).text).join('');
-    expect(text).toBe('Mock answer to: Name three rivers of Spain, please.');
-    expect((events[resultAt]!.data as ReplayResult).replay.output).toBe(text);
-  });
-});
+describeEditedReplays(running);
 
 test('defaults come from the original span: model, system, messages, temperature, max tokens, tools', async () => {
   const { result, requests } = await recorded(() => replay({ traceId, spanId: openaiSpan }));
