@@ -1,5 +1,35 @@
 // @beacon/semconv public API: the normalized GenAI span model, convention mappers, message parsing and cost.
 export * from './attributes.js';
+export type { ConventionMapper, ConventionMessages } from './convention-mapper.js';
+export { CONVENTIONS } from './conventions/index.js';
+export {
+  normalizeOpenInference,
+  OPENINFERENCE,
+  OPENINFERENCE_SPAN_KIND,
+  parseOpenInferenceMessages,
+} from './conventions/openinference.js';
+export {
+  normalizeOpenLLMetry,
+  OPENLLMETRY,
+  OPENLLMETRY_REQUEST_TYPE,
+  OPENLLMETRY_SPAN_KIND,
+  parseOpenLLMetryMessages,
+} from './conventions/openllmetry.js';
+export {
+  type EventMessages,
+  GEN_AI_EVENTS,
+  normalizeOtel,
+  parseEventMessages,
+  parseSystemInstructions,
+} from './conventions/otel.js';
+export {
+  normalizeVercelAI,
+  parseVercelPrompt,
+  parseVercelPromptMessages,
+  parseVercelResponse,
+  VERCEL_AI,
+  VERCEL_AI_SPAN,
+} from './conventions/vercel-ai.js';
 export {
   createPricer,
   GENAI_PRICES_DATA_VERSION,
@@ -21,26 +51,10 @@ export {
   findRepeatedCalls,
   type RepeatedCalls,
 } from './failures.js';
-export {
-  contentToParts,
-  type EventMessages,
-  normalizeMessage,
-  normalizePart,
-  parseEventMessages,
-  parseOpenInferenceMessages,
-  parseOpenLLMetryMessages,
-  parseOtelMessages,
-  parseSystemInstructions,
-  parseVercelPrompt,
-  parseVercelPromptMessages,
-  parseVercelResponse,
-} from './messages.js';
+export { contentToParts, normalizeMessage, normalizePart, parseOtelMessages } from './messages.js';
 export type * from './model.js';
 export { normalizeGenAISpan } from './normalize.js';
-export { normalizeOpenInference } from './openinference.js';
-export { normalizeOpenLLMetry } from './openllmetry.js';
 export { INFERENCE_OPERATIONS, isInferenceOperation, operationFromSpanName } from './operations.js';
-export { normalizeOtel } from './otel.js';
 export {
   findOverride,
   PriceOverrideError,
@@ -50,4 +64,3 @@ export {
 } from './price-overrides.js';
 export { normalizeProviderName } from './providers.js';
 export { reportsInputExcludingCache } from './usage.js';
-export { normalizeVercelAI } from './vercel-ai.js';

@@ -2,31 +2,16 @@
 
 import { readString } from './attribute-values.js';
 import { GEN_AI } from './attributes.js';
+import { CONVENTIONS } from './conventions/index.js';
 import { finishFacts } from './facts.js';
 import type { GenAIFacts, SpanInput } from './model.js';
-import { normalizeOpenInference } from './openinference.js';
-import { normalizeOpenLLMetry } from './openllmetry.js';
-import { normalizeOtel } from './otel.js';
 import { hasAnyUsage } from './usage.js';
-import { normalizeVercelAI } from './vercel-ai.js';
 
-/**
- * The facts of every convention the span carries, most authoritative first:
- * current OTel (gen_ai.provider.name present) → Vercel AI → OpenInference → OpenLLMetry → OTel without
- * gen_ai.provider.name (deprecated names, or names that instrumentations above add next to their own).
- * Instrumentation-specific attributes beat deprecated OTel names because the same instrumentation wrote both and
- * its own names are richer (e.g. the AI SDK's cache breakdown next to its gen_ai.usage.input_tokens).
- */
+/** The facts of every convention the span carries, in the registry's order of precedence. */
 function factsByPrecedence(input: SpanInput): GenAIFacts[] {
-  const otel = normalizeOtel(input);
-  const otelIsCurrent = otel !== null && readString(input.attributes, GEN_AI.PROVIDER_NAME) !== null;
-  return [
-    otelIsCurrent ? otel : null,
-    normalizeVercelAI(input),
-    normalizeOpenInference(input),
-    normalizeOpenLLMetry(input),
-    otelIsCurrent ? null : otel,
-  ].filter((f): f is GenAIFacts => f !== null);
+  return CONVENTIONS.map((convention) => convention.normalize(input)).filter(
+    (f): f is GenAIFacts => f !== null,
+  );
 }
 
 function first<T>(found: GenAIFacts[], pick: (f: GenAIFacts) => T | null): T | null {

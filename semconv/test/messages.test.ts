@@ -1,10 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import {
-  normalizeMessage,
-  parseOtelMessages,
-  parseSystemInstructions,
-  parseVercelPromptMessages,
-} from '../src/messages.js';
+import { parseSystemInstructions } from '../src/conventions/otel.js';
+import { parseVercelPromptMessages } from '../src/conventions/vercel-ai.js';
+import { normalizeMessage, parseOtelMessages } from '../src/messages.js';
 import { normalizeGenAISpan } from '../src/normalize.js';
 import { span } from './spans.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { normalizeOpenInference } from '../src/conventions/openinference.js';
 import { normalizeGenAISpan } from '../src/normalize.js';
-import { normalizeOpenInference } from '../src/openinference.js';
 import { span } from './spans.js';
 
 // Attribute names as @arizeai/openinference-instrumentation-openai writes them.

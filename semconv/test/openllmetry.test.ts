@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { normalizeOpenLLMetry } from '../src/conventions/openllmetry.js';
 import { normalizeGenAISpan } from '../src/normalize.js';
-import { normalizeOpenLLMetry } from '../src/openllmetry.js';
 import { span } from './spans.js';
 
 // A chat span as OpenLLMetry (Traceloop) instrumentations wrote them before adopting current OTel names.

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { normalizeOtel } from '../src/conventions/otel.js';
 import type { Attributes } from '../src/model.js';
 import { normalizeGenAISpan } from '../src/normalize.js';
-import { normalizeOtel } from '../src/otel.js';
 import { span } from './spans.js';
 
 // A chat call as the current OTel GenAI conventions describe it (structured message values).
@@ -202,7 +202,9 @@ describe('OTel GenAI spans', () => {
     );
     expect(facts?.operation).toBe('text_completion');
   });
+});
 
+describe('OTel GenAI tool and agent spans, values and error types', () => {
   it('reads execute_tool spans', () => {
     const facts = normalizeGenAISpan(
       span(

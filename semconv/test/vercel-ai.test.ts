@@ -6,9 +6,9 @@ import {
 import { embed, generateText, jsonSchema, stepCountIs, tool } from 'ai';
 import { MockEmbeddingModelV3, MockLanguageModelV3 } from 'ai/test';
 import { describe, expect, it } from 'vitest';
+import { normalizeVercelAI } from '../src/conventions/vercel-ai.js';
 import type { Attributes, GenAIFacts, SpanInput } from '../src/model.js';
 import { normalizeGenAISpan } from '../src/normalize.js';
-import { normalizeVercelAI } from '../src/vercel-ai.js';
 import { span } from './spans.js';
 
 /** Runs real AI SDK code with a mock model and returns its spans, as the collector would decode them. */

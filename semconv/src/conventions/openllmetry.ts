@@ -3,25 +3,100 @@
 // Recent Traceloop releases emit current OTel names instead; normalizeOtel reads those.
 
 import {
+  asString,
+  collectIndexed,
   hasKeyWithPrefix,
+  parseIfJson,
   readFirstNumber,
   readString,
   readStringList,
   toJsonText,
-} from './attribute-values.js';
-import {
-  GEN_AI,
-  GEN_AI_DEPRECATED,
-  OPENLLMETRY,
-  OPENLLMETRY_REQUEST_TYPE,
-  OPENLLMETRY_SPAN_KIND,
-  OPERATION,
-} from './attributes.js';
-import { createFacts, finishFacts } from './facts.js';
-import { parseOpenLLMetryMessages } from './messages.js';
-import type { Attributes, GenAIFacts, GenAIOperation, SpanInput } from './model.js';
-import { normalizeProviderName } from './providers.js';
-import { toTokenUsage } from './usage.js';
+} from '../attribute-values.js';
+import { GEN_AI, GEN_AI_DEPRECATED, OPERATION } from '../attributes.js';
+import type { ConventionMapper, ConventionMessages } from '../convention-mapper.js';
+import { createFacts, finishFacts } from '../facts.js';
+import { compact, normalizeMessage } from '../messages.js';
+import type { Attributes, AttrValue, GenAIFacts, GenAIOperation, Message, SpanInput } from '../model.js';
+import { normalizeProviderName } from '../providers.js';
+import { toTokenUsage } from '../usage.js';
+
+/** OpenLLMetry / Traceloop attributes (legacy flattened names; newer versions emit OTel current names). */
+export const OPENLLMETRY = {
+  SPAN_KIND: 'traceloop.span.kind',
+  WORKFLOW_NAME: 'traceloop.workflow.name',
+  ENTITY_NAME: 'traceloop.entity.name',
+  ENTITY_PATH: 'traceloop.entity.path',
+  ENTITY_INPUT: 'traceloop.entity.input',
+  ENTITY_OUTPUT: 'traceloop.entity.output',
+  ASSOCIATION_PROPERTIES: 'traceloop.association.properties',
+  LLM_REQUEST_TYPE: 'llm.request.type',
+  LLM_USAGE_TOTAL_TOKENS: 'llm.usage.total_tokens',
+  USAGE_TOTAL_TOKENS: 'gen_ai.usage.total_tokens',
+  USAGE_CACHE_READ_INPUT_TOKENS: 'gen_ai.usage.cache_read_input_tokens',
+  USAGE_CACHE_CREATION_INPUT_TOKENS: 'gen_ai.usage.cache_creation_input_tokens',
+  USAGE_REASONING_TOKENS: 'gen_ai.usage.reasoning_tokens',
+  /** Flattened: gen_ai.prompt.<i>.role|content|tool_call_id|tool_calls.<j>.id|name|arguments */
+  PROMPT_PREFIX: 'gen_ai.prompt',
+  /** Flattened: gen_ai.completion.<i>.role|content|finish_reason|tool_calls.<j>.* */
+  COMPLETION_PREFIX: 'gen_ai.completion',
+} as const;
+
+/** `traceloop.span.kind` values. */
+export const OPENLLMETRY_SPAN_KIND = {
+  WORKFLOW: 'workflow',
+  TASK: 'task',
+  AGENT: 'agent',
+  TOOL: 'tool',
+  SESSION: 'session',
+} as const;
+
+/** `llm.request.type` values. */
+export const OPENLLMETRY_REQUEST_TYPE = {
+  CHAT: 'chat',
+  COMPLETION: 'completion',
+  EMBEDDING: 'embedding',
+  RERANK: 'rerank',
+} as const;
+
+// ---- messages ----
+
+type Role = Message['role'];
+
+function openLLMetryMessage(group: Record<string, AttrValue>, fallbackRole: Role): Message {
+  const role = asString(group.role) ?? fallbackRole;
+  const raw: Record<string, unknown> = { role, content: group.content };
+  const toolCallId = asString(group.tool_call_id);
+  if (toolCallId !== null) raw.tool_call_id = toolCallId;
+  const message = normalizeMessage(raw, fallbackRole) ?? { role, parts: [] };
+  for (const call of collectIndexed(group, 'tool_calls').values()) {
+    message.parts.push(
+      compact({
+        type: 'tool_call',
+        id: asString(call.id) ?? undefined,
+        name: asString(call.name) ?? '',
+        arguments: parseIfJson(call.arguments),
+      }),
+    );
+  }
+  const functionName = asString(group['function_call.name']);
+  if (functionName !== null) {
+    message.parts.push(
+      compact({
+        type: 'tool_call',
+        name: functionName,
+        arguments: parseIfJson(group['function_call.arguments']),
+      }),
+    );
+  }
+  const finishReason = asString(group.finish_reason);
+  if (finishReason !== null) message.finish_reason = finishReason;
+  return message;
+}
+
+/** OpenLLMetry flattened prompts (`gen_ai.prompt`) or completions (`gen_ai.completion`). */
+export function parseOpenLLMetryMessages(attrs: Attributes, prefix: string, fallbackRole: Role): Message[] {
+  return [...collectIndexed(attrs, prefix).values()].map((group) => openLLMetryMessage(group, fallbackRole));
+}
 
 /**
  * Keys that make a span OpenLLMetry's. Not traceloop.workflow.name, traceloop.entity.path or association
@@ -114,8 +189,9 @@ export function normalizeOpenLLMetry(input: SpanInput): GenAIFacts | null {
     facts.responseModel ?? facts.requestModel,
   );
 
-  facts.inputMessages = parseOpenLLMetryMessages(attrs, OPENLLMETRY.PROMPT_PREFIX, 'user');
-  facts.outputMessages = parseOpenLLMetryMessages(attrs, OPENLLMETRY.COMPLETION_PREFIX, 'assistant');
+  const messages = openLLMetryMessages(input);
+  facts.inputMessages = messages.inputMessages;
+  facts.outputMessages = messages.outputMessages;
   const finishReasons = readStringList(attrs, GEN_AI.RESPONSE_FINISH_REASONS);
   facts.finishReasons =
     finishReasons.length > 0
@@ -123,3 +199,19 @@ export function normalizeOpenLLMetry(input: SpanInput): GenAIFacts | null {
       : facts.outputMessages.map((m) => m.finish_reason).filter((r): r is string => r !== undefined);
   return finishFacts(facts, input);
 }
+
+function openLLMetryMessages(input: SpanInput): ConventionMessages {
+  const attrs = input.attributes;
+  return {
+    systemInstructions: [],
+    inputMessages: parseOpenLLMetryMessages(attrs, OPENLLMETRY.PROMPT_PREFIX, 'user'),
+    outputMessages: parseOpenLLMetryMessages(attrs, OPENLLMETRY.COMPLETION_PREFIX, 'assistant'),
+  };
+}
+
+export const openLLMetry: ConventionMapper = {
+  name: 'openllmetry',
+  detect: (input) => hasKeyWithPrefix(input.attributes, SIGNAL_PREFIXES),
+  normalize: normalizeOpenLLMetry,
+  messages: openLLMetryMessages,
+};
