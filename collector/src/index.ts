@@ -3,14 +3,9 @@
 // the same collector; its parts (storage, writer, forwarders, pipeline, API, receivers, shutdown) are named below.
 import { createPricer, type Pricer } from '@beacon/semconv';
 import { Counter } from 'prom-client';
-import { createAnalysisApi } from './api/analysis-api.js';
-import { createBudgetsApi } from './api/budgets-api.js';
 import { createMcpHttpHandler, MCP_PATH } from './api/mcp-endpoint.js';
 import { createQueryApi } from './api/query-api.js';
-import { createReplayApi } from './api/replay-api.js';
 import { createApiServer } from './api/server.js';
-import { createSessionsApi } from './api/sessions-api.js';
-import { createSharesApi } from './api/shares-api.js';
 import { createStaticUiHandler } from './api/static-ui.js';
 import type { Authenticator } from './auth/index.js';
 import { loadBudgetsFile } from './budgets/file.js';
@@ -235,27 +230,19 @@ function createApi(
       decodeOtlpJson: (body) => decodeTracesJson(body, decodeLimits),
       flush: () => writer.flush(),
     },
-    modules: [
-      createReplayApi({
-        settings: config,
-        sink: pipeline,
-        flush: () => writer.flush(),
-        logger: logger.child({ component: 'replay' }),
-      }),
-      createAnalysisApi({
-        pricer,
-        config,
-        callModel,
-        logger: logger.child({ component: 'analysis' }),
-      }),
-      createBudgetsApi({ budgets }),
-      createSessionsApi(),
-      createSharesApi({
-        publicUrl: config.publicUrl,
-        sharedStorageFor: async (tenant) => ((await tenants.exists(tenant)) ? storageFor(tenant) : null),
-        logger: logger.child({ component: 'shares' }),
-      }),
-    ],
+    replay: {
+      settings: config,
+      sink: pipeline,
+      flush: () => writer.flush(),
+      logger: logger.child({ component: 'replay' }),
+    },
+    analysis: { pricer, config, callModel, logger: logger.child({ component: 'analysis' }) },
+    budgets: { budgets },
+    shares: {
+      publicUrl: config.publicUrl,
+      sharedStorageFor: async (tenant) => ((await tenants.exists(tenant)) ? storageFor(tenant) : null),
+      logger: logger.child({ component: 'shares' }),
+    },
   });
 
   return createApiServer({

@@ -42,7 +42,11 @@ const conflictResponse = {
   content: { 'application/json': { schema: schemaRef('ApiErrorBody') } },
 };
 
-export function createBudgetsApi(options: { budgets: BudgetService }): ApiModule {
+export interface BudgetsApiOptions {
+  budgets: BudgetService;
+}
+
+export function createBudgetsApi(options: BudgetsApiOptions): ApiModule {
   const { budgets } = options;
   return {
     routes: [...budgetDefinitionRoutes(budgets), ...budgetSpendRoutes(budgets)],

@@ -1,9 +1,14 @@
 // The query API under /api/v1: the list of its route modules (types in contract/, SQL in storage/queries) and the
 // OpenAPI document describing exactly their routes. Served by server.ts.
+import { type AnalysisApiOptions, createAnalysisApi } from './analysis-api.js';
+import { type BudgetsApiOptions, createBudgetsApi } from './budgets-api.js';
 import type { ApiModule } from './module.js';
 import { createOpenApiRoute } from './openapi-route.js';
+import { createReplayApi, type ReplayApiOptions } from './replay-api.js';
 import type { Route } from './router.js';
 import { createSearchApi } from './search-api.js';
+import { createSessionsApi } from './sessions-api.js';
+import { createSharesApi, type SharesApiOptions } from './shares-api.js';
 import { createStatsApi } from './stats-api.js';
 import { createTraceImportApi, type TraceIngest } from './trace-import-api.js';
 import { createTraceNotesApi } from './trace-notes-api.js';
@@ -14,15 +19,18 @@ export interface QueryApiOptions {
   maxBodyBytes: number;
   /** Where POST /traces/import sends spans: the same pipeline as OTLP ingest. */
   ingest: TraceIngest;
-  /** Routes of other API modules (replay, analysis) and their OpenAPI components, served and documented here. */
-  modules?: readonly ApiModule[];
+  /** What the modules below need of the collector's services; index.ts builds them. */
+  replay: ReplayApiOptions;
+  analysis: AnalysisApiOptions;
+  budgets: BudgetsApiOptions;
+  shares: SharesApiOptions;
 }
 
 /**
  * The API's route modules, in the order they are routed (among paths with as many literal segments) and documented.
  * Add a new API route here: write an api/<name>-api.ts whose create…Api() returns an ApiModule (its routes and the
- * OpenAPI components their docs refer to), and list it below. The modules that need the collector's services are
- * built by index.ts and arrive as `options.modules`.
+ * OpenAPI components their docs refer to), and list it below; what it needs of the collector's services goes into
+ * QueryApiOptions, which index.ts fills.
  */
 function routeModules(options: QueryApiOptions): ApiModule[] {
   return [
@@ -31,7 +39,11 @@ function routeModules(options: QueryApiOptions): ApiModule[] {
     createTraceNotesApi(),
     createSearchApi(),
     createStatsApi(),
-    ...(options.modules ?? []),
+    createReplayApi(options.replay),
+    createAnalysisApi(options.analysis),
+    createBudgetsApi(options.budgets),
+    createSessionsApi(),
+    createSharesApi(options.shares),
   ];
 }
 

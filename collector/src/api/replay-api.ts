@@ -164,7 +164,10 @@ function hasBody(req: IncomingMessage): boolean {
   return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
 }
 
-export function createReplayApi(options: Omit<ReplayServiceOptions, 'tenant' | 'storage'>): ApiModule {
+/** What replays need of the collector: provider settings, the pipeline to trace each call into, a logger. */
+export type ReplayApiOptions = Omit<ReplayServiceOptions, 'tenant' | 'storage'>;
+
+export function createReplayApi(options: ReplayApiOptions): ApiModule {
   // One service per tenant: prompt versions are numbered per tenant, and a replay is stored as its caller's.
   const services = new Map<string, ReturnType<typeof createReplayService>>();
   const serviceOf = ({ principal, storage }: { principal: Principal; storage: QueryContext }) => {

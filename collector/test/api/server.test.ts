@@ -3,18 +3,39 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { createPricer } from '@beacon/semconv';
 import { createQueryApi } from '../../src/api/query-api.js';
 import { type ApiServer, createApiServer, type FallbackHandler } from '../../src/api/server.js';
+import { BudgetService } from '../../src/budgets/service.js';
+import { loadConfig } from '../../src/config.js';
 import { api } from './helpers.js';
 
 const logger = pino({ level: 'silent' });
+// Every route module, with services that are never reached: no test here calls a route that would use them.
+const config = loadConfig({}, {});
+const sink = { accept: () => ({ accepted: true as const }) };
+const unused = async (): Promise<never> => {
+  throw new Error('not reached in this test');
+};
 const { routes } = createQueryApi({
   maxBodyBytes: 1024,
   ingest: {
-    sink: { accept: () => ({ accepted: true }) },
+    sink,
     decodeOtlpJson: () => ({ spans: [], rejectedSpans: 0, errors: [] }),
     flush: async () => {},
   },
+  replay: { settings: config, sink, flush: async () => {}, logger },
+  analysis: { pricer: createPricer(), config, callModel: unused, logger },
+  budgets: {
+    budgets: new BudgetService({
+      storageFor: unused,
+      knownTenants: async () => [],
+      fileBudgets: new Map(),
+      intervalMs: 60_000,
+      logger,
+    }),
+  },
+  shares: { sharedStorageFor: unused, logger },
 });
 
 const servers: ApiServer[] = [];
