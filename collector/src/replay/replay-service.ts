@@ -66,27 +66,8 @@ export function createReplayService(options: ReplayServiceOptions) {
     const request: ParsedReplayRequest = parseReplayRequest(body);
     const source = await loadSpan(request.traceId, request.spanId);
     requireModelCall(source);
-    const defaults = originalEdit(source);
-    const provider = request.edit.provider ?? defaults.provider;
-    const model = request.edit.model ?? defaults.model;
-    if (!model) throw invalidArgument('model: required (the original span names no model)');
-    const messages = request.edit.messages ?? defaults.messages;
-    if (messages.length === 0) {
-      throw invalidArgument('messages: required (the original span recorded no input messages)');
-    }
-    let maxTokens = request.edit.maxTokens !== undefined ? request.edit.maxTokens : defaults.maxTokens;
-    // Anthropic requires max_tokens: the value sent is recorded in the version and the span.
-    if (provider === 'anthropic' && maxTokens === null) maxTokens = ANTHROPIC_DEFAULT_MAX_TOKENS;
-    const edit: PromptEdit = {
-      provider,
-      model,
-      system: request.edit.system !== undefined ? request.edit.system : defaults.system,
-      messages,
-      temperature: request.edit.temperature !== undefined ? request.edit.temperature : defaults.temperature,
-      maxTokens,
-      tools: request.edit.tools ?? defaults.tools,
-    };
-    const endpoint = resolveEndpoint(provider, request, options.settings);
+    const edit = editedCall(request, source);
+    const endpoint = resolveEndpoint(edit.provider, request, options.settings);
     return {
       source,
       original: callViewOf(source),
@@ -125,26 +106,12 @@ export function createReplayService(options: ReplayServiceOptions) {
 
     const startMs = Date.now();
     const started = performance.now();
-    let completion: ModelCompletion | undefined;
-    let failure: ModelCallError | undefined;
-    try {
-      completion = await callModel({
-        provider: edit.provider,
-        baseUrl: endpoint.baseUrl,
-        apiKey: endpoint.apiKey,
-        model: edit.model,
-        system: edit.system,
-        messages: edit.messages,
-        temperature: edit.temperature,
-        maxTokens: edit.maxTokens,
-        tools: edit.tools,
-        timeoutMs: options.settings.replayTimeoutMs,
-        ...(prepared.stream && handlers.onDelta ? { onDelta: handlers.onDelta } : {}),
-        ...(handlers.signal ? { signal: handlers.signal } : {}),
-      });
-    } catch (err) {
-      failure = providerError(err, endpoint.apiKey);
-    }
+    const { completion, failure } = await callProvider(
+      callModel,
+      prepared,
+      options.settings.replayTimeoutMs,
+      handlers,
+    );
     const durationNs = BigInt(Math.max(1, Math.round((performance.now() - started) * 1e6)));
     const startNs = BigInt(startMs) * 1_000_000n;
 
@@ -219,6 +186,59 @@ export function createReplayService(options: ReplayServiceOptions) {
 }
 
 export type ReplayService = ReturnType<typeof createReplayService>;
+
+/** The call to make: the request's edits over the original span's call; 400 when no model or messages remain. */
+function editedCall(request: ParsedReplayRequest, source: SpanView): PromptEdit {
+  const defaults = originalEdit(source);
+  const provider = request.edit.provider ?? defaults.provider;
+  const model = request.edit.model ?? defaults.model;
+  if (!model) throw invalidArgument('model: required (the original span names no model)');
+  const messages = request.edit.messages ?? defaults.messages;
+  if (messages.length === 0) {
+    throw invalidArgument('messages: required (the original span recorded no input messages)');
+  }
+  let maxTokens = request.edit.maxTokens !== undefined ? request.edit.maxTokens : defaults.maxTokens;
+  // Anthropic requires max_tokens: the value sent is recorded in the version and the span.
+  if (provider === 'anthropic' && maxTokens === null) maxTokens = ANTHROPIC_DEFAULT_MAX_TOKENS;
+  return {
+    provider,
+    model,
+    system: request.edit.system !== undefined ? request.edit.system : defaults.system,
+    messages,
+    temperature: request.edit.temperature !== undefined ? request.edit.temperature : defaults.temperature,
+    maxTokens,
+    tools: request.edit.tools ?? defaults.tools,
+  };
+}
+
+/** Calls the provider once; a failure comes back sanitized (no key, no headers), never thrown. */
+async function callProvider(
+  callModel: CallModel,
+  prepared: PreparedReplay,
+  timeoutMs: number,
+  handlers: { onDelta?: (text: string) => void; signal?: AbortSignal },
+): Promise<{ completion?: ModelCompletion; failure?: ModelCallError }> {
+  const { edit, endpoint } = prepared;
+  try {
+    const completion = await callModel({
+      provider: edit.provider,
+      baseUrl: endpoint.baseUrl,
+      apiKey: endpoint.apiKey,
+      model: edit.model,
+      system: edit.system,
+      messages: edit.messages,
+      temperature: edit.temperature,
+      maxTokens: edit.maxTokens,
+      tools: edit.tools,
+      timeoutMs,
+      ...(prepared.stream && handlers.onDelta ? { onDelta: handlers.onDelta } : {}),
+      ...(handlers.signal ? { signal: handlers.signal } : {}),
+    });
+    return { completion };
+  } catch (err) {
+    return { failure: providerError(err, endpoint.apiKey) };
+  }
+}
 
 /** error.type of a failed call: the HTTP status the provider answered, else what went wrong. */
 function errorType(failure: ModelCallError | undefined): string {
