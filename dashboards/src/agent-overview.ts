@@ -1,18 +1,8 @@
 // Agent overview: how much each agent calls its models, how often those calls fail and how long they take.
 import type { DashboardBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
-import {
-  barGauge,
-  dashboard,
-  ERROR_RATIO,
-  GENAI_FILTER,
-  labelTable,
-  prometheusVariable,
-  row,
-  serviceAgentModelVariables,
-  stat,
-  timeseries,
-  UNITS,
-} from './common.js';
+import { type DashboardSection, dashboard } from './dashboard.js';
+import { barGauge, ERROR_RATIO, labelTable, stat, timeseries, UNITS } from './panels.js';
+import { GENAI_FILTER, prometheusVariable, serviceAgentModelVariables } from './variables.js';
 
 export const AGENT_OVERVIEW_UID = 'beacon-agent-overview';
 
@@ -38,9 +28,20 @@ export function agentOverview(): DashboardBuilder {
       'LLM calls made by your agents as seen by the Beacon collector: volume, error rate, latency ' +
       'percentiles and the busiest agents. Filter by service, agent and model.',
     variables: [prometheusVariable(), ...serviceAgentModelVariables()],
-  })
-    .withRow(row('Summary (selected time range)'))
-    .withPanel(
+    sections: [
+      summarySection(),
+      callsAndErrorsSection(),
+      latencySection(),
+      topAgentsSection(),
+      otelClientMetricsSection(),
+    ],
+  });
+}
+
+function summarySection(): DashboardSection {
+  return {
+    row: 'Summary (selected time range)',
+    panels: [
       stat({
         title: 'LLM calls',
         description: 'LLM calls (inference spans) made in the selected time range.',
@@ -49,8 +50,6 @@ export function agentOverview(): DashboardBuilder {
         noValue: '0',
         query: { expr: `sum(increase(${REQUESTS}[$__range]))`, instant: true },
       }),
-    )
-    .withPanel(
       stat({
         title: 'Error ratio',
         description:
@@ -63,8 +62,6 @@ export function agentOverview(): DashboardBuilder {
           instant: true,
         },
       }),
-    )
-    .withPanel(
       stat({
         title: 'p95 latency',
         description:
@@ -73,8 +70,6 @@ export function agentOverview(): DashboardBuilder {
         unit: UNITS.seconds,
         query: { expr: quantile(0.95, 'le', '$__range'), instant: true },
       }),
-    )
-    .withPanel(
       stat({
         title: 'Tokens',
         description:
@@ -83,8 +78,6 @@ export function agentOverview(): DashboardBuilder {
         noValue: '0',
         query: { expr: `sum(increase(${TOKENS}[$__range]))`, instant: true },
       }),
-    )
-    .withPanel(
       stat({
         title: 'Cost',
         description:
@@ -95,8 +88,6 @@ export function agentOverview(): DashboardBuilder {
         noValue: '0',
         query: { expr: `sum(increase(${COST}[$__range]))`, instant: true },
       }),
-    )
-    .withPanel(
       stat({
         title: 'Active agents',
         description: 'Agents (gen_ai.agent.name) that made at least one LLM call in the selected time range.',
@@ -108,9 +99,14 @@ export function agentOverview(): DashboardBuilder {
           instant: true,
         },
       }),
-    )
-    .withRow(row('Calls and errors'))
-    .withPanel(
+    ],
+  };
+}
+
+function callsAndErrorsSection(): DashboardSection {
+  return {
+    row: 'Calls and errors',
+    panels: [
       timeseries({
         title: 'LLM calls per second by agent',
         description: 'Rate of LLM calls per agent. Calls made outside any agent have an empty agent.',
@@ -118,8 +114,6 @@ export function agentOverview(): DashboardBuilder {
         min: 0,
         queries: [{ expr: `sum by (agent) (rate(${REQUESTS}[$__rate_interval]))`, legend: '{{agent}}' }],
       }),
-    )
-    .withPanel(
       timeseries({
         title: 'Error ratio by agent',
         description: 'Share of each agent’s LLM calls that failed.',
@@ -135,8 +129,6 @@ export function agentOverview(): DashboardBuilder {
           },
         ],
       }),
-    )
-    .withPanel(
       timeseries({
         title: 'LLM calls per second by model',
         description: 'Rate of LLM calls per provider and requested model.',
@@ -150,8 +142,6 @@ export function agentOverview(): DashboardBuilder {
           },
         ],
       }),
-    )
-    .withPanel(
       timeseries({
         title: 'Failed LLM calls per second by agent and model',
         description: 'Rate of failed LLM calls, per agent and model.',
@@ -164,9 +154,14 @@ export function agentOverview(): DashboardBuilder {
           },
         ],
       }),
-    )
-    .withRow(row('Latency'))
-    .withPanel(
+    ],
+  };
+}
+
+function latencySection(): DashboardSection {
+  return {
+    row: 'Latency',
+    panels: [
       timeseries({
         title: 'LLM call latency p50 / p95 / p99',
         description:
@@ -181,8 +176,6 @@ export function agentOverview(): DashboardBuilder {
           { expr: quantile(0.99, 'le', '$__rate_interval'), legend: 'p99', exemplar: true },
         ],
       }),
-    )
-    .withPanel(
       timeseries({
         title: 'p95 latency by agent',
         description: '95th percentile of LLM call duration per agent.',
@@ -190,8 +183,6 @@ export function agentOverview(): DashboardBuilder {
         min: 0,
         queries: [{ expr: quantile(0.95, 'agent, le', '$__rate_interval'), legend: '{{agent}}' }],
       }),
-    )
-    .withPanel(
       timeseries({
         title: 'p99 latency by agent',
         description: '99th percentile of LLM call duration per agent: the slow tail your users notice.',
@@ -199,8 +190,6 @@ export function agentOverview(): DashboardBuilder {
         min: 0,
         queries: [{ expr: quantile(0.99, 'agent, le', '$__rate_interval'), legend: '{{agent}}' }],
       }),
-    )
-    .withPanel(
       timeseries({
         title: 'p95 latency by model',
         description: '95th percentile of LLM call duration per provider and model.',
@@ -213,9 +202,14 @@ export function agentOverview(): DashboardBuilder {
           },
         ],
       }),
-    )
-    .withRow(row('Top agents (selected time range)'))
-    .withPanel(
+    ],
+  };
+}
+
+function topAgentsSection(): DashboardSection {
+  return {
+    row: 'Top agents (selected time range)',
+    panels: [
       labelTable({
         title: 'Agents',
         description:
@@ -259,8 +253,6 @@ export function agentOverview(): DashboardBuilder {
           },
         ],
       }),
-    )
-    .withPanel(
       barGauge({
         title: 'Busiest agents',
         description: 'The 10 agents with the most LLM calls in the selected time range.',
@@ -268,17 +260,20 @@ export function agentOverview(): DashboardBuilder {
         decimals: 0,
         query: { expr: `topk(10, sum by (agent) (increase(${REQUESTS}[$__range])))`, legend: '{{agent}}' },
       }),
-    )
-    .withPanel(
       barGauge({
         title: 'Slowest agents (p95)',
         description: 'The 10 agents with the highest p95 LLM call latency over the selected time range.',
         unit: UNITS.seconds,
         query: { expr: `topk(10, ${quantile(0.95, 'agent, le', '$__range')})`, legend: '{{agent}}' },
       }),
-    )
-    .withRow(row('OTel GenAI client metrics (gen_ai.client.*)'))
-    .withPanel(
+    ],
+  };
+}
+
+function otelClientMetricsSection(): DashboardSection {
+  return {
+    row: 'OTel GenAI client metrics (gen_ai.client.*)',
+    panels: [
       timeseries({
         title: 'Operation duration p95 by operation and model',
         description:
@@ -296,8 +291,6 @@ export function agentOverview(): DashboardBuilder {
           },
         ],
       }),
-    )
-    .withPanel(
       timeseries({
         title: 'Failed operations per second by error type',
         description:
@@ -314,8 +307,6 @@ export function agentOverview(): DashboardBuilder {
           },
         ],
       }),
-    )
-    .withPanel(
       timeseries({
         title: 'Prompt size p95 by model',
         description:
@@ -332,8 +323,6 @@ export function agentOverview(): DashboardBuilder {
           },
         ],
       }),
-    )
-    .withPanel(
       timeseries({
         title: 'Completion size p95 by model',
         description:
@@ -349,5 +338,6 @@ export function agentOverview(): DashboardBuilder {
           },
         ],
       }),
-    );
+    ],
+  };
 }

@@ -1,19 +1,9 @@
 // Collector health: is the Beacon collector keeping up — spans in, spans out, rejections, drops, export queue,
 // ClickHouse write errors, label-cardinality folding, and the Node.js process itself.
 import type { DashboardBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
-import {
-  barGauge,
-  dashboard,
-  labelVariable,
-  prometheusVariable,
-  row,
-  singleLabelVariable,
-  stat,
-  steps,
-  timeseries,
-  UNITS,
-  ZERO_IS_GOOD,
-} from './common.js';
+import { type DashboardSection, dashboard } from './dashboard.js';
+import { barGauge, stat, steps, timeseries, UNITS, ZERO_IS_GOOD } from './panels.js';
+import { labelVariable, prometheusVariable, singleLabelVariable } from './variables.js';
 
 export const COLLECTOR_HEALTH_UID = 'beacon-collector-health';
 
@@ -45,9 +35,20 @@ export function collectorHealth(): DashboardBuilder {
         'Collector replica (host:port of its /metrics).',
       ),
     ],
-  })
-    .withRow(row('Summary'))
-    .withPanel(
+    sections: [
+      summarySection(),
+      pipelineSection(),
+      exportAndStorageSection(),
+      cardinalityGuardSection(),
+      processSection(),
+    ],
+  });
+}
+
+function summarySection(): DashboardSection {
+  return {
+    row: 'Summary',
+    panels: [
       stat({
         title: 'Collectors up',
         description: 'Collector instances Prometheus scraped successfully in its last scrape.',
@@ -57,8 +58,6 @@ export function collectorHealth(): DashboardBuilder {
         thresholds: steps({ value: null, color: 'red' }, { value: 1, color: 'green' }),
         query: { expr: `sum(up{${H}})` },
       }),
-    )
-    .withPanel(
       stat({
         title: 'Spans received',
         description: 'Spans accepted from OTLP clients per second (gRPC + HTTP).',
@@ -67,8 +66,6 @@ export function collectorHealth(): DashboardBuilder {
         sparkline: true,
         query: { expr: `sum(${rate('beacon_spans_received_total')})` },
       }),
-    )
-    .withPanel(
       stat({
         title: 'Spans written',
         description: 'Spans written to ClickHouse per second.',
@@ -77,8 +74,6 @@ export function collectorHealth(): DashboardBuilder {
         sparkline: true,
         query: { expr: `sum(${rate('beacon_spans_written_total')})` },
       }),
-    )
-    .withPanel(
       stat({
         title: 'Spans rejected',
         description:
@@ -89,8 +84,6 @@ export function collectorHealth(): DashboardBuilder {
         thresholds: ZERO_IS_GOOD,
         query: { expr: `sum(${rate('beacon_spans_rejected_total')})` },
       }),
-    )
-    .withPanel(
       stat({
         title: 'Spans dropped',
         description:
@@ -102,8 +95,6 @@ export function collectorHealth(): DashboardBuilder {
         thresholds: steps({ value: null, color: 'green' }, { value: 1e-9, color: 'red' }),
         query: { expr: `sum(increase(beacon_spans_dropped_total{${H}}[$__range]))`, instant: true },
       }),
-    )
-    .withPanel(
       stat({
         title: 'Export queue',
         description:
@@ -115,9 +106,14 @@ export function collectorHealth(): DashboardBuilder {
         sparkline: true,
         query: { expr: `sum(beacon_export_queue_spans{${H}})` },
       }),
-    )
-    .withRow(row('Pipeline'))
-    .withPanel(
+    ],
+  };
+}
+
+function pipelineSection(): DashboardSection {
+  return {
+    row: 'Pipeline',
+    panels: [
       timeseries({
         title: 'Spans received per second by protocol',
         description: 'Spans accepted per second, per OTLP protocol (grpc, http).',
@@ -128,8 +124,6 @@ export function collectorHealth(): DashboardBuilder {
           { expr: `sum by (protocol) (${rate('beacon_spans_received_total')})`, legend: '{{protocol}}' },
         ],
       }),
-    )
-    .withPanel(
       timeseries({
         title: 'Spans in and out',
         description:
@@ -144,8 +138,6 @@ export function collectorHealth(): DashboardBuilder {
           { expr: `sum(${rate('beacon_spans_dropped_total')})`, legend: 'dropped' },
         ],
       }),
-    )
-    .withPanel(
       timeseries({
         title: 'Rejected spans per second by reason',
         description: 'Spans refused per second, per reason.',
@@ -153,8 +145,6 @@ export function collectorHealth(): DashboardBuilder {
         min: 0,
         queries: [{ expr: `sum by (reason) (${rate('beacon_spans_rejected_total')})`, legend: '{{reason}}' }],
       }),
-    )
-    .withPanel(
       timeseries({
         title: 'Dropped spans per second by instance',
         description:
@@ -165,9 +155,14 @@ export function collectorHealth(): DashboardBuilder {
           { expr: `sum by (instance) (${rate('beacon_spans_dropped_total')})`, legend: '{{instance}}' },
         ],
       }),
-    )
-    .withRow(row('Export and storage'))
-    .withPanel(
+    ],
+  };
+}
+
+function exportAndStorageSection(): DashboardSection {
+  return {
+    row: 'Export and storage',
+    panels: [
       timeseries({
         title: 'Export queue depth',
         description:
@@ -178,8 +173,6 @@ export function collectorHealth(): DashboardBuilder {
         legendCalcs: ['lastNotNull', 'max'],
         queries: [{ expr: `sum by (instance) (beacon_export_queue_spans{${H}})`, legend: '{{instance}}' }],
       }),
-    )
-    .withPanel(
       timeseries({
         title: 'ClickHouse write errors per second',
         description:
@@ -194,9 +187,14 @@ export function collectorHealth(): DashboardBuilder {
           },
         ],
       }),
-    )
-    .withRow(row('Metric cardinality guard'))
-    .withPanel(
+    ],
+  };
+}
+
+function cardinalityGuardSection(): DashboardSection {
+  return {
+    row: 'Metric cardinality guard',
+    panels: [
       timeseries({
         title: 'Label values folded into "other" per second',
         description:
@@ -212,8 +210,6 @@ export function collectorHealth(): DashboardBuilder {
           },
         ],
       }),
-    )
-    .withPanel(
       barGauge({
         title: 'Folded label values by label',
         description: 'Label values folded into "other" in the selected time range, per label.',
@@ -224,9 +220,14 @@ export function collectorHealth(): DashboardBuilder {
           legend: '{{label}}',
         },
       }),
-    )
-    .withRow(row('Process'))
-    .withPanel(
+    ],
+  };
+}
+
+function processSection(): DashboardSection {
+  return {
+    row: 'Process',
+    panels: [
       timeseries({
         title: 'Memory',
         description: 'Resident set size and V8 heap used, per instance.',
@@ -239,8 +240,6 @@ export function collectorHealth(): DashboardBuilder {
           { expr: `sum by (instance) (nodejs_heap_size_used_bytes{${H}})`, legend: 'heap used {{instance}}' },
         ],
       }),
-    )
-    .withPanel(
       timeseries({
         title: 'CPU',
         description: 'CPU time used per second (1 = 100 % of one core), per instance.',
@@ -251,8 +250,6 @@ export function collectorHealth(): DashboardBuilder {
           { expr: `sum by (instance) (${rate('process_cpu_seconds_total')})`, legend: '{{instance}}' },
         ],
       }),
-    )
-    .withPanel(
       timeseries({
         title: 'Event loop lag',
         description:
@@ -266,5 +263,6 @@ export function collectorHealth(): DashboardBuilder {
           { expr: `max by (instance) (nodejs_eventloop_lag_p99_seconds{${H}})`, legend: 'p99 {{instance}}' },
         ],
       }),
-    );
+    ],
+  };
 }

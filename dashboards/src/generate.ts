@@ -4,7 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { agentOverview } from './agent-overview.js';
 import { collectorHealth } from './collector-health.js';
-import { toJson } from './common.js';
+import { toJson } from './dashboard.js';
 import { tokenCost } from './token-cost.js';
 import { tools } from './tools.js';
 

@@ -1,26 +1,25 @@
 // Token burn & cost: where tokens and dollars go (by model, agent, service, token type), cost per trace from
 // ClickHouse, and what the cost figures leave out (calls without a price, calls without token usage).
 import type { DashboardBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
+import { type DashboardSection, dashboard } from './dashboard.js';
 import {
   barGauge,
-  chAnyMatches,
-  chMatches,
-  chTable,
-  clickhouseDatabaseVariable,
   clickhouseTable,
   clickhouseTimeseries,
-  clickhouseVariable,
-  dashboard,
-  GENAI_FILTER,
   labelTable,
-  prometheusVariable,
-  row,
-  serviceAgentModelVariables,
   stat,
   timeseries,
   UNITS,
   ZERO_IS_GOOD,
-} from './common.js';
+} from './panels.js';
+import { chAnyMatches, chMatches, chTable } from './targets.js';
+import {
+  clickhouseDatabaseVariable,
+  clickhouseVariable,
+  GENAI_FILTER,
+  prometheusVariable,
+  serviceAgentModelVariables,
+} from './variables.js';
 
 export const TOKEN_COST_UID = 'beacon-token-cost';
 
@@ -96,9 +95,14 @@ export function tokenCost(): DashboardBuilder {
       clickhouseVariable(),
       clickhouseDatabaseVariable(),
     ],
-  })
-    .withRow(row('Summary (selected time range)'))
-    .withPanel(
+    sections: [summarySection(), tokenBurnSection(), costSection(), costPerTraceSection(), coverageSection()],
+  });
+}
+
+function summarySection(): DashboardSection {
+  return {
+    row: 'Summary (selected time range)',
+    panels: [
       stat({
         title: 'Cost',
         description: 'USD cost of the priced LLM calls in the selected time range.',
@@ -107,8 +111,6 @@ export function tokenCost(): DashboardBuilder {
         noValue: '0',
         query: { expr: `sum(increase(${COST}[$__range]))`, instant: true },
       }),
-    )
-    .withPanel(
       stat({
         title: 'Cost per hour',
         description: 'Current spend rate in USD per hour.',
@@ -118,8 +120,6 @@ export function tokenCost(): DashboardBuilder {
         sparkline: true,
         query: { expr: `sum(rate(${COST}[$__rate_interval])) * 3600` },
       }),
-    )
-    .withPanel(
       stat({
         title: 'Tokens',
         description:
@@ -128,8 +128,6 @@ export function tokenCost(): DashboardBuilder {
         noValue: '0',
         query: { expr: `sum(increase(${TOKENS}[$__range]))`, instant: true },
       }),
-    )
-    .withPanel(
       stat({
         title: 'Cost per LLM call',
         description:
@@ -142,8 +140,6 @@ export function tokenCost(): DashboardBuilder {
           instant: true,
         },
       }),
-    )
-    .withPanel(
       stat({
         title: 'Unpriced LLM calls',
         description:
@@ -155,8 +151,6 @@ export function tokenCost(): DashboardBuilder {
         thresholds: ZERO_IS_GOOD,
         query: { expr: `sum(increase(${UNPRICED}[$__range]))`, instant: true },
       }),
-    )
-    .withPanel(
       stat({
         title: 'LLM calls without token usage',
         description:
@@ -168,9 +162,14 @@ export function tokenCost(): DashboardBuilder {
         thresholds: ZERO_IS_GOOD,
         query: { expr: `sum(increase(${USAGE_MISSING}[$__range]))`, instant: true },
       }),
-    )
-    .withRow(row('Token burn'))
-    .withPanel(
+    ],
+  };
+}
+
+function tokenBurnSection(): DashboardSection {
+  return {
+    row: 'Token burn',
+    panels: [
       timeseries({
         title: 'Tokens per second by model',
         description: 'Tokens per second (all token types), per model.',
@@ -179,8 +178,6 @@ export function tokenCost(): DashboardBuilder {
         stack: true,
         queries: [{ expr: tokensPerSecondBy('model'), legend: '{{model}}' }],
       }),
-    )
-    .withPanel(
       timeseries({
         title: 'Tokens per second by token type',
         description:
@@ -191,8 +188,6 @@ export function tokenCost(): DashboardBuilder {
         stack: true,
         queries: [{ expr: tokensPerSecondBy('token_type'), legend: '{{token_type}}' }],
       }),
-    )
-    .withPanel(
       timeseries({
         title: 'Tokens per second by agent',
         description: 'Tokens per second (all token types), per agent (empty: calls outside any agent).',
@@ -201,8 +196,6 @@ export function tokenCost(): DashboardBuilder {
         stack: true,
         queries: [{ expr: tokensPerSecondBy('agent'), legend: '{{agent}}' }],
       }),
-    )
-    .withPanel(
       timeseries({
         title: 'Tokens per second by service',
         description: 'Tokens per second (all token types), per service.name.',
@@ -211,9 +204,14 @@ export function tokenCost(): DashboardBuilder {
         stack: true,
         queries: [{ expr: tokensPerSecondBy('service'), legend: '{{service}}' }],
       }),
-    )
-    .withRow(row('Cost'))
-    .withPanel(
+    ],
+  };
+}
+
+function costSection(): DashboardSection {
+  return {
+    row: 'Cost',
+    panels: [
       timeseries({
         title: 'Cost per hour by model',
         description: 'Spend rate in USD per hour, per provider and model.',
@@ -222,8 +220,6 @@ export function tokenCost(): DashboardBuilder {
         stack: true,
         queries: [{ expr: costPerHourBy('provider, model'), legend: '{{provider}} / {{model}}' }],
       }),
-    )
-    .withPanel(
       timeseries({
         title: 'Cost per hour by agent',
         description: 'Spend rate in USD per hour, per agent.',
@@ -232,8 +228,6 @@ export function tokenCost(): DashboardBuilder {
         stack: true,
         queries: [{ expr: costPerHourBy('agent'), legend: '{{agent}}' }],
       }),
-    )
-    .withPanel(
       timeseries({
         title: 'Cost per hour by service',
         description: 'Spend rate in USD per hour, per service.name.',
@@ -242,8 +236,6 @@ export function tokenCost(): DashboardBuilder {
         stack: true,
         queries: [{ expr: costPerHourBy('service'), legend: '{{service}}' }],
       }),
-    )
-    .withPanel(
       timeseries({
         title: 'Cost per LLM call by model',
         description: 'Average USD cost of one LLM call, per model: spend rate divided by call rate.',
@@ -259,8 +251,6 @@ export function tokenCost(): DashboardBuilder {
           },
         ],
       }),
-    )
-    .withPanel(
       barGauge({
         title: 'Top models by cost',
         description: 'The 10 models that cost the most in the selected time range.',
@@ -268,8 +258,6 @@ export function tokenCost(): DashboardBuilder {
         decimals: 2,
         query: { expr: `topk(10, sum by (model) (increase(${COST}[$__range])))`, legend: '{{model}}' },
       }),
-    )
-    .withPanel(
       barGauge({
         title: 'Top agents by cost',
         description: 'The 10 agents that cost the most in the selected time range.',
@@ -277,9 +265,14 @@ export function tokenCost(): DashboardBuilder {
         decimals: 2,
         query: { expr: `topk(10, sum by (agent) (increase(${COST}[$__range])))`, legend: '{{agent}}' },
       }),
-    )
-    .withRow(row('Cost per trace (ClickHouse)'))
-    .withPanel(
+    ],
+  };
+}
+
+function costPerTraceSection(): DashboardSection {
+  return {
+    row: 'Cost per trace (ClickHouse)',
+    panels: [
       clickhouseTimeseries({
         title: 'Cost per trace',
         description:
@@ -291,8 +284,6 @@ export function tokenCost(): DashboardBuilder {
         decimals: 4,
         sql: COST_PER_TRACE_SQL,
       }),
-    )
-    .withPanel(
       clickhouseTable({
         title: 'Most expensive traces',
         description:
@@ -307,9 +298,14 @@ export function tokenCost(): DashboardBuilder {
           'Unpriced calls': UNITS.count,
         },
       }),
-    )
-    .withRow(row('Coverage: what the cost figures leave out'))
-    .withPanel(
+    ],
+  };
+}
+
+function coverageSection(): DashboardSection {
+  return {
+    row: 'Coverage: what the cost figures leave out',
+    panels: [
       timeseries({
         title: 'Unpriced LLM calls per second by model',
         description:
@@ -319,8 +315,6 @@ export function tokenCost(): DashboardBuilder {
         min: 0,
         queries: [{ expr: `sum by (model) (rate(${UNPRICED}[$__rate_interval]))`, legend: '{{model}}' }],
       }),
-    )
-    .withPanel(
       timeseries({
         title: 'LLM calls without token usage per second',
         description:
@@ -335,8 +329,6 @@ export function tokenCost(): DashboardBuilder {
           },
         ],
       }),
-    )
-    .withPanel(
       labelTable({
         title: 'Cost coverage by model',
         description:
@@ -376,5 +368,6 @@ export function tokenCost(): DashboardBuilder {
           },
         ],
       }),
-    );
+    ],
+  };
 }

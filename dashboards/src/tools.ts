@@ -1,25 +1,25 @@
 // Tools: which tools agents call, how often they fail, and (from ClickHouse spans) how long they take.
 import type { DashboardBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
+import { type DashboardSection, dashboard } from './dashboard.js';
 import {
   barGauge,
-  chMatches,
-  chTable,
-  clickhouseDatabaseVariable,
   clickhouseTable,
   clickhouseTimeseries,
-  clickhouseVariable,
-  dashboard,
   ERROR_RATIO,
   labelTable,
-  labelVariable,
-  prometheusVariable,
-  row,
   stat,
   timeseries,
   UNITS,
-  variableRef,
   ZERO_IS_GOOD,
-} from './common.js';
+} from './panels.js';
+import { chMatches, chTable } from './targets.js';
+import {
+  clickhouseDatabaseVariable,
+  clickhouseVariable,
+  labelVariable,
+  prometheusVariable,
+  variableRef,
+} from './variables.js';
 
 export const TOOLS_UID = 'beacon-tools';
 
@@ -93,9 +93,14 @@ export function tools(): DashboardBuilder {
       clickhouseVariable(),
       clickhouseDatabaseVariable(),
     ],
-  })
-    .withRow(row('Summary (selected time range)'))
-    .withPanel(
+    sections: [summarySection(), callsAndFailuresSection(), perToolSection(), toolLatencySection()],
+  });
+}
+
+function summarySection(): DashboardSection {
+  return {
+    row: 'Summary (selected time range)',
+    panels: [
       stat({
         title: 'Tool calls',
         description: 'Tool calls in the selected time range.',
@@ -105,8 +110,6 @@ export function tools(): DashboardBuilder {
         w: 6,
         query: { expr: `sum(increase(${CALLS}[$__range]))`, instant: true },
       }),
-    )
-    .withPanel(
       stat({
         title: 'Failed tool calls',
         description: 'Tool calls that ended in an error in the selected time range.',
@@ -117,8 +120,6 @@ export function tools(): DashboardBuilder {
         thresholds: ZERO_IS_GOOD,
         query: { expr: `sum(increase(${FAILURES}[$__range]))`, instant: true },
       }),
-    )
-    .withPanel(
       stat({
         title: 'Failure ratio',
         description: 'Share of tool calls that failed in the selected time range.',
@@ -131,8 +132,6 @@ export function tools(): DashboardBuilder {
           instant: true,
         },
       }),
-    )
-    .withPanel(
       stat({
         title: 'Tools used',
         description: 'Distinct tools called at least once in the selected time range.',
@@ -142,9 +141,14 @@ export function tools(): DashboardBuilder {
         w: 6,
         query: { expr: `count(sum by (tool) (increase(${CALLS}[$__range])) > 0)`, instant: true },
       }),
-    )
-    .withRow(row('Calls and failures'))
-    .withPanel(
+    ],
+  };
+}
+
+function callsAndFailuresSection(): DashboardSection {
+  return {
+    row: 'Calls and failures',
+    panels: [
       timeseries({
         title: 'Tool calls per second by tool',
         description: 'Rate of tool calls per tool.',
@@ -153,8 +157,6 @@ export function tools(): DashboardBuilder {
         stack: true,
         queries: [{ expr: `sum by (tool) (rate(${CALLS}[$__rate_interval]))`, legend: '{{tool}}' }],
       }),
-    )
-    .withPanel(
       timeseries({
         title: 'Failed tool calls per second by tool',
         description: 'Rate of failed tool calls per tool.',
@@ -162,8 +164,6 @@ export function tools(): DashboardBuilder {
         min: 0,
         queries: [{ expr: `sum by (tool) (rate(${FAILURES}[$__rate_interval]))`, legend: '{{tool}}' }],
       }),
-    )
-    .withPanel(
       timeseries({
         title: 'Failure ratio by tool',
         description: 'Share of each tool’s calls that failed.',
@@ -171,8 +171,6 @@ export function tools(): DashboardBuilder {
         min: 0,
         queries: [{ expr: failureRatio('tool', '$__rate_interval'), legend: '{{tool}}' }],
       }),
-    )
-    .withPanel(
       timeseries({
         title: 'Tool calls per second by agent',
         description: 'Rate of tool calls per calling agent.',
@@ -181,9 +179,14 @@ export function tools(): DashboardBuilder {
         stack: true,
         queries: [{ expr: `sum by (agent) (rate(${CALLS}[$__rate_interval]))`, legend: '{{agent}}' }],
       }),
-    )
-    .withRow(row('Per tool (selected time range)'))
-    .withPanel(
+    ],
+  };
+}
+
+function perToolSection(): DashboardSection {
+  return {
+    row: 'Per tool (selected time range)',
+    panels: [
       labelTable({
         title: 'Tools',
         description: 'Per tool over the selected time range: calls, failures and failure ratio.',
@@ -213,8 +216,6 @@ export function tools(): DashboardBuilder {
           },
         ],
       }),
-    )
-    .withPanel(
       barGauge({
         title: 'Most failing tools',
         description: 'The 10 tools with the most failed calls in the selected time range.',
@@ -223,9 +224,14 @@ export function tools(): DashboardBuilder {
         h: 9,
         query: { expr: `topk(10, sum by (tool) (increase(${FAILURES}[$__range])) > 0)`, legend: '{{tool}}' },
       }),
-    )
-    .withRow(row('Tool latency (ClickHouse)'))
-    .withPanel(
+    ],
+  };
+}
+
+function toolLatencySection(): DashboardSection {
+  return {
+    row: 'Tool latency (ClickHouse)',
+    panels: [
       clickhouseTimeseries({
         title: 'Tool latency p95 by tool',
         description:
@@ -235,8 +241,6 @@ export function tools(): DashboardBuilder {
         displayName: variableRef('__field.labels.tool'),
         sql: TOOL_LATENCY_SQL,
       }),
-    )
-    .withPanel(
       clickhouseTable({
         title: 'Tool latency',
         description:
@@ -253,5 +257,6 @@ export function tools(): DashboardBuilder {
           Slowest: UNITS.seconds,
         },
       }),
-    );
+    ],
+  };
 }
