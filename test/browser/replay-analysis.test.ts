@@ -68,7 +68,7 @@ afterAll(async () => {
   await mock?.close();
 });
 
-describe('replay and analysis in the standalone UI', () => {
+describe('analysis in the standalone UI', () => {
   test('root cause highlights the failed booking in the graph and the waterfall', async () => {
     await page.goto(`${collector.apiUrl}/traces/${trace.traceId}`);
     const graph = page.getByTestId('agent-graph');
@@ -118,7 +118,9 @@ describe('replay and analysis in the standalone UI', () => {
     });
     expect(answer.findings[0]?.spanIds[0]).toBe(trace.spanIds.book);
   });
+});
 
+describe('replay in the standalone UI', () => {
   test('replays an LLM call with an edited prompt against the mock provider and shows the diff', {
     timeout: 120_000,
   }, async () => {
@@ -212,7 +214,9 @@ describe('replay and analysis in the standalone UI', () => {
 
     expect(problems).toEqual([]);
   });
+});
 
+describe('error patterns in the standalone UI', () => {
   test('error patterns across traces link to the traces list filtered by failure', async () => {
     await page.goto(`${collector.apiUrl}/traces`);
     await page
