@@ -1,9 +1,10 @@
 // The API port without storage: the OpenAPI document against the route table, routing, CORS, and the fallback
 // handler the standalone UI mounts through.
+
+import { createPricer } from '@beacon/semconv';
 import type { ClickHouseClient } from '@clickhouse/client';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { createPricer } from '@beacon/semconv';
 import { createQueryApi } from '../../src/api/query-api.js';
 import { type ApiServer, createApiServer, type FallbackHandler } from '../../src/api/server.js';
 import { BudgetService } from '../../src/budgets/service.js';
