@@ -34,7 +34,8 @@ module.exports = {
     },
     {
       name: 'collector-ground-floor-imports-nothing-above',
-      comment: 'model, contract, errors, time, config and logger are used by every stage, so they import none.',
+      comment:
+        'model, contract, errors, time, config and logger are used by every stage, so they import none.',
       severity: 'error',
       from: { path: COLLECTOR_GROUND },
       to: { path: '^collector/src/', pathNot: COLLECTOR_GROUND },
@@ -63,7 +64,8 @@ module.exports = {
     },
     {
       name: 'semconv-is-pure',
-      comment: 'semconv runs in the SDK, the collector and the browser: no Node APIs, no other Beacon package.',
+      comment:
+        'semconv runs in the SDK, the collector and the browser: no Node APIs, no other Beacon package.',
       severity: 'error',
       from: { path: '^semconv/src/' },
       to: {
