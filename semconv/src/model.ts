@@ -5,8 +5,17 @@
 export type AttrValue = string | number | boolean | null | AttrValue[] | { [key: string]: AttrValue };
 export type Attributes = Record<string, AttrValue>;
 
-/** Which convention a span's GenAI facts were read from. */
-export type Convention = 'otel' | 'otel_deprecated' | 'openinference' | 'openllmetry' | 'vercel_ai';
+/**
+ * Which convention a span's GenAI facts were read from: the built-in ones, or any other registered in
+ * conventions/index.ts (open, so that adding a convention needs no edit here).
+ */
+export type Convention =
+  | 'otel'
+  | 'otel_deprecated'
+  | 'openinference'
+  | 'openllmetry'
+  | 'vercel_ai'
+  | (string & {});
 
 /** OTel `gen_ai.operation.name` values, plus any string seen in the wild. */
 export type GenAIOperation =
