@@ -1,5 +1,5 @@
 // GET /api/v1/openapi.json: an OpenAPI 3.1 document generated from the route table (paths, parameters and their
-// validation, request bodies, responses) plus JSON Schemas of the types in contract.ts.
+// validation, request bodies, responses) plus JSON Schemas of the types in contract/.
 import { FAILURE_CATEGORIES } from '@beacon/semconv';
 import type { JsonSchema, ParamSpecs } from './params.js';
 import type { Route } from './router.js';

@@ -1,6 +1,6 @@
 // GET /api/v1/sessions, /sessions/{sessionId} and /agents/map: conversations across traces and the topology of
 // agents and tools across traces. SQL in storage/queries/sessions.ts and agent-map.ts; types in
-// contract-sessions.ts.
+// contract/sessions.ts.
 
 import type { AgentMapResponse, SessionDetailResponse, SessionListResponse } from '../contract/index.js';
 import { agentMap } from '../storage/queries/agent-map.js';

@@ -1,5 +1,5 @@
 // Sessions (traces sharing a conversation id) and the agent map (agents and tools aggregated across traces): the
-// JSON of GET /api/v1/sessions, /sessions/{sessionId} and /agents/map. Types only, like contract.ts.
+// JSON of GET /api/v1/sessions, /sessions/{sessionId} and /agents/map. Types only, like the rest of contract/.
 import type { Message } from '@beacon/semconv';
 
 /** One conversation: the traces (turns) whose GenAI spans carry its conversation id. */

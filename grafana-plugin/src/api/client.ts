@@ -1,5 +1,5 @@
 // The one data client of the app: every page reads the collector's query API (/api/v1, see
-// collector/src/api/contract.ts) through a BeaconClient taken from React context. Two implementations share
+// collector/src/contract/) through a BeaconClient taken from React context. Two implementations share
 // this file's request building: the Grafana plugin proxy (proxyClient.ts) and plain fetch (fetchClient.ts).
 import type {
   AgentMapResponse,
