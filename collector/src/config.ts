@@ -11,7 +11,10 @@ const forwardUrl = z
   .url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' })
   .refine((value) => !new URL(value).username, 'credentials in the URL are not supported');
 
-/** One row per setting: the single source for env names, flags, --help text and validation. */
+/**
+ * One row per setting: the single source for env names, flags, --help text and validation. Add a new setting here:
+ * one row (env, flag, help, default, schema), and its line in the README's configuration table.
+ */
 export const SETTINGS = {
   host: {
     env: 'BEACON_HOST',
