@@ -25,6 +25,7 @@ export function rotate(values) {
 export const traceRows = (body) => (Array.isArray(body?.traces) ? body.traces : null);
 
 /**
+ * Every query the benchmark times, in report order. Add a new query here: one QuerySpec in the list this returns.
  * @param {any} manifest
  * @param {string} apiUrl
  * @param {import('node:http').Agent} agent

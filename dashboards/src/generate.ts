@@ -14,7 +14,10 @@ export interface GeneratedDashboard {
   json: Record<string, unknown>;
 }
 
-/** Every Beacon dashboard, built from code. Pure: no I/O. */
+/**
+ * Every Beacon dashboard, built from code. Pure: no I/O. Add a new dashboard here: one src/<name>.ts returning a
+ * DashboardBuilder, one entry below, then regenerate (its uid joins the list dashboards/test checks).
+ */
 export function buildDashboards(): GeneratedDashboard[] {
   return [agentOverview(), tokenCost(), tools(), collectorHealth()].map((builder) => {
     const json = toJson(builder.build());
