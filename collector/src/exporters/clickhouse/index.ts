@@ -1,8 +1,6 @@
-// The ClickHouse exporter: spans → rows (rows.ts) → batched, retried inserts (writer.ts, composing queue.ts,
-// retry.ts and reconcile.ts).
+// The ClickHouse exporter: spans → rows (rows.ts) → batched, retried inserts (writer.ts).
 export { attributesToMap, attributeValueToString } from './attributes.js';
 export { addressMessage, type ContentAddressedMessage, canonicalJson, RecentMessages } from './messages.js';
-export { backoffDelay } from './retry.js';
 export {
   type BatchRows,
   type FailureRow,
@@ -16,6 +14,7 @@ export {
   toTraceRow,
 } from './rows.js';
 export {
+  backoffDelay,
   ClickHouseWriter,
   type ClickHouseWriterOptions,
   type ClickHouseWriterStats,
