@@ -4,7 +4,7 @@
 // 1.5 × the median (so that a very steady history does not flag a change nobody would care about).
 import type { Finding } from '../contract/index.js';
 import { contributors, type MeasureName } from './contributors.js';
-import { count, ms, numberFindings, usd } from './format.js';
+import { count, ms, numberFindings, quoted, spanRef, usd } from './format.js';
 import type { AnalysisResult, TraceData, TraceMeasures } from './model.js';
 import { SpanTree } from './span-tree.js';
 
@@ -55,7 +55,7 @@ const METRICS: readonly Metric[] = [
 
 export function analyzeAnomalies(trace: TraceData, reference: readonly TraceMeasures[]): AnalysisResult {
   const traceId = trace.summary.traceId;
-  const scope = `\`${trace.summary.rootServiceName}\` / \`${trace.summary.rootSpanName}\``;
+  const scope = `${quoted(trace.summary.rootServiceName)} / ${quoted(trace.summary.rootSpanName)}`;
   if (reference.length < MIN_REFERENCE_TRACES) {
     const findings = numberFindings('anomalies', [
       {
@@ -104,9 +104,7 @@ export function analyzeAnomalies(trace: TraceData, reference: readonly TraceMeas
         `${metric.label[0]!.toUpperCase()}${metric.label.slice(1)} was ${metric.format(value)} against a median of ` +
         `${metric.format(m)} over the previous ${count(history.length, 'trace')} of ${scope} (threshold ` +
         `${metric.format(threshold)}).` +
-        (spans.length > 0
-          ? ` Largest contributors: ${spans.map((s) => `\`${s.name}\` [${s.spanId}]`).join(', ')}.`
-          : ''),
+        (spans.length > 0 ? ` Largest contributors: ${spans.map(spanRef).join(', ')}.` : ''),
       traceId,
       spanIds: spans.map((s) => s.spanId),
       estimatedSavingsUsd: null,

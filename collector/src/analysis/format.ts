@@ -26,9 +26,17 @@ export function list(items: readonly string[]): string {
   return `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
 }
 
-/** How prose names a span: its name in backticks and its id in brackets, as a refinement cites it. */
+/**
+ * How prose names a span, a tool or an agent: in plain double quotes. Explanations are shown as plain text, so
+ * markdown (backticks) would show as it is.
+ */
+export function quoted(name: string): string {
+  return `"${name}"`;
+}
+
+/** How prose names a span: its name quoted and its id in brackets, as a refinement cites it. */
 export function spanRef(span: Pick<SpanView, 'name' | 'spanId'>): string {
-  return `\`${span.name}\` [${span.spanId}]`;
+  return `${quoted(span.name)} [${span.spanId}]`;
 }
 
 export function percent(ratio: number): string {

@@ -52,9 +52,7 @@ describe('root-cause', () => {
     // Culprit, then the chat whose tool call (call_1) invoked it, then the agent.
     expect(cause!.spanIds).toEqual([sc.ids.t1, sc.ids.c1, sc.ids.root]);
     expect(cause!.evidence).toMatchObject({ onCriticalPath: true, propagatedTo: 1, traceFailed: true });
-    expect(cause!.detail).toContain(
-      `The model call \`chat gpt-4o\` [${sc.ids.c1}] asked for this tool call.`,
-    );
+    expect(cause!.detail).toContain(`The model call "chat gpt-4o" [${sc.ids.c1}] asked for this tool call.`);
     const [loop] = ofType(result.findings, 'loop');
     expect(loop!.spanIds).toEqual([sc.ids.t1, sc.ids.t2, sc.ids.t3]);
     expect(result.text).toMatch(/^The trace failed/);
