@@ -1,14 +1,16 @@
 // compare: a trace against a baseline run of the same task — deltas of cost, duration, tokens and calls, models
-// and tools added or removed, and failures the baseline did not have. A measure more than 20% above the baseline
-// is a regression finding.
+// and tools added or removed, failures the baseline did not have, and where the two runs' steps diverge (an
+// edit-distance alignment of their spans in tree order). A measure more than 20% above the baseline is a
+// regression finding.
 import type { Failure } from '@beacon/semconv';
 import type { Finding, SpanView } from '../contract/index.js';
 import { contributors, type MeasureName } from './contributors.js';
-import { failuresOf, isInference, isToolCall, modelOf } from './failures.js';
+import { isInference, isToolCall, modelOf } from './failures.js';
 import { count, list, ms, numberFindings, percent, spanRef, usd } from './format.js';
 import type { AnalysisResult, TraceData } from './model.js';
-import { traceFailed } from './root-cause.js';
+import { analyzeFailures } from './propagation.js';
 import { SpanTree } from './span-tree.js';
+import { alignSteps, type Step, stepsOf } from './steps.js';
 
 export const REGRESSION_RATIO = 1.2;
 
@@ -56,6 +58,70 @@ const modelsOf = (tree: SpanTree) =>
 const toolsOf = (tree: SpanTree) =>
   sorted(tree.spans.filter(isToolCall).map((s) => s.genai?.toolName ?? s.name));
 const failureKey = (f: Failure) => `${f.category}\u0000${f.signature}`;
+
+/** The most spans a divergence finding lists (the first differing steps). */
+const MAX_DIVERGING_SPANS = 20;
+
+/** Where the two runs' steps diverge: one finding (the first edit, with the counts of all), and a sentence. */
+function stepsComparison(
+  traceId: string,
+  tree: SpanTree,
+  baseTree: SpanTree,
+): { draft: Omit<Finding, 'id'> | null; sentence: string } {
+  const steps = stepsOf(tree);
+  const baseSteps = stepsOf(baseTree);
+  const label = (s: Step) => s.label;
+  const { edits, exact } = alignSteps(baseSteps.map(label), steps.map(label));
+  if (edits.length === 0)
+    return { draft: null, sentence: `Steps: the same ${steps.length} steps in the same order.` };
+  const tally = (kind: string) => edits.filter((e) => e.kind === kind).length;
+  const [changed, added, removed] = [tally('changed'), tally('added'), tally('removed')];
+  const first = edits[0]!;
+  const here = steps[first.step];
+  const there = baseSteps[first.baselineStep];
+  const what =
+    first.kind === 'changed'
+      ? `the baseline ran ${there!.label} (${spanRef(there!.span)}) where this trace ran ${here!.label} (${spanRef(here!.span)})`
+      : first.kind === 'added'
+        ? `this trace ran ${here!.label} (${spanRef(here!.span)}), which the baseline did not`
+        : `the baseline ran ${there!.label} (${spanRef(there!.span)}), which this trace did not`;
+  const step = first.step + 1;
+  const totals = exact
+    ? `In all, ${changed} changed, ${added} added and ${removed} removed, of ${steps.length} steps (baseline ${baseSteps.length}).`
+    : 'After it the runs differ too much to align step by step.';
+  const spans = edits
+    .map((e) => (e.kind === 'removed' ? null : steps[e.step]!.span.spanId))
+    .filter((id): id is string => id !== null)
+    .slice(0, MAX_DIVERGING_SPANS);
+  const draft: Omit<Finding, 'id'> = {
+    type: 'step_divergence',
+    category: null,
+    severity: 'warning',
+    title: `Steps diverge at step ${step}: ${there?.label ?? '(none)'} → ${here?.label ?? '(none)'}`,
+    detail:
+      'The steps of both runs (spans in tree order: parent before child, siblings by start time, then name) align ' +
+      `by edit distance. They match up to step ${step - 1}; at step ${step} ${what}. ${totals}`,
+    traceId,
+    // The trace's span at the divergence first (for a removed step: the one where it would have been).
+    spanIds: [...new Set([...(here ? [here.span.spanId] : []), ...spans])],
+    estimatedSavingsUsd: null,
+    evidence: {
+      step,
+      baselineStep: first.baselineStep + 1,
+      kind: first.kind,
+      stepName: here?.label ?? null,
+      baselineStepName: there?.label ?? null,
+      baselineSpanId: first.kind === 'added' ? null : (there?.span.spanId ?? null),
+      changed: exact ? changed : null,
+      added: exact ? added : null,
+      removed: exact ? removed : null,
+      steps: steps.length,
+      baselineSteps: baseSteps.length,
+    },
+  };
+  const counts = exact ? `; ${changed} changed, ${added} added, ${removed} removed` : '';
+  return { draft, sentence: `Steps: they diverge at step ${step}${counts}.` };
+}
 
 export function compareTraces(trace: TraceData, baseline: TraceData): AnalysisResult {
   const traceId = trace.summary.traceId;
@@ -129,8 +195,10 @@ export function compareTraces(trace: TraceData, baseline: TraceData): AnalysisRe
     tree.spans.filter((s) => isToolCall(s) && (s.genai?.toolName ?? s.name) === t),
   );
 
-  const failures = failuresOf(tree.spans);
-  const baseFailures = new Set([...failuresOf(baseTree.spans).values()].map(failureKey));
+  // Each failure once, where it started: a parent that failed because its child did is no new failure of its own.
+  const outcome = analyzeFailures(tree);
+  const failures = outcome.own;
+  const baseFailures = new Set([...analyzeFailures(baseTree).own.values()].map(failureKey));
   const fresh = new Map<string, { failure: Failure; spans: SpanView[] }>();
   for (const span of tree.spans) {
     const failure = failures.get(span.spanId);
@@ -139,7 +207,7 @@ export function compareTraces(trace: TraceData, baseline: TraceData): AnalysisRe
     group.spans.push(span);
     fresh.set(failureKey(failure), group);
   }
-  const failed = traceFailed(tree, failures);
+  const failed = outcome.traceFailed;
   for (const { failure, spans } of fresh.values()) {
     drafts.push({
       type: 'new_error',
@@ -154,11 +222,15 @@ export function compareTraces(trace: TraceData, baseline: TraceData): AnalysisRe
     });
   }
 
+  const stepwise = stepsComparison(traceId, tree, baseTree);
+  if (stepwise.draft) drafts.push(stepwise.draft);
+
   const findings = numberFindings('compare', drafts);
   const regressions = findings.filter((f) => f.type.endsWith('_regression'));
   const text = [
     `Compared with baseline ${baselineId}: ${deltas.join(', ')}.`,
     changes.length > 0 ? `Changes: ${changes.join('; ')}.` : 'Same models and tools.',
+    stepwise.sentence,
     fresh.size > 0
       ? `New failures: ${[...fresh.values()].map((g) => `${g.failure.category} "${g.failure.signature}" ×${g.spans.length}`).join('; ')}.`
       : 'No new failures.',

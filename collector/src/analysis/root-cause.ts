@@ -1,14 +1,16 @@
-// root-cause: the span where the failure started, what fed it, and loops (identical calls, retry loops).
-import type { Failure } from '@beacon/semconv';
+// root-cause: the failure that ENDED the trace (or an agent) and what fed it; apart from it, the failures the run
+// recovered from (retried, or carried on after); and loops, which are warnings, not failures.
 import type { Finding, SpanView } from '../contract/index.js';
-import { failuresOf, findLoops, isInference, isToolCall, type Loop } from './failures.js';
-import { count, list, numberFindings, spanRef } from './format.js';
+import { findLoops, isInference, isToolCall, loopFinding } from './failures.js';
+import { count, list, numberFindings, quoted, spanRef } from './format.js';
 import type { AnalysisResult, TraceData } from './model.js';
+import { analyzeFailures, type FailureCause, recoveredCount, type TraceFailures } from './propagation.js';
+import { recoveredFindings, recoveredSentence } from './recovered.js';
 import { byStart, endNs, SpanTree, startNs } from './span-tree.js';
 
 export interface RootCause {
+  cause: FailureCause;
   span: SpanView;
-  failure: Failure;
   onCriticalPath: boolean;
   /** The model call whose tool call invoked the failing tool span. */
   source: SpanView | null;
@@ -17,42 +19,27 @@ export interface RootCause {
   parent: SpanView | null;
   /** What fed the failing span, most direct first: source, previous, parent (each once). */
   fedBy: SpanView[];
-  /** Failing ancestors the error propagated to, nearest first. */
-  propagatedTo: SpanView[];
 }
 
 /**
- * The origin of the error chain: among failing spans with no failing descendant (where an error started rather
- * than passed through), the one that ended first — on the critical path when one of them is, else anywhere.
+ * The root cause (TraceFailures.primary: the failure that ended the trace, else the last that ended an agent, else
+ * the first the run recovered from) and what fed it.
  */
-export function findRootCause(tree: SpanTree, failures: ReadonlyMap<string, Failure>): RootCause | null {
-  const passedThrough = new Set<string>();
-  for (const spanId of failures.keys()) {
-    const span = tree.get(spanId);
-    if (span) for (const ancestor of tree.ancestors(span)) passedThrough.add(ancestor.spanId);
-  }
-  const origins = tree.spans.filter((s) => failures.has(s.spanId) && !passedThrough.has(s.spanId));
-  if (origins.length === 0) return null;
-  const critical = tree.criticalPath();
-  const firstEnding = (spans: SpanView[]) =>
-    [...spans].sort((a, b) => {
-      const d = endNs(a) - endNs(b);
-      return d < 0n ? -1 : d > 0n ? 1 : byStart(a, b);
-    })[0];
-  const onPath = origins.filter((s) => critical.has(s.spanId));
-  const span = firstEnding(onPath.length > 0 ? onPath : origins)!;
+export function findRootCause(tree: SpanTree, failures: TraceFailures): RootCause | null {
+  const cause = failures.primary;
+  if (!cause) return null;
+  const { span } = cause;
   const source = isToolCall(span) ? toolCallSource(tree, span) : null;
   const previous = previousSibling(tree, span);
   const parent = tree.parent(span) ?? null;
   return {
+    cause,
     span,
-    failure: failures.get(span.spanId)!,
-    onCriticalPath: critical.has(span.spanId),
+    onCriticalPath: tree.criticalPath().has(span.spanId),
     source,
     previous,
     parent,
     fedBy: [...new Set([source, previous, parent].filter((s): s is SpanView => s !== null))],
-    propagatedTo: tree.ancestors(span).filter((a) => failures.has(a.spanId)),
   };
 }
 
@@ -93,11 +80,38 @@ function previousSibling(tree: SpanTree, span: SpanView): SpanView | null {
   return before.sort(latest)[0] ?? null;
 }
 
-function rootCauseFinding(traceId: string, cause: RootCause, traceFailed: boolean): Omit<Finding, 'id'> {
-  const { span, failure } = cause;
+/** How the failure went on, in one sentence. */
+function outcomeOf(tree: SpanTree, cause: FailureCause): string {
+  const through =
+    cause.propagatedTo.length > 0 ? `The error propagated to ${list(cause.propagatedTo.map(spanRef))}: ` : '';
+  if (cause.outcome === 'ended_trace')
+    return through ? `${through}it ended the trace.` : 'It ended the trace.';
+  if (cause.outcome === 'ended_agent') {
+    const agent = [...cause.propagatedTo].reverse().find((s) => s.genai?.operation === 'invoke_agent');
+    return `${through}it ended agent ${quoted(tree.agentOf(agent!) ?? agent!.name)}, and the run went on.`;
+  }
+  const retry = cause.retriedBy
+    ? `: ${spanRef(cause.retriedBy)} ${cause.retriedWithSameInput ? 'retried it with the same input' : 'tried again'} and succeeded`
+    : '';
+  return `The run went on after it${retry}.`;
+}
+
+function rootCauseFinding(
+  traceId: string,
+  tree: SpanTree,
+  root: RootCause,
+  failures: TraceFailures,
+): Omit<Finding, 'id'> {
+  const { span, cause } = root;
+  const { failure } = cause;
   const sentences = [`${spanRef(span)} failed (${failure.category}): "${failure.message}".`];
+  if (cause.attempts.length > 1) {
+    sentences.push(
+      `It failed the same way ${cause.attempts.length} times in a row: ${cause.attempts.map((s) => `[${s.spanId}]`).join(' ')}.`,
+    );
+  }
   // Only a model call that really asked for this tool call is named as its source; otherwise it is just a step.
-  const source = cause.source;
+  const source = root.source;
   if (source) {
     sentences.push(
       askedFor(source, span)
@@ -105,119 +119,106 @@ function rootCauseFinding(traceId: string, cause: RootCause, traceFailed: boolea
         : `The last model call before it was ${spanRef(source)}.`,
     );
   }
-  const previous = cause.previous && cause.previous !== source ? cause.previous : null;
-  if (cause.parent || previous) {
+  const previous = root.previous && root.previous !== source ? root.previous : null;
+  if (root.parent || previous) {
     sentences.push(
-      `It ran${cause.parent ? ` under ${spanRef(cause.parent)}` : ''}${cause.parent && previous ? ',' : ''}` +
+      `It ran${root.parent ? ` under ${spanRef(root.parent)}` : ''}${root.parent && previous ? ',' : ''}` +
         `${previous ? ` right after ${spanRef(previous)}` : ''}.`,
     );
   }
-  if (cause.propagatedTo.length > 0)
-    sentences.push(`The error propagated to ${list(cause.propagatedTo.map(spanRef))}.`);
+  sentences.push(outcomeOf(tree, cause));
+  const first = failures.causes[0]!;
+  if (first !== cause) {
+    sentences.push(
+      `It was not the first failure: ${spanRef(first.span)} failed earlier (${first.failure.category}), and the run went on after it.`,
+    );
+  }
   return {
     type: 'root_cause',
     category: failure.category,
-    severity: traceFailed ? 'critical' : 'warning',
+    severity: failures.traceFailed ? 'critical' : 'warning',
     title: `${span.name} failed: ${failure.category}`,
     detail: sentences.join(' '),
     traceId,
-    spanIds: [span.spanId, ...cause.fedBy.map((s) => s.spanId)],
+    spanIds: [span.spanId, ...root.fedBy.map((s) => s.spanId)],
     estimatedSavingsUsd: null,
     evidence: {
       spanName: span.name,
       message: failure.message,
       signature: failure.signature,
-      onCriticalPath: cause.onCriticalPath,
+      onCriticalPath: root.onCriticalPath,
       propagatedTo: cause.propagatedTo.length,
-      traceFailed,
+      traceFailed: failures.traceFailed,
+      outcome: cause.outcome,
+      attempts: cause.attempts.length,
     },
   };
 }
 
-export function loopFinding(
-  traceId: string,
-  loop: Loop,
-  tree: SpanTree,
-  failures: ReadonlyMap<string, Failure>,
-): Omit<Finding, 'id'> {
-  const first = tree.get(loop.spanIds[0]!);
-  const parent = first ? tree.parent(first) : undefined;
-  const categories = [
-    ...new Set(loop.spanIds.map((id) => failures.get(id)?.category).filter((c) => c !== undefined)),
-  ];
-  const what =
-    loop.kind === 'retry'
-      ? `\`${loop.spanName}\` failed the same way ${loop.spanIds.length} times in a row (a retry loop)`
-      : `\`${loop.spanName}\` ran ${loop.spanIds.length} times with identical input`;
-  const failed = loop.failed > 0 ? `; ${loop.failed} of the calls failed (${categories.join(', ')})` : '';
-  return {
-    type: 'loop',
-    category: 'loop',
-    severity: 'warning',
-    title: `${loop.spanName} repeated ${loop.spanIds.length} times`,
-    detail: `${what}${parent ? ` under ${spanRef(parent)}` : ''}${failed}. Spans: ${loop.spanIds.map((id) => `[${id}]`).join(' ')}.`,
-    traceId,
-    spanIds: loop.spanIds,
-    estimatedSavingsUsd: null,
-    evidence: {
-      kind: loop.kind,
-      spanName: loop.spanName,
-      repeats: loop.spanIds.length,
-      failed: loop.failed,
-      failureCategory: categories[0] ?? null,
-    },
-  };
+/** How the trace ended and how many failures it had (each once; propagated ones apart), without the cause. */
+function outcomeHead(failures: TraceFailures): string {
+  const own = failures.own.size;
+  if (own === 0) return 'The trace succeeded: no span failed.';
+  const passed = failures.propagated.size;
+  const propagated =
+    passed > 0
+      ? `; ${count(passed, 'more span')} failed only because a child failed (propagated, not counted again)`
+      : '';
+  return failures.traceFailed
+    ? `The trace failed, with ${count(own, 'failure')}${propagated}.`
+    : `The trace completed, but ${count(own, 'span')} failed along the way and ${own === 1 ? 'was' : 'were'} ` +
+        `recovered from${propagated}.`;
 }
 
-/** A root span failed: the run as a whole failed, not only some step it recovered from. */
-export function traceFailed(tree: SpanTree, failures: ReadonlyMap<string, Failure>): boolean {
-  return tree.roots.some((root) => failures.has(root.spanId));
-}
-
-/** How the trace ended, without naming the cause. */
-function outcomeHead(tree: SpanTree, failures: ReadonlyMap<string, Failure>): string {
-  if (failures.size === 0) return 'The trace succeeded: no span failed.';
-  const failing = count(failures.size, 'span');
-  return traceFailed(tree, failures)
-    ? `The trace failed (${failing} failed).`
-    : `The trace completed, but ${failing} failed along the way and ${failures.size === 1 ? 'was' : 'were'} recovered from.`;
-}
-
-/** One sentence on how the trace ended and where the failure started, for the summary. */
-export function outcomeSentence(
-  tree: SpanTree,
-  failures: ReadonlyMap<string, Failure>,
-  cause: RootCause | null,
-): string {
+/** One sentence on how the trace ended and the failure that ended it, for the summary. */
+export function outcomeSentence(tree: SpanTree, failures: TraceFailures): string {
+  const cause = failures.primary;
   if (!cause) return 'The trace succeeded: no span failed.';
-  const failing = count(failures.size, 'span');
-  const how = `${spanRef(cause.span)} failed with ${cause.failure.category} ("${cause.failure.message}")`;
-  return traceFailed(tree, failures)
-    ? `The trace failed (${failing} failed); the failure started where ${how}.`
-    : `The trace completed but ${failing} failed along the way; the first, ${how}, was recovered from.`;
+  const agent = tree.agentOf(cause.span);
+  const how =
+    `${spanRef(cause.span)}${agent ? ` in agent ${quoted(agent)}` : ''} failed with ${cause.failure.category} ` +
+    `("${cause.failure.message}")`;
+  const others = failures.causes.filter((c) => c !== cause);
+  const otherCount = others.reduce((n, c) => n + c.attempts.length, 0);
+  const rest =
+    otherCount > 0
+      ? ` ${count(otherCount, 'other failure')} ${otherCount === 1 ? 'was' : 'were'} recovered from (${recoveredSentence(others)}).`
+      : '';
+  if (cause.outcome === 'ended_trace') return `The trace failed: ${how} and ended the run.${rest}`;
+  if (cause.outcome === 'ended_agent')
+    return `The trace completed, but ${how} and ended that agent; the run went on.${rest}`;
+  return (
+    `The trace completed but ${count(recoveredCount(failures), 'span')} failed along the way; the first, ${how}, ` +
+    'was recovered from.'
+  );
 }
 
 export function analyzeRootCause(trace: TraceData): AnalysisResult {
   const traceId = trace.summary.traceId;
   const tree = new SpanTree(trace.spans);
-  const failures = failuresOf(tree.spans);
-  const loops = findLoops(tree.spans, failures);
-  const cause = findRootCause(tree, failures);
+  const failures = analyzeFailures(tree);
+  const loops = findLoops(tree.spans, failures.all);
+  const root = findRootCause(tree, failures);
+  const recovered = failures.causes.filter((c) => c !== root?.cause);
   const findings: Omit<Finding, 'id'>[] = [];
-  if (cause) findings.push(rootCauseFinding(traceId, cause, traceFailed(tree, failures)));
-  for (const loop of loops) findings.push(loopFinding(traceId, loop, tree, failures));
+  if (root) findings.push(rootCauseFinding(traceId, tree, root, failures));
+  findings.push(...recoveredFindings(traceId, tree, recovered));
+  for (const loop of loops) findings.push(loopFinding(traceId, loop, tree, failures.all));
 
-  const text = [outcomeHead(tree, failures)];
-  if (cause) {
-    text.push(`Root cause (${cause.failure.category}): ${findings[0]!.detail}`);
-    if (!cause.onCriticalPath) text.push('It was not on the critical path: the run did not wait on it.');
+  const text = [outcomeHead(failures)];
+  if (root) {
+    text.push(`Root cause (${root.cause.failure.category}): ${findings[0]!.detail}`);
+    if (!root.onCriticalPath) text.push('It was not on the critical path: the run did not wait on it.');
   }
-  for (const loop of loops) {
-    text.push(
-      loop.kind === 'retry'
-        ? `Retry loop: \`${loop.spanName}\` failed ${loop.spanIds.length} times in a row.`
-        : `Loop: \`${loop.spanName}\` ran ${loop.spanIds.length} times with identical input.`,
+  if (recovered.length > 0)
+    text.push(`Recovered failures (the run went on after them): ${recoveredSentence(recovered)}.`);
+  if (loops.length > 0) {
+    const named = loops.map((l) =>
+      l.kind === 'retry'
+        ? `${quoted(l.spanName)} failed ${l.spanIds.length} times in a row`
+        : `${quoted(l.spanName)} ran ${l.spanIds.length} times with identical input`,
     );
+    text.push(`Warnings (loops, not failures): ${list(named)}.`);
   }
   return {
     findings: numberFindings('root-cause', findings),

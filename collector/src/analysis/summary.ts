@@ -1,9 +1,10 @@
 // summary: what the agent did, in sentences built from the spans (agents, duration, model calls, tools, outcome).
 import type { SpanView } from '../contract/index.js';
-import { failuresOf, isInference, isToolCall, modelOf } from './failures.js';
-import { count, list, ms, numberFindings, usd } from './format.js';
+import { isInference, isToolCall, modelOf } from './failures.js';
+import { count, list, ms, numberFindings, quoted, usd } from './format.js';
 import type { AnalysisResult, TraceData } from './model.js';
-import { findRootCause, outcomeSentence, traceFailed } from './root-cause.js';
+import { analyzeFailures, recoveredCount } from './propagation.js';
+import { outcomeSentence } from './root-cause.js';
 import { SpanTree } from './span-tree.js';
 
 /** name → how many times, most frequent first, then by name. */
@@ -15,11 +16,17 @@ function tally(names: readonly string[]): [string, number][] {
 
 const tallyText = (entries: [string, number][]) => entries.map(([name, n]) => `${name} ×${n}`).join(', ');
 
+/** Tools with their call counts, and next to each tool its own failed calls: `run_python ×30 (5 failed)`. */
+const toolTallyText = (entries: [string, number][], failed: ReadonlyMap<string, number>) =>
+  entries
+    .map(([name, n]) => `${name} ×${n}${(failed.get(name) ?? 0) > 0 ? ` (${failed.get(name)} failed)` : ''}`)
+    .join(', ');
+
 export function summarizeTrace(trace: TraceData): AnalysisResult {
   const { summary } = trace;
   const tree = new SpanTree(trace.spans);
-  const failures = failuresOf(tree.spans);
-  const cause = findRootCause(tree, failures);
+  const failures = analyzeFailures(tree);
+  const cause = failures.primary;
 
   const agents =
     summary.agents.length > 0
@@ -29,10 +36,10 @@ export function summarizeTrace(trace: TraceData): AnalysisResult {
   const helpers = agents.filter((a) => a !== lead);
   const who =
     lead === null
-      ? `\`${summary.rootSpanName}\``
+      ? quoted(summary.rootSpanName)
       : `Agent ${lead}${helpers.length > 0 ? ` (with ${list(helpers)})` : ''}`;
   const sentences = [
-    `${who} ran ${lead === null ? '' : `\`${summary.rootSpanName}\` `}in service ${summary.rootServiceName} for ` +
+    `${who} ran ${lead === null ? '' : `${quoted(summary.rootSpanName)} `}in service ${summary.rootServiceName} for ` +
       `${ms(summary.durationMs)} (${count(summary.spanCount, 'span')}).`,
   ];
 
@@ -50,15 +57,21 @@ export function summarizeTrace(trace: TraceData): AnalysisResult {
     );
   }
 
+  // Each tool's failures are its own spans' (their status), never a neighbour's or a child's.
   const toolSpans = tree.spans.filter(isToolCall);
-  const tools = tally(toolSpans.map((s) => s.genai?.toolName ?? s.name));
-  const failedTools = toolSpans.filter((s) => failures.has(s.spanId)).length;
+  const toolName = (s: SpanView) => s.genai?.toolName ?? s.name;
+  const tools = tally(toolSpans.map(toolName));
+  const failedByTool = new Map<string, number>();
+  for (const span of toolSpans.filter((s) => failures.all.has(s.spanId)))
+    failedByTool.set(toolName(span), (failedByTool.get(toolName(span)) ?? 0) + 1);
+  const failedTools = [...failedByTool.values()].reduce((n, k) => n + k, 0);
+  const toolsText = toolTallyText(tools, failedByTool);
   sentences.push(
     toolSpans.length === 0
       ? 'It called no tools.'
-      : `It called ${count(toolSpans.length, 'tool')}: ${tallyText(tools)}${failedTools > 0 ? ` (${failedTools} failed)` : ''}.`,
+      : `It called ${count(toolSpans.length, 'tool')}: ${toolsText}.`,
   );
-  sentences.push(outcomeSentence(tree, failures, cause));
+  sentences.push(outcomeSentence(tree, failures));
 
   const agentSpans: SpanView[] = tree.spans.filter((s) => s.genai?.operation === 'invoke_agent');
   const spanIds = [
@@ -68,7 +81,7 @@ export function summarizeTrace(trace: TraceData): AnalysisResult {
       ...agentSpans.map((s) => s.spanId),
     ]),
   ];
-  const failed = traceFailed(tree, failures);
+  const failed = failures.traceFailed;
   const findings = numberFindings('summary', [
     {
       type: 'summary',
@@ -89,8 +102,12 @@ export function summarizeTrace(trace: TraceData): AnalysisResult {
         outputTokens: summary.outputTokens,
         costUsd: summary.costUsd,
         toolCalls: toolSpans.length,
-        tools: tallyText(tools),
-        failedSpans: failures.size,
+        tools: toolsText,
+        failedToolCalls: failedTools,
+        // Each failure once, where it started; spans that failed only because a child failed are apart.
+        failures: failures.own.size,
+        propagatedFailures: failures.propagated.size,
+        recoveredFailures: recoveredCount(failures),
         outcome: failed ? 'failed' : cause ? 'recovered' : 'succeeded',
       },
     },
