@@ -28,8 +28,11 @@ interface PatternRow {
 }
 
 /**
- * Failures grouped by (category, signature), largest group first. Two levels: per (pattern, trace) first, so the
- * newest trace ids are picked from one row per trace with a bounded groupArraySorted, never from every failure.
+ * Failures grouped by (category, signature), largest group first; loop patterns (warnings, not failures) after
+ * every failure pattern, so the limit never drops a failure for a loop. Each failure counts once, where it
+ * started: a failure row with a failing (non-loop) child in the same trace failed because of that child
+ * (propagated) and is left out. Two levels: per (pattern, trace) first, so the newest trace ids are picked from
+ * one row per trace with a bounded groupArraySorted, never from every failure.
  */
 export async function failurePatterns(
   ctx: QueryContext,
@@ -41,6 +44,7 @@ export async function failurePatterns(
     limit: filter.limit,
   };
   if (filter.traceId !== undefined) params.traceId = filter.traceId;
+  const oneTrace = filter.traceId === undefined ? '' : ' AND TraceId = {traceId:String}';
   const rows = await select<PatternRow>(
     ctx,
     `SELECT
@@ -62,13 +66,16 @@ FROM (
         max(Timestamp) AS last,
         argMax((TraceId, SpanId, CAST(SpanName, 'String'), Message), Timestamp) AS example
     FROM ${table(ctx, 'spanFailures')}
-    WHERE Timestamp >= ${instantParam('fromNs')} AND Timestamp <= ${instantParam('toNs')}${
-      filter.traceId === undefined ? '' : ' AND TraceId = {traceId:String}'
-    }
+    WHERE Timestamp >= ${instantParam('fromNs')} AND Timestamp <= ${instantParam('toNs')}${oneTrace}
+      AND (TraceId, SpanId) NOT IN (
+        -- A child starts no earlier than its parent: children of the range's failures start after fromNs.
+        SELECT TraceId, ParentSpanId FROM ${table(ctx, 'spanFailures')}
+        WHERE Timestamp >= ${instantParam('fromNs')} AND Category != 'loop' AND ParentSpanId != ''${oneTrace}
+      )
     GROUP BY category, signature, traceId
 )
 GROUP BY category, signature
-ORDER BY spanCount DESC, traceCount DESC, lastSeen DESC, category, signature
+ORDER BY category = 'loop', spanCount DESC, traceCount DESC, lastSeen DESC, category, signature
 LIMIT {limit:UInt32}`,
     params,
   );
