@@ -5,6 +5,7 @@
 import type { AgentMapResponse, SessionDetailResponse, SessionListResponse } from '../contract/index.js';
 import { agentMap } from '../storage/queries/agent-map.js';
 import { listSessions, type SessionCursor, sessionDetail } from '../storage/queries/sessions.js';
+import { MAX_NANOS } from '../time.js';
 import { badRequest, notFound } from './http.js';
 import { API_PREFIX, type ApiModule } from './module.js';
 import {
@@ -27,7 +28,6 @@ const DAY_NS = 86_400n * 1_000_000_000n;
 /** Turns one session answer holds at most (the latest). */
 const MAX_TURNS = 500;
 const MAX_SESSION_ID = 500;
-const MAX_NANOS = 2n ** 63n - 1n;
 
 /** from..to with the defaults of the aggregate views: the 24 hours before `to`, `to` = now. */
 function aggregateRange(from: bigint | undefined, to: bigint | undefined): { fromNs: bigint; toNs: bigint } {
