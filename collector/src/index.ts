@@ -1,25 +1,18 @@
 // Wires the pipeline: receivers → processors → ClickHouse exporter (+ Prometheus metrics, + OTLP forwarding of
 // received spans and logs when configured), plus the API port. One function so tests, the CLI and benchmarks start
-// the same collector.
-import { readFile } from 'node:fs/promises';
-import nodePath from 'node:path';
-import { createPricer, type PriceOverrides, parsePriceOverrides } from '@beacon/semconv';
+// the same collector; its parts (storage, writer, forwarders, pipeline, API, receivers, shutdown) are named below.
+import { createPricer, type Pricer } from '@beacon/semconv';
 import { Counter } from 'prom-client';
 import { createMcpHttpHandler, MCP_PATH } from './api/mcp-endpoint.js';
 import { createQueryApi } from './api/query-api.js';
 import { createApiServer } from './api/server.js';
 import { createStaticUiHandler } from './api/static-ui.js';
-import { ApiKeyStore, type Authenticator, authDisabled, createKeyAuthenticator } from './auth/index.js';
+import type { Authenticator } from './auth/index.js';
 import { loadBudgetsFile } from './budgets/file.js';
 import { BudgetService } from './budgets/service.js';
-import { apiKeysFilePath, type CollectorConfig, ConfigError, redactConfig } from './config.js';
+import { type CollectorConfig, redactConfig } from './config.js';
 import { ClickHouseWriter } from './exporters/clickhouse/index.js';
-import {
-  type RecoveredSpool,
-  registerDurabilityMetrics,
-  Spool,
-  SpoolInUseError,
-} from './exporters/clickhouse/spool/index.js';
+import { registerDurabilityMetrics, type Spool } from './exporters/clickhouse/spool/index.js';
 import {
   createLogForwarder,
   createSpanForwarder,
@@ -30,12 +23,7 @@ import { createLogger, type Logger } from './logger.js';
 import { DEFAULT_TENANT, type SpanRejectReason } from './model.js';
 import { MemoryLimiter } from './processors/memory-limiter.js';
 import { createPipeline } from './processors/pipeline.js';
-import {
-  createRedactor,
-  DEFAULT_REDACTION_RULES,
-  parseRedactionRules,
-  type RedactionRule,
-} from './processors/redact.js';
+import { createRedactor, type Redactor } from './processors/redact.js';
 import { decodeTracesJson } from './receivers/decode-json.js';
 import {
   type AcceptedTraceRequest,
@@ -44,6 +32,13 @@ import {
   type ReceivedLogsRequest,
 } from './receivers/index.js';
 import { callModel } from './replay/call-model.js';
+import {
+  collectorVersion,
+  createAuthenticator,
+  loadPriceOverrides,
+  loadRedactionRules,
+  openSpool,
+} from './start-up.js';
 import { createClickHouse, TenantDatabases } from './storage/index.js';
 
 export { type CollectorConfig, ConfigError, loadConfig, SETTINGS } from './config.js';
@@ -62,106 +57,12 @@ export interface RunningCollector {
   stop(): Promise<void>;
 }
 
-async function loadPriceOverrides(path: string | undefined): Promise<PriceOverrides | undefined> {
-  if (!path) return undefined;
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (err) {
-    throw new ConfigError(`cannot read BEACON_PRICE_OVERRIDES_FILE ${path}: ${(err as Error).message}`);
-  }
-  try {
-    return parsePriceOverrides(JSON.parse(text));
-  } catch (err) {
-    throw new ConfigError(`invalid BEACON_PRICE_OVERRIDES_FILE ${path}: ${(err as Error).message}`);
-  }
-}
+type CollectorStorage = Awaited<ReturnType<typeof setUpStorage>>;
+type Forwarders = ReturnType<typeof createForwarders>;
+type DecodeLimits = { maxSpansPerRequest: number; maxJsonDepth: number };
 
-/** Built-in rules (unless BEACON_REDACTION=off) plus BEACON_REDACTION_RULES_FILE's; a bad file stops start-up. */
-async function loadRedactionRules(config: CollectorConfig): Promise<RedactionRule[]> {
-  const rules = config.redaction === 'default' ? [...DEFAULT_REDACTION_RULES] : [];
-  const path = config.redactionRulesFile;
-  if (!path) return rules;
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (err) {
-    throw new ConfigError(`cannot read BEACON_REDACTION_RULES_FILE ${path}: ${(err as Error).message}`);
-  }
-  try {
-    return [...rules, ...parseRedactionRules(JSON.parse(text))];
-  } catch (err) {
-    throw new ConfigError(`invalid BEACON_REDACTION_RULES_FILE ${path}: ${(err as Error).message}`);
-  }
-}
-
-/**
- * The spool at BEACON_SPOOL_DIR, or <data dir>/spool by default. On by default because acknowledged spans surviving
- * a crash is what users expect; an unwritable default directory only warns (in-memory queue as before), an
- * explicitly set one stops start-up.
- */
-function openSpool(config: CollectorConfig, logger: Logger): { spool?: Spool; recovered?: RecoveredSpool } {
-  if (config.spoolDir === 'off') return {};
-  const dir = config.spoolDir ?? nodePath.join(config.dataDir, 'spool');
-  const spoolLogger = logger.child({ component: 'spool' });
-  try {
-    return Spool.open({ dir, maxBytes: config.spoolMaxBytes, fsync: config.spoolFsync, logger: spoolLogger });
-  } catch (err) {
-    // Never fall back to memory beside a live owner: its batches are its to replay.
-    if (config.spoolDir || err instanceof SpoolInUseError)
-      throw new ConfigError(`cannot use BEACON_SPOOL_DIR ${dir}: ${(err as Error).message}`);
-    spoolLogger.warn(
-      { err, dir },
-      'spool directory not writable: accepted spans are held in memory only (set BEACON_SPOOL_DIR)',
-    );
-    return {};
-  }
-}
-
-/**
- * BEACON_AUTH=on: keys from the key file (re-read when it changes). An unreadable file stops start-up; an empty one
- * is allowed (keys may be created while the collector runs) but warned about, since every request is refused.
- */
-function createAuthenticator(config: CollectorConfig, logger: Logger): Authenticator {
-  if (config.auth === 'off') return authDisabled;
-  const file = apiKeysFilePath(config);
-  let store: ApiKeyStore;
-  try {
-    store = new ApiKeyStore({ file, logger: logger.child({ component: 'auth' }) });
-  } catch (err) {
-    throw new ConfigError((err as Error).message);
-  }
-  if (store.activeKeys === 0)
-    logger.warn(
-      { file },
-      'BEACON_AUTH=on but no API key exists yet: every request gets 401 until one is created (beacon-collector keys create)',
-    );
-  else logger.info({ file, keys: store.activeKeys }, 'API key auth on');
-  return createKeyAuthenticator({ store, defaultRatePerSecond: config.authRateLimit });
-}
-
-/** The collector's version (its package.json), for beacon_build_info. */
-async function collectorVersion(): Promise<string> {
-  try {
-    const pkg = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8')) as {
-      version?: unknown;
-    };
-    return typeof pkg.version === 'string' ? pkg.version : 'unknown';
-  } catch {
-    return 'unknown';
-  }
-}
-
-export async function startCollector(
-  config: CollectorConfig,
-  options: { logger?: Logger } = {},
-): Promise<RunningCollector> {
-  const logger = options.logger ?? createLogger(config.logLevel);
-  const pricer = createPricer({ overrides: await loadPriceOverrides(config.priceOverridesFile) });
-  const redactor = createRedactor(await loadRedactionRules(config));
-  const fileBudgets = await loadBudgetsFile(config.budgetsFile);
-  const decodeLimits = { maxSpansPerRequest: config.maxSpansPerRequest, maxJsonDepth: config.maxJsonDepth };
-
+/** ClickHouse and the tenants' databases: the default tenant's schema before anything listens, others' on first use. */
+async function setUpStorage(config: CollectorConfig, logger: Logger) {
   const storage = await createClickHouse({
     url: config.clickhouseUrl,
     username: config.clickhouseUser,
@@ -177,14 +78,20 @@ export async function startCollector(
     cluster: config.clickhouseCluster,
     logger: logger.child({ component: 'storage' }),
   });
-  // The default tenant's schema before anything listens; other tenants' on their first request.
   await tenants.ensure(DEFAULT_TENANT);
   const storageFor = async (tenant: string) => ({
     client: storage.client,
     database: await tenants.ensure(tenant),
   });
-  const authenticator = createAuthenticator(config, logger);
+  return { storage, tenants, storageFor };
+}
 
+/** The ClickHouse writer, with the spool's recovered batches queued first. */
+function setUpWriter(
+  config: CollectorConfig,
+  logger: Logger,
+  { storage, tenants }: CollectorStorage,
+): { writer: ClickHouseWriter; spool?: Spool } {
   const { spool, recovered } = openSpool(config, logger);
   const writer = new ClickHouseWriter({
     storage,
@@ -197,16 +104,26 @@ export async function startCollector(
   });
   // Before any receiver starts: replayed batches must come first, in spool order.
   if (recovered) writer.replay(recovered);
+  return { writer, spool };
+}
+
+/** BEACON_MEMORY_LIMIT_MIB=0 turns the memory limiter off. */
+function startMemoryLimiter(config: CollectorConfig): MemoryLimiter | undefined {
   const memoryLimiter =
     config.memoryLimitMib === 0
       ? undefined
       : new MemoryLimiter({ limitBytes: MemoryLimiter.limitBytes(config.memoryLimitMib) });
   memoryLimiter?.start();
+  return memoryLimiter;
+}
+
+/** The OTLP forwarders that are configured (BEACON_FORWARD_OTLP_ENDPOINT, BEACON_FORWARD_LOGS_ENDPOINT). */
+function createForwarders(config: CollectorConfig, logger: Logger) {
   const forwarderSettings = {
     flushIntervalMs: config.flushIntervalMs,
     timeoutMs: config.forwardTimeoutMs,
   };
-  const forwarders = {
+  return {
     spans: config.forwardOtlpEndpoint
       ? createSpanForwarder({
           ...forwarderSettings,
@@ -224,6 +141,22 @@ export async function startCollector(
         })
       : undefined,
   };
+}
+
+/** The processors in front of the writer, fanning out to the Prometheus exporter, and the metrics of every part. */
+async function setUpPipeline(
+  config: CollectorConfig,
+  logger: Logger,
+  parts: {
+    pricer: Pricer;
+    redactor: Redactor;
+    writer: ClickHouseWriter;
+    spool: Spool | undefined;
+    memoryLimiter: MemoryLimiter | undefined;
+    forwarders: Forwarders;
+  },
+) {
+  const { pricer, redactor, writer, spool, memoryLimiter, forwarders } = parts;
   const metrics = new PrometheusExporter({
     maxLabelValues: config.metricsMaxLabelValues,
     version: await collectorVersion(),
@@ -266,30 +199,30 @@ export async function startCollector(
     },
   });
   registerDurabilityMetrics(metrics.registry, { spool, memoryLimiter });
-  const budgets = new BudgetService({
-    storageFor,
-    knownTenants: () => tenants.known(),
-    fileBudgets,
-    intervalMs: config.budgetEvalIntervalMs,
-    logger: logger.child({ component: 'budgets' }),
-  });
-  budgets.registerMetrics(metrics.registry);
-  const onRejected = (count: number, reason: SpanRejectReason) => metrics.recordRejected(count, reason);
-  // Forwarding is fed by the receivers (the bytes they accepted), not the fan-out: see exporters/otlp-forward.
-  const spanForwarder = forwarders.spans;
-  const logForwarder = forwarders.logRecords;
-  const forwarding = {
-    onAccepted: spanForwarder
-      ? (request: AcceptedTraceRequest) => spanForwarder.enqueue(request.protobuf, request.spans)
-      : undefined,
-    logs: logForwarder
-      ? {
-          accept: (request: ReceivedLogsRequest) =>
-            logForwarder.enqueue(request.protobuf, request.logRecords),
-        }
-      : undefined,
-  };
+  return { metrics, pipeline };
+}
 
+type Pipeline = Awaited<ReturnType<typeof setUpPipeline>>['pipeline'];
+
+/** The API port: query API and its modules, /metrics, MCP, the standalone UI, readiness. */
+function createApi(
+  config: CollectorConfig,
+  logger: Logger,
+  parts: {
+    storage: CollectorStorage;
+    pricer: Pricer;
+    pipeline: Pipeline;
+    writer: ClickHouseWriter;
+    metrics: PrometheusExporter;
+    budgets: BudgetService;
+    authenticator: Authenticator;
+    decodeLimits: DecodeLimits;
+    /** stop() was called: /readyz answers not ready. */
+    stopping: () => boolean;
+  },
+) {
+  const { pricer, pipeline, writer, metrics, budgets, authenticator, decodeLimits } = parts;
+  const { tenants, storageFor } = parts.storage;
   const queryApi = createQueryApi({
     maxBodyBytes: config.maxRequestBytes,
     ingest: {
@@ -312,8 +245,7 @@ export async function startCollector(
     },
   });
 
-  let stopping = false;
-  const api = createApiServer({
+  return createApiServer({
     host: config.host,
     port: config.apiPort,
     logger,
@@ -335,13 +267,44 @@ export async function startCollector(
     },
     readiness: {
       notReadyReason: () => {
-        if (stopping) return 'shutting down';
+        if (parts.stopping()) return 'shutting down';
         return writer.healthy
           ? null
           : `ClickHouse writes failing: ${writer.lastWriteError ?? 'unknown error'}`;
       },
     },
   });
+}
+
+/** The OTLP receivers (gRPC, HTTP), feeding the pipeline and, when configured, the forwarders. */
+function createReceivers(
+  config: CollectorConfig,
+  logger: Logger,
+  parts: {
+    pipeline: Pipeline;
+    metrics: PrometheusExporter;
+    forwarders: Forwarders;
+    authenticator: Authenticator;
+    memoryLimiter: MemoryLimiter | undefined;
+    decodeLimits: DecodeLimits;
+  },
+) {
+  const { pipeline, metrics, forwarders, authenticator, memoryLimiter, decodeLimits } = parts;
+  const onRejected = (count: number, reason: SpanRejectReason) => metrics.recordRejected(count, reason);
+  // Forwarding is fed by the receivers (the bytes they accepted), not the fan-out: see exporters/otlp-forward.
+  const spanForwarder = forwarders.spans;
+  const logForwarder = forwarders.logRecords;
+  const forwarding = {
+    onAccepted: spanForwarder
+      ? (request: AcceptedTraceRequest) => spanForwarder.enqueue(request.protobuf, request.spans)
+      : undefined,
+    logs: logForwarder
+      ? {
+          accept: (request: ReceivedLogsRequest) =>
+            logForwarder.enqueue(request.protobuf, request.logRecords),
+        }
+      : undefined,
+  };
   const grpc = createOtlpGrpcReceiver({
     host: config.host,
     port: config.otlpGrpcPort,
@@ -366,8 +329,108 @@ export async function startCollector(
     memoryLimiter,
     ...forwarding,
   });
+  return { grpc, http };
+}
 
-  const [grpcPort, httpPort, apiPort] = await Promise.all([grpc.start(), http.start(), api.start()]);
+/**
+ * Shutdown, in pipeline order: refuse new spans, finish the receivers' requests, write (and forward) every accepted
+ * span, then close the API and storage.
+ */
+async function shutDown(
+  config: CollectorConfig,
+  logger: Logger,
+  parts: {
+    pipeline: Pipeline;
+    budgets: BudgetService;
+    receivers: ReturnType<typeof createReceivers>;
+    writer: ClickHouseWriter;
+    forwarders: Forwarders;
+    memoryLimiter: MemoryLimiter | undefined;
+    api: ReturnType<typeof createApi>;
+    storage: CollectorStorage['storage'];
+  },
+): Promise<void> {
+  const { pipeline, budgets, receivers, writer, forwarders, memoryLimiter, api, storage } = parts;
+  pipeline.beginShutdown();
+  await budgets.stop();
+  await Promise.all([receivers.grpc.stop(), receivers.http.stop()]);
+  const before = writer.queueDepth;
+  logger.info({ queuedSpans: before }, 'shutting down: writing accepted spans');
+  // Storage and forwarding flush side by side, each within the shutdown timeout.
+  await Promise.all([
+    writer.close({ timeoutMs: config.shutdownTimeoutMs }),
+    forwarders.spans?.close({ timeoutMs: config.shutdownTimeoutMs }),
+    forwarders.logRecords?.close({ timeoutMs: config.shutdownTimeoutMs }),
+  ]);
+  memoryLimiter?.stop();
+  await api.stop();
+  await storage.close();
+  logger.info(
+    { spansWritten: writer.stats.spansWritten, spansDropped: writer.stats.spansDropped },
+    'stopped',
+  );
+}
+
+/** The one wiring place: storage, exporters, processors, API and receivers, started and stopped in order. */
+export async function startCollector(
+  config: CollectorConfig,
+  options: { logger?: Logger } = {},
+): Promise<RunningCollector> {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const pricer = createPricer({ overrides: await loadPriceOverrides(config.priceOverridesFile) });
+  const redactor = createRedactor(await loadRedactionRules(config));
+  const fileBudgets = await loadBudgetsFile(config.budgetsFile);
+  const decodeLimits = { maxSpansPerRequest: config.maxSpansPerRequest, maxJsonDepth: config.maxJsonDepth };
+
+  const collectorStorage = await setUpStorage(config, logger);
+  const { storage, tenants, storageFor } = collectorStorage;
+  const authenticator = createAuthenticator(config, logger);
+  const { writer, spool } = setUpWriter(config, logger, collectorStorage);
+  const memoryLimiter = startMemoryLimiter(config);
+  const forwarders = createForwarders(config, logger);
+  const { metrics, pipeline } = await setUpPipeline(config, logger, {
+    pricer,
+    redactor,
+    writer,
+    spool,
+    memoryLimiter,
+    forwarders,
+  });
+  const budgets = new BudgetService({
+    storageFor,
+    knownTenants: () => tenants.known(),
+    fileBudgets,
+    intervalMs: config.budgetEvalIntervalMs,
+    logger: logger.child({ component: 'budgets' }),
+  });
+  budgets.registerMetrics(metrics.registry);
+
+  let stopping = false;
+  const api = createApi(config, logger, {
+    storage: collectorStorage,
+    pricer,
+    pipeline,
+    writer,
+    metrics,
+    budgets,
+    authenticator,
+    decodeLimits,
+    stopping: () => stopping,
+  });
+  const receivers = createReceivers(config, logger, {
+    pipeline,
+    metrics,
+    forwarders,
+    authenticator,
+    memoryLimiter,
+    decodeLimits,
+  });
+
+  const [grpcPort, httpPort, apiPort] = await Promise.all([
+    receivers.grpc.start(),
+    receivers.http.start(),
+    api.start(),
+  ]);
   budgets.start();
   const ports = { grpc: grpcPort.port, http: httpPort.port, api: apiPort.port };
   logger.info(
@@ -385,26 +448,18 @@ export async function startCollector(
 
   let stopped: Promise<void> | undefined;
   const stop = () => {
-    stopped ??= (async () => {
+    stopped ??= (() => {
       stopping = true;
-      pipeline.beginShutdown();
-      await budgets.stop();
-      await Promise.all([grpc.stop(), http.stop()]);
-      const before = writer.queueDepth;
-      logger.info({ queuedSpans: before }, 'shutting down: writing accepted spans');
-      // Storage and forwarding flush side by side, each within the shutdown timeout.
-      await Promise.all([
-        writer.close({ timeoutMs: config.shutdownTimeoutMs }),
-        forwarders.spans?.close({ timeoutMs: config.shutdownTimeoutMs }),
-        forwarders.logRecords?.close({ timeoutMs: config.shutdownTimeoutMs }),
-      ]);
-      memoryLimiter?.stop();
-      await api.stop();
-      await storage.close();
-      logger.info(
-        { spansWritten: writer.stats.spansWritten, spansDropped: writer.stats.spansDropped },
-        'stopped',
-      );
+      return shutDown(config, logger, {
+        pipeline,
+        budgets,
+        receivers,
+        writer,
+        forwarders,
+        memoryLimiter,
+        api,
+        storage,
+      });
     })();
     return stopped;
   };
