@@ -7,12 +7,7 @@ export {
   renderClassic,
   renderExposition,
 } from './exposition.js';
+export { OPERATION_DURATION_BUCKETS, TOKEN_USAGE_BUCKETS } from './genai-metrics.js';
+export type { WriterStatsSource } from './health-metrics.js';
 export { LabelGuard, MAX_LABEL_VALUE_LENGTH, OTHER_LABEL_VALUE } from './label-guard.js';
-export {
-  GUARDED_LABELS,
-  OPERATION_DURATION_BUCKETS,
-  PrometheusExporter,
-  type PrometheusExporterOptions,
-  TOKEN_USAGE_BUCKETS,
-  type WriterStatsSource,
-} from './metrics.js';
+export { GUARDED_LABELS, PrometheusExporter, type PrometheusExporterOptions } from './metrics.js';

@@ -2,33 +2,13 @@
 // collector's own health, in one prom-client registry served at GET /metrics. Names and labels are a public contract
 // (dashboards and alert rules query them): see DESIGN.md "Contract: Prometheus metrics".
 import { BEACON_GUARD_ATTRIBUTES, BEACON_GUARD_EVENT, isInferenceOperation } from '@beacon/semconv';
-import {
-  Counter,
-  collectDefaultMetrics,
-  Gauge,
-  Histogram,
-  type OpenMetricsContentType,
-  Registry,
-} from 'prom-client';
+import { Counter, collectDefaultMetrics, type OpenMetricsContentType, Registry } from 'prom-client';
 import type { Logger } from '../../logger.js';
-import {
-  type EnrichedSpan,
-  RECEIVER_PROTOCOLS,
-  type ReceiverProtocol,
-  SPAN_REJECT_REASONS,
-  type SpanRejectReason,
-} from '../../model.js';
+import type { EnrichedSpan, SpanRejectReason } from '../../model.js';
 import { type Exposition, renderExposition } from './exposition.js';
+import { type GenAIMetrics, registerGenAIMetrics } from './genai-metrics.js';
+import { type HealthSources, registerHealthMetrics } from './health-metrics.js';
 import { LabelGuard } from './label-guard.js';
-
-/** OTel GenAI semantic conventions, gen_ai.client.token.usage advisory buckets. */
-export const TOKEN_USAGE_BUCKETS = [
-  1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216, 67108864,
-];
-/** OTel GenAI semantic conventions, gen_ai.client.operation.duration advisory buckets (seconds). */
-export const OPERATION_DURATION_BUCKETS = [
-  0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92,
-];
 
 /** Labels whose values come from clients, and so are bounded by the label guard. */
 export const GUARDED_LABELS = [
@@ -45,38 +25,10 @@ export const GUARDED_LABELS = [
 ] as const;
 type GuardedLabel = (typeof GUARDED_LABELS)[number];
 
-/** What the exporter reads from the ClickHouse writer at scrape time (its `stats`): the one source of truth. */
-export interface WriterStatsSource {
-  readonly stats: {
-    readonly queueDepth: number;
-    readonly spansWritten: number;
-    readonly writeErrors: number;
-    readonly spansDropped: number;
-  };
-}
-
-/** What the exporter reads from an OTLP forwarder at scrape time (its `stats`). */
-export interface ForwardStatsSource {
-  readonly stats: {
-    readonly sent: number;
-    readonly dropped: number;
-    readonly failed: number;
-    readonly queueDepth: number;
-  };
-}
-
-export const FORWARD_OUTCOMES = ['sent', 'dropped', 'failed'] as const;
-
-export interface PrometheusExporterOptions {
+/** The health metrics' sources (version, spansReceived, writer, forwarders), and: */
+export interface PrometheusExporterOptions extends HealthSources {
   /** Most distinct values one label takes, `other` included (BEACON_METRICS_MAX_LABEL_VALUES). */
   maxLabelValues: number;
-  /** Collector version, for beacon_build_info. */
-  version: string;
-  /** Spans taken into the pipeline per protocol, read at scrape time. */
-  spansReceived: () => Readonly<Record<ReceiverProtocol, number>>;
-  writer: WriterStatsSource;
-  /** The forward exporters that are configured; their metrics exist only then. */
-  forwarders?: { spans?: ForwardStatsSource; logRecords?: ForwardStatsSource };
   logger?: Logger;
 }
 
@@ -93,19 +45,9 @@ export class PrometheusExporter {
   readonly #guard: LabelGuard;
   readonly #logger: Logger | undefined;
 
-  // OTel GenAI client metrics, Prometheus names.
-  readonly #tokenUsage: Histogram<string>;
-  readonly #operationDuration: Histogram<string>;
-  // Beacon's GenAI metrics.
-  readonly #tokens: Counter<string>;
-  readonly #cost: Counter<string>;
-  readonly #requests: Counter<string>;
-  readonly #requestDuration: Histogram<string>;
-  readonly #toolCalls: Counter<string>;
-  readonly #unpriced: Counter<string>;
-  readonly #usageMissing: Counter<string>;
-  readonly #guardTriggered: Counter<string>;
-  // Collector health.
+  /** Recorded per span (genai-metrics.ts). */
+  readonly #genai: GenAIMetrics;
+  /** The one health count kept here (health-metrics.ts reads the others at scrape time). */
   readonly #rejected: Counter<string>;
   readonly #folded: Counter<string>;
 
@@ -126,172 +68,8 @@ export class PrometheusExporter {
     for (const label of GUARDED_LABELS) this.#folded.inc({ label }, 0);
     this.#guard = new LabelGuard(options.maxLabelValues, (label) => this.#folded.inc({ label }));
 
-    this.#tokenUsage = new Histogram({
-      name: 'gen_ai_client_token_usage',
-      help: 'OTel gen_ai.client.token.usage: tokens per model call ({token}); input includes cached input tokens.',
-      labelNames: [
-        'gen_ai_operation_name',
-        'gen_ai_provider_name',
-        'gen_ai_request_model',
-        'gen_ai_token_type',
-      ],
-      buckets: TOKEN_USAGE_BUCKETS,
-      enableExemplars: true,
-      registers,
-    });
-    this.#operationDuration = new Histogram({
-      name: 'gen_ai_client_operation_duration_seconds',
-      help: 'OTel gen_ai.client.operation.duration: model call duration in seconds.',
-      labelNames: ['gen_ai_operation_name', 'gen_ai_provider_name', 'gen_ai_request_model', 'error_type'],
-      buckets: OPERATION_DURATION_BUCKETS,
-      enableExemplars: true,
-      registers,
-    });
-
-    this.#tokens = new Counter({
-      name: 'beacon_genai_tokens_total',
-      help: 'Tokens of model calls by type. The types partition the total (input excludes cache_read and cache_write, output excludes reasoning), so a sum over token_type is every token.',
-      labelNames: ['service', 'agent', 'provider', 'model', 'token_type'],
-      enableExemplars: true,
-      registers,
-    });
-    this.#cost = new Counter({
-      name: 'beacon_genai_cost_usd_total',
-      help: 'Cost of priced model calls in USD (genai-prices or the price override file); unpriced calls are in beacon_genai_unpriced_spans_total, never counted as 0.',
-      labelNames: ['service', 'agent', 'provider', 'model'],
-      enableExemplars: true,
-      registers,
-    });
-    this.#requests = new Counter({
-      name: 'beacon_genai_requests_total',
-      help: 'Model calls (chat, text_completion, generate_content, embeddings) by outcome.',
-      labelNames: ['service', 'agent', 'provider', 'model', 'status'],
-      enableExemplars: true,
-      registers,
-    });
-    this.#requestDuration = new Histogram({
-      name: 'beacon_genai_request_duration_seconds',
-      help: 'Model call duration in seconds.',
-      labelNames: ['service', 'agent', 'provider', 'model'],
-      buckets: OPERATION_DURATION_BUCKETS,
-      enableExemplars: true,
-      registers,
-    });
-    this.#toolCalls = new Counter({
-      name: 'beacon_tool_calls_total',
-      help: 'Tool executions (execute_tool spans) by outcome.',
-      labelNames: ['service', 'agent', 'tool', 'status'],
-      enableExemplars: true,
-      registers,
-    });
-    this.#unpriced = new Counter({
-      name: 'beacon_genai_unpriced_spans_total',
-      help: 'Model calls with token usage but no known price for their model (cost unknown, not 0).',
-      labelNames: ['model'],
-      registers,
-    });
-    this.#usageMissing = new Counter({
-      name: 'beacon_genai_usage_missing_spans_total',
-      help: 'Model calls that reported no token usage (instrumentation gap or failed call): their cost is unknown.',
-      labelNames: ['service', 'model'],
-      registers,
-    });
-
-    this.#guardTriggered = new Counter({
-      name: 'beacon_guard_triggered_total',
-      help: 'Agent runs stopped by a guard (loop, token_budget, cost_budget, timeout), counted from beacon.guard.triggered span events.',
-      labelNames: ['service', 'agent', 'guard'],
-      enableExemplars: true,
-      registers,
-    });
-
-    // Collector health: counts kept elsewhere are read at scrape time, so there is one source of truth.
-    new Counter({
-      name: 'beacon_spans_received_total',
-      help: 'Spans taken into the pipeline, by receiver protocol (refused and invalid spans are in beacon_spans_rejected_total).',
-      labelNames: ['protocol'],
-      registers,
-      collect() {
-        const received = options.spansReceived();
-        this.reset();
-        for (const protocol of RECEIVER_PROTOCOLS) this.inc({ protocol }, received[protocol] ?? 0);
-      },
-    });
-    this.#rejected = new Counter({
-      name: 'beacon_spans_rejected_total',
-      help: 'Spans not taken, by reason. A request refused before its spans could be counted (malformed_request, too_large, unsupported_media_type) counts 1.',
-      labelNames: ['reason'],
-      registers,
-    });
-    for (const reason of SPAN_REJECT_REASONS) this.#rejected.inc({ reason }, 0);
-    const writer = options.writer;
-    new Counter({
-      name: 'beacon_spans_written_total',
-      help: 'Spans written to ClickHouse.',
-      registers,
-      collect() {
-        this.reset();
-        this.inc(writer.stats.spansWritten);
-      },
-    });
-    new Counter({
-      name: 'beacon_spans_dropped_total',
-      help: 'Accepted spans not written before shutdown ran out of time (with the spool on, they are written at the next start).',
-      registers,
-      collect() {
-        this.reset();
-        this.inc(writer.stats.spansDropped);
-      },
-    });
-    new Counter({
-      name: 'beacon_clickhouse_write_errors_total',
-      help: 'Failed ClickHouse insert attempts (each failed retry counts again).',
-      registers,
-      collect() {
-        this.reset();
-        this.inc(writer.stats.writeErrors);
-      },
-    });
-    new Gauge({
-      name: 'beacon_export_queue_spans',
-      help: 'Spans accepted and not yet written to ClickHouse.',
-      registers,
-      collect() {
-        this.set(writer.stats.queueDepth);
-      },
-    });
-    const forwarded = [
-      ['spans', options.forwarders?.spans, 'BEACON_FORWARD_OTLP_ENDPOINT'],
-      ['log_records', options.forwarders?.logRecords, 'BEACON_FORWARD_LOGS_ENDPOINT'],
-    ] as const;
-    for (const [items, forwarder, setting] of forwarded) {
-      if (!forwarder) continue;
-      new Counter({
-        name: `beacon_forward_${items}_total`,
-        help: `${items === 'spans' ? 'Spans' : 'Log records'} forwarded to ${setting}, by outcome: sent, dropped (forward queue full, or unsent at shutdown) or failed (rejected by the target, or retried past the give-up time).`,
-        labelNames: ['outcome'],
-        registers,
-        collect() {
-          const stats = forwarder.stats;
-          this.reset();
-          for (const outcome of FORWARD_OUTCOMES) this.inc({ outcome }, stats[outcome]);
-        },
-      });
-      new Gauge({
-        name: `beacon_forward_queue_${items}`,
-        help: `${items === 'spans' ? 'Spans' : 'Log records'} waiting to be forwarded to ${setting} (including those being sent).`,
-        registers,
-        collect() {
-          this.set(forwarder.stats.queueDepth);
-        },
-      });
-    }
-    new Gauge({
-      name: 'beacon_build_info',
-      help: 'Beacon collector build: always 1, the version in a label.',
-      labelNames: ['version'],
-      registers,
-    }).set({ version: options.version }, 1);
+    this.#genai = registerGenAIMetrics(registers);
+    this.#rejected = registerHealthMetrics(registers, options);
 
     collectDefaultMetrics({ register: registry });
   }
@@ -329,7 +107,7 @@ export class PrometheusExporter {
     for (const event of span.events) {
       if (event.name !== GUARD_TRIGGERED_EVENT) continue;
       const name = event.attributes[GUARD_NAME_ATTRIBUTE];
-      this.#guardTriggered.inc({
+      this.#genai.guardTriggered.inc({
         labels: {
           service: this.#label('service', span.serviceName),
           agent: this.#label('agent', span.agentName ?? span.genai?.agentName),
@@ -356,7 +134,11 @@ export class PrometheusExporter {
 
     if (!isModelCall) {
       const tool = this.#label('tool', genai.toolName);
-      this.#toolCalls.inc({ labels: { service, agent, tool, status }, value: 1, exemplarLabels: exemplar });
+      this.#genai.toolCalls.inc({
+        labels: { service, agent, tool, status },
+        value: 1,
+        exemplarLabels: exemplar,
+      });
       return;
     }
 
@@ -365,8 +147,8 @@ export class PrometheusExporter {
     const seconds = Math.max(0, Number(span.endTimeUnixNano - span.startTimeUnixNano) / 1e9);
     const beacon: Labels = { service, agent, provider, model };
 
-    this.#requests.inc({ labels: { ...beacon, status }, value: 1, exemplarLabels: exemplar });
-    this.#requestDuration.observe({ labels: beacon, value: seconds, exemplarLabels: exemplar });
+    this.#genai.requests.inc({ labels: { ...beacon, status }, value: 1, exemplarLabels: exemplar });
+    this.#genai.requestDuration.observe({ labels: beacon, value: seconds, exemplarLabels: exemplar });
 
     const usage = genai.usage;
     const cacheRead = usage.cacheReadTokens ?? 0;
@@ -382,7 +164,7 @@ export class PrometheusExporter {
     ];
     for (const [tokenType, count] of byType) {
       if (count !== null && count > 0) {
-        this.#tokens.inc({
+        this.#genai.tokens.inc({
           labels: { ...beacon, token_type: tokenType },
           value: count,
           exemplarLabels: exemplar,
@@ -393,11 +175,12 @@ export class PrometheusExporter {
     const cost = span.cost;
     if (cost && cost.costUsd !== null) {
       // A zero increment gets no exemplar: prom-client would record it with the value 1.
-      if (cost.costUsd > 0) this.#cost.inc({ labels: beacon, value: cost.costUsd, exemplarLabels: exemplar });
-      else this.#cost.inc({ labels: beacon, value: 0 });
+      if (cost.costUsd > 0)
+        this.#genai.cost.inc({ labels: beacon, value: cost.costUsd, exemplarLabels: exemplar });
+      else this.#genai.cost.inc({ labels: beacon, value: 0 });
     }
-    if (cost?.unpriced) this.#unpriced.inc({ model });
-    if (genai.usageMissing) this.#usageMissing.inc({ service, model });
+    if (cost?.unpriced) this.#genai.unpriced.inc({ model });
+    if (genai.usageMissing) this.#genai.usageMissing.inc({ service, model });
 
     const otel: Labels = {
       gen_ai_operation_name: this.#label('gen_ai_operation_name', genai.operation),
@@ -405,20 +188,20 @@ export class PrometheusExporter {
       gen_ai_request_model: this.#label('gen_ai_request_model', genai.requestModel ?? genai.responseModel),
     };
     if (usage.inputTokens !== null) {
-      this.#tokenUsage.observe({
+      this.#genai.tokenUsage.observe({
         labels: { ...otel, gen_ai_token_type: 'input' },
         value: usage.inputTokens,
         exemplarLabels: exemplar,
       });
     }
     if (usage.outputTokens !== null) {
-      this.#tokenUsage.observe({
+      this.#genai.tokenUsage.observe({
         labels: { ...otel, gen_ai_token_type: 'output' },
         value: usage.outputTokens,
         exemplarLabels: exemplar,
       });
     }
-    this.#operationDuration.observe({
+    this.#genai.operationDuration.observe({
       labels: { ...otel, error_type: this.#label('error_type', genai.errorType) },
       value: seconds,
       exemplarLabels: exemplar,
