@@ -1,6 +1,8 @@
-// The ClickHouse exporter: spans → rows (rows.ts) → batched, retried inserts (writer.ts).
+// The ClickHouse exporter: spans → rows (rows.ts) → batched, retried inserts (writer.ts, composing queue.ts,
+// retry.ts and reconcile.ts).
 export { attributesToMap, attributeValueToString } from './attributes.js';
 export { addressMessage, type ContentAddressedMessage, canonicalJson, RecentMessages } from './messages.js';
+export { backoffDelay } from './retry.js';
 export {
   type BatchRows,
   type FailureRow,
@@ -14,7 +16,6 @@ export {
   toTraceRow,
 } from './rows.js';
 export {
-  backoffDelay,
   ClickHouseWriter,
   type ClickHouseWriterOptions,
   type ClickHouseWriterStats,

@@ -5,15 +5,19 @@
 // looked up by (TraceId, SpanId) and not inserted again. With a spool (spool/), every accepted batch is on disk
 // first and released once stored; batches replayed from it after a crash are treated like a failed attempt (their
 // rows may be stored already), so they are stored exactly once too.
+// The parts: queue.ts (accepted and replayed spans, flush targets), retry.ts (backoff until stored),
+// reconcile.ts (which rows of a retried batch are stored already); this file schedules and inserts.
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { Logger } from 'pino';
-import type { EnrichedSpan, TenantSpans } from '../../model.js';
+import type { TenantSpans } from '../../model.js';
 import type { ClickHouseStorage } from '../../storage/client.js';
-import { qualifiedName } from '../../storage/sql.js';
 import { TABLES } from '../../storage/tables.js';
 import { RecentMessages } from './messages.js';
-import { type BatchRows, type FailureRow, type GenAIRow, type TraceRow, toBatchRows } from './rows.js';
-import type { RecoveredBatch, RecoveredSpool, SpanSpool } from './spool/index.js';
+import { SpanQueue, type TakenSpans } from './queue.js';
+import { type SpanKeyedRow, withoutStored } from './reconcile.js';
+import { Retrier } from './retry.js';
+import { type BatchRows, toBatchRows } from './rows.js';
+import type { RecoveredSpool, SpanSpool } from './spool/index.js';
 
 export interface ClickHouseWriterOptions {
   storage: Pick<ClickHouseStorage, 'client' | 'insertJsonEachRow'>;
@@ -64,31 +68,7 @@ const TABLE_NAMES: Record<Table, string> = {
   failures: TABLES.spanFailures,
 };
 
-/** Spans taken from the queue for one batch, grouped by tenant. */
-interface TakenSpans {
-  size: number;
-  byTenant: Map<string, EnrichedSpan[]>;
-}
-
-/** Ids per reconcile query: keeps the query parameters far below the HTTP interface's URL limit. */
-const RECONCILE_CHUNK = 1000;
 const MAX_ERROR_TEXT = 500;
-
-/** Exponential backoff with "equal jitter": between half and all of min(max, initial·2^(attempt-1)). */
-export function backoffDelay(
-  attempt: number,
-  initialMs: number,
-  maxMs: number,
-  random: () => number = Math.random,
-): number {
-  const ceiling = Math.min(maxMs, initialMs * 2 ** Math.max(0, attempt - 1));
-  return Math.round(ceiling / 2 + (random() * ceiling) / 2);
-}
-
-/** `ssssssssss.nnnnnnnnn` (rows.ts's DateTime64 text) → nanoseconds as a decimal string, for an Int64 parameter. */
-function dateTime64ToNanos(text: string): string {
-  return BigInt(text.replace('.', '')).toString();
-}
 
 function errorText(err: unknown): string {
   const text = err instanceof Error ? err.message : String(err);
@@ -119,44 +99,23 @@ export class ClickHouseWriter {
   readonly #maxQueueSpans: number;
   readonly #batchSpans: number;
   readonly #flushIntervalMs: number;
-  readonly #retryInitialDelayMs: number;
-  readonly #retryMaxDelayMs: number;
   readonly #recentMessages: number;
   /** Per tenant: a message stored in one tenant's database is not in another's. */
   readonly #recent = new Map<string, RecentMessages>();
   readonly #spool: SpanSpool | undefined;
-  /** Spans up to this cumulative count were replayed from the spool: some of their rows may be stored already. */
-  #replayedUntil = 0;
-
-  /** Accepted chunks not yet taken into a batch; #headOffset spans of the head chunk are already taken. */
-  readonly #queue: TenantSpans[] = [];
-  /** Batches recovered from the spool, read lazily and taken before anything in #queue. */
-  #replaySource: Iterator<RecoveredBatch> | null = null;
-  /** The recovered batch being taken (the head chunk while set). */
-  #replayHead: TenantSpans | null = null;
-  #headOffset = 0;
-  // Cumulative span counts: queued = enqueued - taken, queueDepth = enqueued - settled.
-  #enqueued = 0;
-  #taken = 0;
-  /** Written or dropped. */
-  #settled = 0;
-  /** Everything up to this cumulative count is due now (flush() or the interval timer asked for it). */
-  #drainTarget = 0;
-  readonly #waiters: { target: number; resolve: () => void }[] = [];
+  readonly #queue: SpanQueue;
+  /** Abandoned (no more retries, no more batches) when close() gives up. */
+  readonly #retry: Retrier;
 
   #timer: NodeJS.Timeout | null = null;
   #pump: Promise<void> | null = null;
-  /** Cancels a backoff sleep when close() gives up. */
-  #wake: (() => void) | null = null;
   #closing = false;
-  #abandoned = false;
   #closed: Promise<void> | undefined;
 
   #spansWritten = 0;
   #batchesWritten = 0;
   #messagesWritten = 0;
   #writeErrors = 0;
-  #spansDropped = 0;
   #lastWriteError: string | null = null;
 
   constructor(options: ClickHouseWriterOptions) {
@@ -167,14 +126,14 @@ export class ClickHouseWriter {
     this.#maxQueueSpans = options.maxQueueSpans;
     this.#batchSpans = Math.max(1, options.batchSpans);
     this.#flushIntervalMs = options.flushIntervalMs;
-    this.#retryInitialDelayMs = options.retryInitialDelayMs ?? 100;
-    this.#retryMaxDelayMs = options.retryMaxDelayMs ?? 10_000;
+    this.#retry = new Retrier(options.retryInitialDelayMs ?? 100, options.retryMaxDelayMs ?? 10_000);
     this.#recentMessages = options.recentMessages ?? 100_000;
     this.#spool = options.spool;
+    this.#queue = new SpanQueue((lost) => this.#spool?.release(lost));
   }
 
   get queueDepth(): number {
-    return this.#enqueued - this.#settled;
+    return this.#queue.depth;
   }
 
   /** False while the latest write attempt failed (for /readyz). */
@@ -193,7 +152,7 @@ export class ClickHouseWriter {
       batchesWritten: this.#batchesWritten,
       messagesWritten: this.#messagesWritten,
       writeErrors: this.#writeErrors,
-      spansDropped: this.#spansDropped,
+      spansDropped: this.#queue.dropped,
       healthy: this.healthy,
       lastWriteError: this.#lastWriteError,
     };
@@ -212,7 +171,6 @@ export class ClickHouseWriter {
     if (depth > 0 && depth + spans.length > this.#maxQueueSpans) return false;
     if (this.#spool && !this.#spool.append(batch)) return false;
     this.#queue.push(batch);
-    this.#enqueued += spans.length;
     this.#kick();
     return true;
   }
@@ -223,20 +181,13 @@ export class ClickHouseWriter {
    */
   replay(recovered: RecoveredSpool): void {
     if (recovered.spans === 0) return;
-    // Counted now (queue depth, flush targets), read from disk only as batches are taken.
-    this.#replaySource = recovered.read()[Symbol.iterator]();
-    this.#enqueued += recovered.spans;
-    this.#replayedUntil = this.#enqueued;
-    this.#drainTarget = Math.max(this.#drainTarget, this.#enqueued);
+    this.#queue.replay(recovered);
     this.#kick();
   }
 
   /** Resolves once every span enqueued before the call is written (or dropped by a timed-out close()). */
   flush(): Promise<void> {
-    const target = this.#enqueued;
-    if (this.#settled >= target) return Promise.resolve();
-    this.#drainTarget = Math.max(this.#drainTarget, target);
-    const done = new Promise<void>((resolve) => this.#waiters.push({ target, resolve }));
+    const done = this.#queue.untilSettled();
     this.#kick();
     return done;
   }
@@ -267,44 +218,34 @@ export class ClickHouseWriter {
       return;
     }
 
-    this.#abandoned = true;
-    this.#wake?.();
+    this.#retry.abandon();
     await this.#pump;
-    const dropped = this.#enqueued - this.#taken;
-    this.#queue.length = 0;
-    this.#replaySource = null;
-    this.#replayHead = null;
-    this.#headOffset = 0;
-    this.#taken = this.#enqueued;
-    this.#drop(dropped);
+    this.#queue.abandon();
     // Unwritten batches stay in the spool (never released): the next start writes them.
     this.#spool?.close();
+    const spansDropped = this.#queue.dropped;
     this.#logger.error(
       {
-        spansDropped: this.#spansDropped,
+        spansDropped,
         timeoutMs,
         lastWriteError: this.#lastWriteError,
         spooled: !!this.#spool,
       },
       this.#spool
-        ? `shutdown timed out after ${timeoutMs} ms: ${this.#spansDropped} accepted spans stay in the spool and are written at the next start`
-        : `shutdown timed out after ${timeoutMs} ms: ${this.#spansDropped} accepted spans were not written to ClickHouse`,
+        ? `shutdown timed out after ${timeoutMs} ms: ${spansDropped} accepted spans stay in the spool and are written at the next start`
+        : `shutdown timed out after ${timeoutMs} ms: ${spansDropped} accepted spans were not written to ClickHouse`,
     );
   }
 
   // --- scheduling -------------------------------------------------------------------------------------------
 
-  get #queued(): number {
-    return this.#enqueued - this.#taken;
-  }
-
   #due(): boolean {
-    return this.#queued >= this.#batchSpans || this.#taken < this.#drainTarget || this.#closing;
+    return this.#queue.isDue(this.#batchSpans, this.#closing);
   }
 
   /** Starts the (single) write loop when a batch is due, else makes sure the interval timer runs. */
   #kick(): void {
-    if (this.#pump || this.#abandoned || this.#queued === 0) return;
+    if (this.#pump || this.#retry.abandoned || this.#queue.queued === 0) return;
     if (!this.#due()) {
       this.#armTimer();
       return;
@@ -319,7 +260,7 @@ export class ClickHouseWriter {
     if (this.#timer) return;
     this.#timer = setTimeout(() => {
       this.#timer = null;
-      this.#drainTarget = Math.max(this.#drainTarget, this.#enqueued);
+      this.#queue.dueNow();
       this.#kick();
     }, this.#flushIntervalMs);
     // Pending spans alone must not keep the process alive; shutdown goes through close().
@@ -332,9 +273,9 @@ export class ClickHouseWriter {
   }
 
   async #writeDue(): Promise<void> {
-    while (!this.#abandoned && this.#queued > 0 && this.#due()) {
-      const replayed = this.#taken < this.#replayedUntil;
-      const taken = this.#take(this.#batchSpans);
+    while (!this.#retry.abandoned && this.#queue.queued > 0 && this.#due()) {
+      const replayed = this.#queue.nextIsReplayed;
+      const taken = this.#queue.take(this.#batchSpans);
       try {
         await this.#writeBatch(taken, replayed);
       } catch (err) {
@@ -345,93 +286,9 @@ export class ClickHouseWriter {
         );
         // Released too: replaying a batch that cannot be built would fail the same way at every start.
         this.#spool?.release(taken.size);
-        this.#drop(taken.size);
+        this.#queue.drop(taken.size);
       }
     }
-  }
-
-  /** The chunk spans are taken from next: recovered batches first, in spool order, then accepted ones. */
-  #headChunk(): TenantSpans | undefined {
-    while (this.#replaySource && !this.#replayHead) {
-      const next = this.#replaySource.next();
-      if (next.done) {
-        this.#replaySource = null;
-        break;
-      }
-      const { batch, expectedSpans } = next.value;
-      // A record unreadable on replay: its spans are lost (logged by the spool); count them so flush() returns.
-      const lost = expectedSpans - batch.spans.length;
-      if (lost > 0) {
-        this.#taken += lost;
-        this.#spool?.release(lost);
-        this.#drop(lost);
-      }
-      if (batch.spans.length > 0) this.#replayHead = batch;
-    }
-    return this.#replayHead ?? this.#queue[0];
-  }
-
-  #dropHeadChunk(): void {
-    if (this.#replayHead) this.#replayHead = null;
-    else this.#queue.shift();
-  }
-
-  /** Up to `count` queued spans, grouped by tenant. */
-  #take(count: number): TakenSpans {
-    const byTenant = new Map<string, EnrichedSpan[]>();
-    let size = 0;
-    for (;;) {
-      if (size >= count) break;
-      const head = this.#headChunk();
-      if (!head) break;
-      let spans = byTenant.get(head.tenant);
-      if (!spans) {
-        spans = [];
-        byTenant.set(head.tenant, spans);
-      }
-      const end = Math.min(head.spans.length, this.#headOffset + (count - size));
-      for (let i = this.#headOffset; i < end; i++) spans.push(head.spans[i]!);
-      size += end - this.#headOffset;
-      if (end === head.spans.length) {
-        this.#dropHeadChunk();
-        this.#headOffset = 0;
-      } else {
-        this.#headOffset = end;
-      }
-    }
-    this.#taken += size;
-    return { size, byTenant };
-  }
-
-  #settle(count: number): void {
-    this.#settled += count;
-    for (let i = this.#waiters.length - 1; i >= 0; i--) {
-      const waiter = this.#waiters[i]!;
-      if (waiter.target <= this.#settled) {
-        this.#waiters.splice(i, 1);
-        waiter.resolve();
-      }
-    }
-  }
-
-  #drop(count: number): void {
-    if (count <= 0) return;
-    this.#spansDropped += count;
-    this.#settle(count);
-  }
-
-  #sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.#wake = null;
-        resolve();
-      }, ms);
-      this.#wake = () => {
-        clearTimeout(timer);
-        this.#wake = null;
-        resolve();
-      };
-    });
   }
 
   // --- writing ----------------------------------------------------------------------------------------------
@@ -460,35 +317,28 @@ export class ClickHouseWriter {
       // A crash may have come after ClickHouse stored the batch but before the spool heard of it.
       uncertain: replayed,
     };
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await this.#attempt(batch);
-        break;
-      } catch (err) {
+    const stored = await this.#retry.untilSucceeded(() => this.#attempt(batch), {
+      failed: (err) => {
         this.#writeErrors++;
         this.#lastWriteError = errorText(err);
         batch.uncertain = true;
-        if (this.#abandoned) {
-          this.#drop(batch.size);
-          return;
-        }
-        const delay = backoffDelay(attempt, this.#retryInitialDelayMs, this.#retryMaxDelayMs);
+      },
+      retrying: (err, attempt, retryInMs) => {
         this.#logger.warn(
           {
             err,
             attempt,
-            retryInMs: delay,
+            retryInMs,
             spans: batch.size,
             pendingTables: batch.parts.flatMap((part) => [...part.pending]),
           },
           'ClickHouse write failed; retrying the batch',
         );
-        await this.#sleep(delay);
-        if (this.#abandoned) {
-          this.#drop(batch.size);
-          return;
-        }
-      }
+      },
+    });
+    if (!stored) {
+      this.#queue.drop(batch.size);
+      return;
     }
     if (this.#lastWriteError !== null) {
       this.#logger.info({ spans: batch.size }, 'ClickHouse writes recovered');
@@ -497,7 +347,7 @@ export class ClickHouseWriter {
     this.#spansWritten += batch.size;
     this.#batchesWritten++;
     this.#spool?.release(batch.size);
-    this.#settle(batch.size);
+    this.#queue.settle(batch.size);
   }
 
   #rowsOf(rows: BatchRows, table: Table): unknown[] {
@@ -546,42 +396,7 @@ export class ClickHouseWriter {
   }
 
   /** The rows that `table` does not hold yet, by (TraceId, SpanId). */
-  async #withoutStored<R extends TraceRow | GenAIRow | FailureRow>(
-    database: string,
-    table: Table,
-    rows: R[],
-  ): Promise<R[]> {
-    const stored = new Set<string>();
-    for (let i = 0; i < rows.length; i += RECONCILE_CHUNK) {
-      const chunk = rows.slice(i, i + RECONCILE_CHUNK);
-      let from = chunk[0]!.Timestamp;
-      let to = from;
-      for (const row of chunk) {
-        if (row.Timestamp < from) from = row.Timestamp;
-        if (row.Timestamp > to) to = row.Timestamp;
-      }
-      const result = await this.#client.query({
-        // The time range prunes partitions; TraceId hits the table's trace id index.
-        query: `SELECT TraceId, SpanId FROM ${qualifiedName(database, TABLE_NAMES[table])}
-                WHERE Timestamp >= fromUnixTimestamp64Nano({from:Int64}) AND Timestamp <= fromUnixTimestamp64Nano({to:Int64})
-                  AND TraceId IN {traceIds:Array(String)} AND SpanId IN {spanIds:Array(String)}`,
-        query_params: {
-          from: dateTime64ToNanos(from),
-          to: dateTime64ToNanos(to),
-          traceIds: [...new Set(chunk.map((row) => row.TraceId))],
-          spanIds: chunk.map((row) => row.SpanId),
-        },
-        format: 'JSONEachRow',
-      });
-      for (const row of await result.json<{ TraceId: string; SpanId: string }>())
-        stored.add(`${row.TraceId}/${row.SpanId}`);
-    }
-    if (stored.size > 0) {
-      this.#logger.info(
-        { database, table: TABLE_NAMES[table], alreadyStored: stored.size },
-        'skipping rows a failed attempt stored',
-      );
-    }
-    return stored.size === 0 ? rows : rows.filter((row) => !stored.has(`${row.TraceId}/${row.SpanId}`));
+  #withoutStored<R extends SpanKeyedRow>(database: string, table: Table, rows: R[]): Promise<R[]> {
+    return withoutStored(this.#client, this.#logger, database, TABLE_NAMES[table], rows);
   }
 }
