@@ -8,11 +8,24 @@ export function formatDuration(ms: number | null | undefined): string {
   return `${m}m ${s}s`;
 }
 
+/** Below this a cost shows as "<$0.000001" rather than as a rounded zero. */
+const SMALLEST_COST = 0.000001;
+
+/**
+ * Dollars with enough digits that a non-zero cost never reads "$0.0000": cents from $0.01, under that at least
+ * four decimals and two significant digits ($0.0029, $0.00015, $0.000042), "<$0.000001" below a millionth.
+ */
 export function formatCost(usd: number | null | undefined): string {
   if (usd === null || usd === undefined || !Number.isFinite(usd)) return '–';
   if (usd === 0) return '$0';
-  if (Math.abs(usd) < 0.01) return `$${usd.toFixed(4)}`;
-  return `$${usd.toFixed(usd < 100 ? 2 : 0)}`;
+  const sign = usd < 0 ? '-' : '';
+  const abs = Math.abs(usd);
+  // decimals for two significant digits, trailing zeros past the fourth decimal dropped ($0.0009, not $0.00090)
+  const decimals = Math.max(4, 1 - Math.floor(Math.log10(abs)));
+  if (Number(abs.toFixed(decimals)) >= 0.01) return `${sign}$${abs.toFixed(abs < 100 ? 2 : 0)}`;
+  if (abs < SMALLEST_COST) return `${sign}<$${SMALLEST_COST.toFixed(6)}`;
+  const digits = abs.toFixed(decimals).replace(/(\.\d{4}\d*?)0+$/, '$1');
+  return `${sign}$${digits}`;
 }
 
 export function formatTokens(n: number | null | undefined): string {
