@@ -5,8 +5,13 @@ import { agentOf, buildTree, type SpanTree, sortByStart, spanNodeKind } from './
 export type Message = GenAISpanView['inputMessages'][number];
 export type MessagePart = Message['parts'][number];
 
-/** Stable identity of a message for diffs (key order does not matter). */
+const messageKeys = new WeakMap<Message, string>();
+
+/** Stable identity of a message for diffs (key order does not matter); cached, since a long run compares the same
+ * message objects call after call. */
 export function messageKey(message: Message): string {
+  const cached = messageKeys.get(message);
+  if (cached !== undefined) return cached;
   const canonical = (value: unknown): unknown => {
     if (Array.isArray(value)) return value.map(canonical);
     if (value && typeof value === 'object') {
@@ -19,7 +24,9 @@ export function messageKey(message: Message): string {
     }
     return value;
   };
-  return JSON.stringify(canonical({ role: message.role, name: message.name, parts: message.parts }));
+  const key = JSON.stringify(canonical({ role: message.role, name: message.name, parts: message.parts }));
+  messageKeys.set(message, key);
+  return key;
 }
 
 export function commonPrefixLength(a: readonly Message[], b: readonly Message[]): number {
@@ -27,6 +34,32 @@ export function commonPrefixLength(a: readonly Message[], b: readonly Message[])
   let i = 0;
   while (i < n && messageKey(a[i]!) === messageKey(b[i]!)) i++;
   return i;
+}
+
+export interface InputDiff {
+  /** Index in the current input of its first message the previous input did not have. */
+  newFrom: number;
+  /** Messages of the previous input that the current one no longer carries. */
+  dropped: number;
+}
+
+/**
+ * Which messages of `current` are new since `previous`: first their common prefix (the conversation carried over),
+ * then the longest tail of the rest of `previous` that `current` goes on with — a sliding window (the first
+ * message, then the latest n) drops its oldest messages, so a prefix alone would call the whole window new.
+ */
+export function diffInput(previous: readonly Message[], current: readonly Message[]): InputDiff {
+  const prefix = commonPrefixLength(previous, current);
+  const before = previous.slice(prefix).map(messageKey);
+  const after = current.slice(prefix).map(messageKey);
+  for (let shift = 1; shift < before.length; shift++) {
+    const overlap = before.length - shift;
+    if (overlap > after.length) continue;
+    let same = true;
+    for (let i = 0; i < overlap && same; i++) same = before[shift + i] === after[i];
+    if (same) return { newFrom: prefix + overlap, dropped: shift };
+  }
+  return { newFrom: prefix, dropped: before.length };
 }
 
 /** Plain text of a message's text parts (for previews). */
@@ -43,11 +76,14 @@ export interface ContextStep {
   span: SpanView;
   /** 0-based position among the agent's LLM calls. */
   index: number;
+  /** The call this one is compared with: the agent's previous LLM call in the same invocation, if any. */
+  previous: SpanView | null;
+  model: string | null;
   inputTokens: number | null;
-  /** Input tokens minus the previous call's; null on the first call or when either count is missing. */
+  /** Input tokens minus the previous call's; null without a previous call or when either count is missing. */
   deltaTokens: number | null;
   messageCount: number;
-  /** Messages of this call's input that the previous call's input did not have (beyond their common prefix). */
+  /** Messages of this call's input that the previous call's input did not have. */
   newMessages: Message[];
   /** Messages of the previous input that are gone (the context was truncated or rewritten). */
   droppedMessages: number;
@@ -61,36 +97,84 @@ export interface AgentContext {
 
 export const NO_AGENT = '(no agent)';
 
-/** Per agent, how the context window (input messages + input tokens) grew from one LLM call to the next. */
+/** The nearest agent invocation above a span (its span id), or null: calls of one invocation share a context. */
+export function invocationOf(span: SpanView, tree: SpanTree): string | null {
+  const seen = new Set<string>();
+  let current = span.parentSpanId ? tree.byId.get(span.parentSpanId) : undefined;
+  while (current && !seen.has(current.spanId)) {
+    seen.add(current.spanId);
+    if (spanNodeKind(current) === 'agent') return current.spanId;
+    current = current.parentSpanId ? tree.byId.get(current.parentSpanId) : undefined;
+  }
+  return null;
+}
+
+function isContextCall(span: SpanView): boolean {
+  return spanNodeKind(span) === 'llm' && span.genai?.operation !== 'embeddings';
+}
+
+function contextStep(span: SpanView, index: number, previous: SpanView | null): ContextStep {
+  const genai = span.genai!;
+  const prev = previous?.genai ?? null;
+  const diff = prev ? diffInput(prev.inputMessages, genai.inputMessages) : { newFrom: 0, dropped: 0 };
+  const inputTokens = genai.usage.inputTokens;
+  const prevTokens = prev?.usage.inputTokens ?? null;
+  return {
+    span,
+    index,
+    previous,
+    model: genai.responseModel ?? genai.requestModel,
+    inputTokens,
+    deltaTokens: prev && inputTokens !== null && prevTokens !== null ? inputTokens - prevTokens : null,
+    messageCount: genai.inputMessages.length,
+    newMessages: genai.inputMessages.slice(diff.newFrom),
+    droppedMessages: diff.dropped,
+    systemChanged:
+      prev !== null && JSON.stringify(prev.systemInstructions) !== JSON.stringify(genai.systemInstructions),
+  };
+}
+
+/**
+ * Per agent, how the context window (input messages + input tokens) grew from one LLM call to the next. A call is
+ * compared with the agent's previous call of the same invocation: a new invocation starts a new context.
+ */
 export function contextGrowth(spans: readonly SpanView[], tree: SpanTree = buildTree(spans)): AgentContext[] {
   const groups = new Map<string, SpanView[]>();
   for (const span of sortByStart(spans)) {
-    if (spanNodeKind(span) !== 'llm' || span.genai?.operation === 'embeddings') continue;
+    if (!isContextCall(span)) continue;
     const agent = agentOf(span, tree) ?? NO_AGENT;
     const list = groups.get(agent);
     if (list) list.push(span);
     else groups.set(agent, [span]);
   }
-  return [...groups].map(([agent, calls]) => ({
-    agent,
-    steps: calls.map((span, index) => {
-      const genai = span.genai!;
-      const prev = index > 0 ? calls[index - 1]!.genai! : null;
-      const prefix = prev ? commonPrefixLength(prev.inputMessages, genai.inputMessages) : 0;
-      const inputTokens = genai.usage.inputTokens;
-      const prevTokens = prev?.usage.inputTokens ?? null;
-      return {
-        span,
-        index,
-        inputTokens,
-        deltaTokens: prev && inputTokens !== null && prevTokens !== null ? inputTokens - prevTokens : null,
-        messageCount: genai.inputMessages.length,
-        newMessages: genai.inputMessages.slice(prefix),
-        droppedMessages: prev ? prev.inputMessages.length - prefix : 0,
-        systemChanged:
-          prev !== null &&
-          JSON.stringify(prev.systemInstructions) !== JSON.stringify(genai.systemInstructions),
-      };
-    }),
-  }));
+  return [...groups].map(([agent, calls]) => {
+    const lastOfInvocation = new Map<string | null, SpanView>();
+    return {
+      agent,
+      steps: calls.map((span, index) => {
+        const invocation = invocationOf(span, tree);
+        const step = contextStep(span, index, lastOfInvocation.get(invocation) ?? null);
+        lastOfInvocation.set(invocation, span);
+        return step;
+      }),
+    };
+  });
+}
+
+/** The context step of one LLM call (its previous call and what is new since), without diffing the others. */
+export function contextStepOf(
+  span: SpanView,
+  spans: readonly SpanView[],
+  tree: SpanTree = buildTree(spans),
+): ContextStep | null {
+  if (!isContextCall(span)) return null;
+  const agent = agentOf(span, tree);
+  const invocation = invocationOf(span, tree);
+  const calls = sortByStart(
+    spans.filter(
+      (s) => isContextCall(s) && agentOf(s, tree) === agent && invocationOf(s, tree) === invocation,
+    ),
+  );
+  const at = calls.findIndex((s) => s.spanId === span.spanId);
+  return contextStep(span, Math.max(0, at), at > 0 ? calls[at - 1]! : null);
 }

@@ -1,4 +1,4 @@
-import { render, screen, within } from '@testing-library/react';
+import { fireEvent, render, screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { agentTrace, genai, span } from '../../../test/fixtures';
 import { ContextView } from './ContextView';
@@ -8,6 +8,10 @@ describe('ContextView', () => {
     render(<ContextView spans={agentTrace()} />);
     const first = screen.getByTestId('context-step-0');
     const second = screen.getByTestId('context-step-1');
+    // every call starts collapsed: a row of numbers, no messages
+    expect(screen.queryByTestId('context-new-messages')).toBeNull();
+    fireEvent.click(within(first).getByRole('button', { expanded: false }));
+    fireEvent.click(within(second).getByRole('button', { expanded: false }));
 
     expect(within(first).getByTestId('context-tokens').textContent).toBe('1200 input tokens');
     expect(within(first).queryByTestId('context-delta')).toBeNull();
@@ -50,6 +54,7 @@ describe('ContextView', () => {
       />,
     );
     const step = screen.getByTestId('context-step-1');
+    fireEvent.click(within(step).getByRole('button', { expanded: false }));
     expect(within(step).getByTestId('context-delta').textContent).toBe('−600');
     expect(step.textContent).toContain('3 earlier messages dropped or rewritten');
     expect(within(step).getByText('summary')).toBeTruthy();

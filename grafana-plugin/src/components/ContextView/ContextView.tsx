@@ -1,22 +1,19 @@
-// How an agent's context window grew between its successive LLM calls: per call the messages that were new
-// since the previous call (the diff of the input messages) and the input token count.
+// How an agent's context window grew between its successive LLM calls: one collapsed row per call (messages, input
+// tokens, growth since the previous call), expanded on demand to the messages that were new since the previous
+// call. Rows are virtualized: an agent of a long run makes thousands of calls.
 import type { SpanView } from '@beacon/collector/api-contract';
-import { css, cx } from '@emotion/css';
+import { css } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
 import { EmptyState, RadioButtonGroup, Text, useStyles2 } from '@grafana/ui';
-import { useMemo, useState } from 'react';
-import { formatTokens } from '../../utils/format';
-import { contextGrowth } from '../../utils/messages';
-import { MessageView } from '../SpanDetail/Conversation';
+import { observeElementRect, useVirtualizer, type Virtualizer } from '@tanstack/react-virtual';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { type ContextStep, contextGrowth } from '../../utils/messages';
+import { ContextStepRow } from './ContextStepRow';
 
 export interface ContextViewProps {
   spans: readonly SpanView[];
   selectedSpanId?: string | null;
   onSelect?: (spanId: string) => void;
-}
-
-function signed(n: number): string {
-  return n > 0 ? `+${formatTokens(n)}` : n < 0 ? `−${formatTokens(-n)}` : '±0';
 }
 
 export function ContextView({ spans, selectedSpanId, onSelect }: ContextViewProps) {
@@ -29,9 +26,13 @@ export function ContextView({ spans, selectedSpanId, onSelect }: ContextViewProp
       <EmptyState variant="not-found" message="No LLM calls in this trace, so there is no context to show." />
     );
   }
+  const selectedAgent = selectedSpanId
+    ? agents.find((a) => a.steps.some((s) => s.span.spanId === selectedSpanId))
+    : undefined;
   const agent =
-    agents.find((a) => a.agent === chosen) ?? [...agents].sort((a, b) => b.steps.length - a.steps.length)[0]!;
-  const maxTokens = Math.max(1, ...agent.steps.map((s) => s.inputTokens ?? 0));
+    agents.find((a) => a.agent === chosen) ??
+    selectedAgent ??
+    [...agents].sort((a, b) => b.steps.length - a.steps.length)[0]!;
 
   return (
     <div className={styles.container} data-testid="context-view">
@@ -44,61 +45,86 @@ export function ContextView({ spans, selectedSpanId, onSelect }: ContextViewProp
         />
       )}
       <Text color="secondary" variant="bodySmall" element="p">
-        {agent.agent}: {agent.steps.length} LLM call{agent.steps.length === 1 ? '' : 's'}. Each step lists the
-        messages its input had that the previous call's input did not.
+        {agent.agent}: {agent.steps.length} LLM call{agent.steps.length === 1 ? '' : 's'}. Open a call to see
+        the messages its input had that the previous call of the same invocation did not.
       </Text>
-      <ol className={styles.steps}>
-        {agent.steps.map((step) => (
-          <li
-            key={step.span.spanId}
-            className={cx(styles.step, selectedSpanId === step.span.spanId && styles.selected)}
-            data-testid={`context-step-${step.index}`}
-          >
-            <div className={styles.header}>
-              <button type="button" className={styles.title} onClick={() => onSelect?.(step.span.spanId)}>
-                Call {step.index + 1}: {step.span.name}
-              </button>
-              <span data-testid="context-tokens">
-                {step.inputTokens !== null
-                  ? `${formatTokens(step.inputTokens)} input tokens`
-                  : 'input tokens unknown'}
-              </span>
-              {step.deltaTokens !== null && (
-                <span
-                  data-testid="context-delta"
-                  className={step.deltaTokens > 0 ? styles.grew : styles.shrank}
-                  title="Change from the previous call"
-                >
-                  {signed(step.deltaTokens)}
-                </span>
-              )}
-            </div>
-            <div className={styles.track} aria-hidden>
-              <div
-                className={styles.fill}
-                style={{ width: `${((step.inputTokens ?? 0) / maxTokens) * 100}%` }}
+      <CallList key={agent.agent} steps={agent.steps} selectedSpanId={selectedSpanId} onSelect={onSelect} />
+    </div>
+  );
+}
+
+/** Before the list is laid out (or where nothing is, as in jsdom) its height reads 0: assume a window's height so
+ * that a first screen of rows renders rather than none. */
+function observeRectOrWindow(
+  instance: Virtualizer<HTMLDivElement, Element>,
+  cb: (rect: DOMRectSize) => void,
+) {
+  return observeElementRect(instance, (rect) =>
+    cb(rect.height > 0 ? rect : { width: rect.width, height: window.innerHeight }),
+  );
+}
+type DOMRectSize = { width: number; height: number };
+
+interface CallListProps {
+  steps: ContextStep[];
+  selectedSpanId?: string | null;
+  onSelect?: (spanId: string) => void;
+}
+
+function CallList({ steps, selectedSpanId, onSelect }: CallListProps) {
+  const styles = useStyles2(getStyles);
+  const scroller = useRef<HTMLDivElement>(null);
+  const [expanded, setExpanded] = useState<ReadonlySet<string>>(() => new Set());
+  const maxTokens = useMemo(() => Math.max(1, ...steps.map((s) => s.inputTokens ?? 0)), [steps]);
+  const virtualizer = useVirtualizer({
+    count: steps.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => 52,
+    overscan: 8,
+    getItemKey: (index) => steps[index]!.span.spanId,
+    observeElementRect: observeRectOrWindow,
+  });
+
+  // A span selected elsewhere (graph, timeline) scrolls its call into view.
+  const selectedIndex = steps.findIndex((s) => s.span.spanId === selectedSpanId);
+  useEffect(() => {
+    if (selectedIndex >= 0) virtualizer.scrollToIndex(selectedIndex, { align: 'auto' });
+  }, [selectedIndex, virtualizer]);
+
+  const toggle = (step: ContextStep) => {
+    const id = step.span.spanId;
+    setExpanded((current) => {
+      const next = new Set(current);
+      if (next.has(id)) next.delete(id);
+      else next.add(id);
+      return next;
+    });
+    if (!expanded.has(id)) onSelect?.(id);
+  };
+
+  return (
+    <div ref={scroller} className={styles.scroller} data-testid="context-calls">
+      <ol className={styles.list} style={{ height: virtualizer.getTotalSize() }}>
+        {virtualizer.getVirtualItems().map((item) => {
+          const step = steps[item.index]!;
+          return (
+            <li
+              key={item.key}
+              data-index={item.index}
+              ref={virtualizer.measureElement}
+              className={styles.item}
+              style={{ transform: `translateY(${item.start}px)` }}
+            >
+              <ContextStepRow
+                step={step}
+                maxTokens={maxTokens}
+                expanded={expanded.has(step.span.spanId)}
+                selected={step.span.spanId === selectedSpanId}
+                onToggle={() => toggle(step)}
               />
-            </div>
-            <div className={styles.meta}>
-              {step.messageCount} message{step.messageCount === 1 ? '' : 's'} in context,{' '}
-              {step.newMessages.length} new
-              {step.droppedMessages > 0 && (
-                <span className={styles.warning}>
-                  {' '}
-                  · {step.droppedMessages} earlier message{step.droppedMessages === 1 ? '' : 's'} dropped or
-                  rewritten
-                </span>
-              )}
-              {step.systemChanged && <span className={styles.warning}> · system instructions changed</span>}
-            </div>
-            <div className={styles.messages} data-testid="context-new-messages">
-              {step.newMessages.map((message, i) => (
-                // biome-ignore lint/suspicious/noArrayIndexKey: messages have no identity; their order is fixed
-                <MessageView key={i} message={message} variant="new" />
-              ))}
-            </div>
-          </li>
-        ))}
+            </li>
+          );
+        })}
       </ol>
     </div>
   );
@@ -110,61 +136,23 @@ const getStyles = (theme: GrafanaTheme2) => ({
     flexDirection: 'column',
     gap: theme.spacing(1),
   }),
-  steps: css({
+  scroller: css({
+    // its own scroll, a screen high: the page stays short however many calls the agent made
+    maxHeight: 'max(320px, calc(100vh - 240px))',
+    overflowY: 'auto',
+  }),
+  list: css({
     listStyle: 'none',
     margin: 0,
     padding: 0,
-    display: 'flex',
-    flexDirection: 'column',
-    gap: theme.spacing(1.5),
+    position: 'relative',
+    width: '100%',
   }),
-  step: css({
-    borderLeft: `3px solid ${theme.colors.border.medium}`,
-    paddingLeft: theme.spacing(1.5),
-  }),
-  selected: css({
-    borderLeftColor: theme.colors.primary.main,
-  }),
-  header: css({
-    display: 'flex',
-    alignItems: 'baseline',
-    gap: theme.spacing(1.5),
-    flexWrap: 'wrap',
-  }),
-  title: css({
-    all: 'unset',
-    cursor: 'pointer',
-    fontWeight: theme.typography.fontWeightMedium,
-    '&:hover': { textDecoration: 'underline' },
-  }),
-  grew: css({
-    color: theme.colors.warning.text,
-  }),
-  shrank: css({
-    color: theme.colors.success.text,
-  }),
-  track: css({
-    height: 6,
-    margin: theme.spacing(0.5, 0),
-    background: theme.colors.background.secondary,
-    borderRadius: 3,
-  }),
-  fill: css({
-    height: '100%',
-    borderRadius: 3,
-    background: theme.visualization.getColorByName('blue'),
-  }),
-  meta: css({
-    color: theme.colors.text.secondary,
-    fontSize: theme.typography.bodySmall.fontSize,
-  }),
-  warning: css({
-    color: theme.colors.warning.text,
-  }),
-  messages: css({
-    display: 'flex',
-    flexDirection: 'column',
-    gap: theme.spacing(0.5),
-    marginTop: theme.spacing(0.5),
+  item: css({
+    position: 'absolute',
+    top: 0,
+    left: 0,
+    width: '100%',
+    paddingBottom: theme.spacing(1),
   }),
 });
