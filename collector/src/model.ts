@@ -63,8 +63,11 @@ export interface EnrichedSpan extends DecodedSpan {
   cost: CostResult | null;
   /** Agent that this span runs under (own agent name, or nearest ancestor's in the same batch). */
   agentName: string | null;
-  /** What kind of failure the span records (error spans, and repeats of a call looping in the same batch). */
+  /** What kind of failure the span records: error spans only (a loop is a warning, see loopRepeats). */
   failure: Failure | null;
+  /** A warning, not a failure: the span is one of this many identical calls under one parent (a loop, found within
+   * its export batch); 0 when it is in no loop. */
+  loopRepeats: number;
 }
 
 /** The outcome of decoding one export request. */

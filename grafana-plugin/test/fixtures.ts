@@ -247,6 +247,9 @@ export function summary(over: Partial<TraceSummary> = {}): TraceSummary {
     usageMissingCount: 0,
     tags: [],
     failureCategories: [],
+    failureCount: 1,
+    propagatedFailureCount: 0,
+    loopCallCount: 0,
     ...over,
   };
 }

@@ -16,6 +16,7 @@ import {
   type AnalysisRequest,
   type AnalysisResponse,
   type BaselineResponse,
+  FINDING_TYPES,
 } from '../contract/index.js';
 import type { Logger } from '../logger.js';
 import type { CallModel } from '../replay/providers.js';
@@ -320,11 +321,9 @@ export const ANALYSIS_SCHEMAS: Record<string, JsonSchema> = {
   Finding: object({
     id: { ...string, description: 'Stable within one response, e.g. cost-1.' },
     type: {
-      ...string,
-      description:
-        'root_cause, loop, repeated_prompt, expensive_model, cacheable_prefix, context_growth, cost_spike, ' +
-        'duration_spike, token_spike, llm_call_spike, not_enough_history, error_pattern, summary, *_regression, ' +
-        'model_change, tool_change, new_error.',
+      type: 'string',
+      enum: FINDING_TYPES,
+      description: 'What was found. loop is a warning of its own, never a failure.',
     },
     category: { oneOf: [category, { type: 'null' }] },
     severity: { type: 'string', enum: ['info', 'warning', 'critical'] },

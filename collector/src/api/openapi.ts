@@ -72,7 +72,25 @@ const SCHEMAS = {
     tags: array(string),
     failureCategories: {
       ...array({ type: 'string', enum: FAILURE_CATEGORIES }),
-      description: "Failure categories detected at ingest on the trace's failing spans (auto-tags).",
+      description:
+        'Categories of the failures that started in the trace (auto-tags, classified at ingest): one per cause, ' +
+        'a parent failing only because its child failed adds none; never loop (a warning, see loopCallCount).',
+    },
+    failureCount: {
+      ...integer,
+      description: 'Failing spans where a failure started: each cause counted once.',
+    },
+    propagatedFailureCount: {
+      ...integer,
+      description:
+        'Failing spans that failed only because a child failed (propagated): not failures of their own.',
+    },
+    loopCallCount: {
+      ...integer,
+      description:
+        'Loop warnings, not failures: calls that are part of a loop (3 or more calls with the same name and ' +
+        'identical input under one parent, found at ingest). A tool called repeatedly with different arguments ' +
+        'is no loop.',
     },
   }),
   TraceListResponse: object({ traces: array(schemaRef('TraceSummary')), nextCursor: nullableString }),

@@ -27,10 +27,47 @@ export interface AnalysisRequest {
   refine?: boolean;
 }
 
+/**
+ * Every Finding.type the analyses emit (root-cause, cost, anomalies, error-patterns, summary, compare), as the
+ * OpenAPI document lists them. A test checks the analyses of the generated runs answer none outside it.
+ */
+export const FINDING_TYPES = [
+  // root-cause (loops also in error-patterns: a warning, not a failure)
+  'root_cause',
+  'recovered_failure',
+  'loop',
+  // cost
+  'repeated_prompt',
+  'expensive_model',
+  'cacheable_prefix',
+  'context_growth',
+  // anomalies
+  'cost_spike',
+  'duration_spike',
+  'token_spike',
+  'llm_call_spike',
+  'not_enough_history',
+  // error-patterns
+  'error_pattern',
+  // summary
+  'summary',
+  // compare
+  'cost_regression',
+  'duration_regression',
+  'token_regression',
+  'llm_call_regression',
+  'tool_call_regression',
+  'model_change',
+  'tool_change',
+  'new_error',
+  'step_divergence',
+] as const;
+export type FindingType = (typeof FINDING_TYPES)[number];
+
 export interface Finding {
   /** Stable within one response, e.g. `root-cause-1`. */
   id: string;
-  /** What was found: root_cause, repeated_prompt, expensive_model, cacheable_prefix, context_growth, cost_spike, … */
+  /** What was found: one of FINDING_TYPES (a string here so an analysis need not spell its types as literals). */
   type: string;
   category: FailureCategory | null;
   severity: 'info' | 'warning' | 'critical';

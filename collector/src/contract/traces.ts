@@ -33,8 +33,20 @@ export interface TraceSummary {
   /** Model calls that reported no token usage. */
   usageMissingCount: number;
   tags: string[];
-  /** Failure categories detected at ingest on the trace's error spans (auto-tags), e.g. ['rate_limit']. */
+  /**
+   * Categories of the failures that started in the trace (auto-tags, classified at ingest), e.g. ['rate_limit']:
+   * one per cause, so a parent that failed only because its child failed adds none. Never `loop` (a warning).
+   */
   failureCategories: FailureCategory[];
+  /** Failing spans where a failure started: each error cause counted once. */
+  failureCount: number;
+  /** Failing spans that failed only because a child failed ("propagated"): not failures of their own. */
+  propagatedFailureCount: number;
+  /**
+   * Loop warnings (not failures, not errors): model or tool calls that are part of a loop — at least 3 calls with
+   * the same name and identical input under one parent, found at ingest within an export batch. 0: no loop.
+   */
+  loopCallCount: number;
 }
 
 /**

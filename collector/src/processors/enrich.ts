@@ -1,9 +1,9 @@
-// Adds what a span does not say about itself: its cost, the agent it ran under, and the kind of failure it records.
+// Adds what a span does not say about itself: its cost, the agent it ran under, the kind of failure it records, and
+// whether it is part of a loop (a warning of its own, never a failure).
 import {
   callFingerprint,
   classifyFailure,
   type Failure,
-  failureSignature,
   findRepeatedCalls,
   type GenAIFacts,
   isInferenceOperation,
@@ -12,7 +12,7 @@ import {
 import type { DecodedSpan, EnrichedSpan } from '../model.js';
 
 const STATUS_ERROR = 2;
-/** The same call made this often under one parent is a loop. */
+/** The same call (identical input) made this often under one parent is a loop: analysis/failures.ts MIN_REPEATS. */
 const LOOP_MIN_REPEATS = 3;
 
 /** Nanoseconds since the epoch → Date, for picking the price in force when the call was made. */
@@ -46,6 +46,7 @@ export function enrichSpans(
   };
 
   const failures = classifyFailures(spans, facts);
+  const loopRepeats = loopRepeatsOf(spans, facts);
   return spans.map((span, i) => {
     const genai = facts[i] ?? null;
     return {
@@ -56,18 +57,14 @@ export function enrichSpans(
       cost: genai && isInferenceOperation(genai.operation) ? pricer.price(genai, spanDate(span)) : null,
       agentName: agentOf(i),
       failure: failures[i] ?? null,
+      loopRepeats: loopRepeats[i] ?? 0,
     };
   });
 }
 
-/**
- * Each span's failure: its error classified, and for a call repeated identically (same parent, name, tool arguments
- * or model input) at least LOOP_MIN_REPEATS times, `loop` on every repeat after the first that has no failure of its
- * own. Only loops inside this export batch are seen here; loops spread over several batches are found by the
- * analyses over the stored trace at query time.
- */
+/** Each span's failure: its error classified, from its own status. Loops are no failures (see loopRepeatsOf). */
 function classifyFailures(spans: DecodedSpan[], facts: (GenAIFacts | null)[]): (Failure | null)[] {
-  const failures = spans.map((span, i) =>
+  return spans.map((span, i) =>
     classifyFailure({
       spanName: span.name,
       isError: span.statusCode === STATUS_ERROR,
@@ -78,6 +75,19 @@ function classifyFailures(spans: DecodedSpan[], facts: (GenAIFacts | null)[]): (
       operation: facts[i]?.operation ?? null,
     }),
   );
+}
+
+/**
+ * Loop warnings: for each span, the size of its group of identical calls — the same parent, span name and input
+ * (a tool's name + arguments, a model's model + instructions + input messages: semconv's callFingerprint), at least
+ * LOOP_MIN_REPEATS of them — else 0. A tool called again and again with different arguments is never a loop, nor
+ * is a call whose input was not captured. A loop is a warning, never a failure: it leaves `failure` alone (a repeat
+ * that failed keeps its own failure, and is counted once, as that failure). Only loops inside this export batch are
+ * seen here; the analyses find loops over the whole stored trace at query time (analysis/failures.ts findLoops,
+ * the same definition over the same semconv helpers).
+ */
+function loopRepeatsOf(spans: DecodedSpan[], facts: (GenAIFacts | null)[]): number[] {
+  const repeats = spans.map(() => 0);
   const loops = findRepeatedCalls(
     spans.map((span, i) => ({
       traceId: span.traceId,
@@ -90,13 +100,7 @@ function classifyFailures(spans: DecodedSpan[], facts: (GenAIFacts | null)[]): (
     })),
     LOOP_MIN_REPEATS,
   );
-  for (const loop of loops) {
-    for (const position of loop.spanIds.slice(1)) {
-      const i = Number(position);
-      if (failures[i]) continue;
-      const message = `Identical call repeated ${loop.spanIds.length} times under the same parent: ${spans[i]!.name}`;
-      failures[i] = { category: 'loop', signature: failureSignature(message), message };
-    }
-  }
-  return failures;
+  for (const loop of loops)
+    for (const position of loop.spanIds) repeats[Number(position)] = loop.spanIds.length;
+  return repeats;
 }

@@ -24,6 +24,8 @@ export const TABLES = {
   spanFailures: 'beacon_span_failures',
   /** Feeds each trace's failure categories (its auto-tags) from beacon_span_failures into the trace summaries. */
   traceSummariesFromFailuresView: 'beacon_trace_summaries_failures_mv',
+  /** Feeds each trace's loop warnings (calls marked LoopRepeats > 0 in beacon_genai_spans) into the summaries. */
+  traceSummariesFromLoopsView: 'beacon_trace_summaries_loops_mv',
   /** The trace marked as baseline per baseline key: append-only versions, the latest wins. */
   baselines: 'beacon_baselines',
   /** Share links of traces (token hashes only): append-only versions per link, the latest wins (revocation). */

@@ -433,6 +433,9 @@ export function summaryOf(sc: Scenario, spans: readonly SpanView[]): TraceSummar
     usageMissingCount: calls.length - calls.filter((s) => s.genai!.usage.inputTokens !== null).length,
     tags: [],
     failureCategories: [],
+    failureCount: 0,
+    propagatedFailureCount: 0,
+    loopCallCount: 0,
   };
 }
 

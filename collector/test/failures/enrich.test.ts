@@ -1,5 +1,5 @@
-// The enrich processor's failures: each span classified from its decoded form and GenAI facts, loops marked within
-// one export batch (never across traces, never over a repeat's own failure).
+// The enrich processor's failures and loop warnings: each span classified from its decoded form and GenAI facts;
+// loops — a WARNING, never a failure (issue 17) — marked within one export batch, never across traces.
 import { createPricer, normalizeGenAISpan } from '@beacon/semconv';
 import { describe, expect, test } from 'vitest';
 import type { DecodedSpan } from '../../src/model.js';
@@ -71,19 +71,39 @@ describe('enrichSpans: failures', () => {
     expect(healthy!.failure).toBeNull();
   });
 
-  test('the same prompt sent 3 times to the same model under one parent: the 2nd and 3rd are a loop', () => {
+  // Loops used to be stored as failures (category `loop` on the 2nd and 3rd call). Issue 17 makes them a warning of
+  // their own: no failure on any of the calls, every call of the loop marked with the loop's size.
+  test('the same prompt sent 3 times to the same model under one parent: a loop warning, no failure', () => {
     const spans = enrich([
       chat('3'.repeat(16), 30, 'same'),
       chat('1'.repeat(16), 10, 'same'),
       chat('4'.repeat(16), 40, 'different'),
       chat('2'.repeat(16), 20, 'same'),
     ]);
-    expect(spans.map((s) => [s.spanId[0], s.failure?.category ?? null])).toEqual([
-      ['3', 'loop'],
-      ['1', null],
-      ['4', null],
-      ['2', 'loop'],
+    expect(spans.map((s) => [s.spanId[0], s.failure, s.loopRepeats])).toEqual([
+      ['3', null, 3],
+      ['1', null, 3],
+      ['4', null, 0],
+      ['2', null, 3],
     ]);
+  });
+
+  test('a repeat that failed keeps its own failure, and is in the loop too', () => {
+    const spans = enrich([
+      chat('1'.repeat(16), 10, 'same'),
+      chat('2'.repeat(16), 20, 'same', { statusCode: 2, statusMessage: '429 Too Many Requests' }),
+      chat('3'.repeat(16), 30, 'same'),
+    ]);
+    expect(spans.map((s) => [s.failure?.category ?? null, s.loopRepeats])).toEqual([
+      [null, 3],
+      ['rate_limit', 3],
+      [null, 3],
+    ]);
+  });
+
+  test('the same model called again and again with a different prompt each time is no loop', () => {
+    const spans = enrich([0, 1, 2, 3, 4].map((i) => chat(String(i + 1).repeat(16), i * 10, `step ${i}`)));
+    expect(spans.map((s) => s.loopRepeats)).toEqual([0, 0, 0, 0, 0]);
   });
 
   test('identical calls in different traces of one batch are no loop', () => {
@@ -92,7 +112,11 @@ describe('enrichSpans: failures', () => {
       chat('2'.repeat(16), 20, 'same'),
       chat('3'.repeat(16), 30, 'same', { traceId: 'b'.repeat(32) }),
     ]);
-    expect(spans.map((s) => s.failure)).toEqual([null, null, null]);
+    expect(spans.map((s) => [s.failure, s.loopRepeats])).toEqual([
+      [null, 0],
+      [null, 0],
+      [null, 0],
+    ]);
   });
 
   test('calls whose input was not captured are never called identical', () => {
@@ -106,6 +130,10 @@ describe('enrichSpans: failures', () => {
         attributes: { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'search' },
       });
     const spans = enrich([bare('1'.repeat(16), 1), bare('2'.repeat(16), 2), bare('3'.repeat(16), 3)]);
-    expect(spans.map((s) => s.failure)).toEqual([null, null, null]);
+    expect(spans.map((s) => [s.failure, s.loopRepeats])).toEqual([
+      [null, 0],
+      [null, 0],
+      [null, 0],
+    ]);
   });
 });

@@ -1,6 +1,6 @@
 // Failure classification over the whole pipeline (OTLP/HTTP in → enrich → ClickHouse on the embedded engine → query
 // API): beacon_span_failures rows, the trace's failure categories (auto-tags), the `failure` filter of the trace
-// list, loops within one export, error patterns across traces, and baselines.
+// list, loop warnings within one export (never failures), error patterns across traces, and baselines.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { TraceDetailResponse, TraceListResponse } from '../../src/contract/index.js';
 import {
@@ -48,6 +48,16 @@ const failureRows = (traceId: string) =>
      WHERE TraceId = {traceId:String} ORDER BY Timestamp, SpanId`,
     { traceId },
   );
+
+/** The spans of a trace marked as part of a loop (a warning), with their loop's size, in start order. */
+async function loopMarks(traceId: string): Promise<[string, number][]> {
+  const rows = await collector.query<{ SpanId: string; LoopRepeats: number }>(
+    `SELECT SpanId, LoopRepeats FROM ${TABLES.genaiSpans}
+     WHERE TraceId = {traceId:String} AND LoopRepeats > 0 ORDER BY Timestamp, SpanId`,
+    { traceId },
+  );
+  return rows.map((r) => [r.SpanId, Number(r.LoopRepeats)]);
+}
 
 const traceDetail = (traceId: string) =>
   getOk<TraceDetailResponse>(collector.apiUrl, `/api/v1/traces/${traceId}`);
@@ -212,7 +222,10 @@ describe('loops within one export', () => {
     };
   }
 
-  test('a tool called 3 times with identical arguments: the 2nd and 3rd calls are a loop', async () => {
+  // Loops used to be stored as failures (beacon_span_failures rows of category `loop`, the trace tagged `loop`).
+  // Issue 17 makes them a warning of their own: no failure row, no failure category, no error; the calls are marked
+  // in beacon_genai_spans and the trace summary counts them (loopCallCount), and ?failure=loop still finds it.
+  test('a tool called 3 times with identical arguments: a loop warning, not a failure', async () => {
     const traceId = newTraceId();
     const root = newSpanId();
     const calls = [0, 1, 2].map((i) => toolCall(root, 100 + i * 50, '{"q":"weather in Paris"}'));
@@ -224,22 +237,18 @@ describe('loops within one export', () => {
         spans: [{ name: 'invoke_agent looper', spanId: root, durationMs: 1000 }, ...[...calls].reverse()],
       },
     ]);
-    const rows = await failureRows(traceId);
-    const [first, second, third] = calls.map((c) => c.spanId);
-    expect(rows.map((r) => [r.SpanId, r.Category])).toEqual([
-      [second, 'loop'],
-      [third, 'loop'],
-    ]);
-    expect(rows.map((r) => r.Signature)).toEqual([
-      'Identical call repeated <n> times under the same parent: execute_tool search',
-      'Identical call repeated <n> times under the same parent: execute_tool search',
-    ]);
-    expect(rows.map((r) => r.SpanId)).not.toContain(first);
+    expect(await failureRows(traceId)).toEqual([]);
+    expect(await loopMarks(traceId)).toEqual(calls.map((c) => [c.spanId, 3]));
     const detail = await traceDetail(traceId);
-    expect(detail.trace.failureCategories).toEqual(['loop']);
-    // Healthy spans still: the loop is a failure category, not an error status.
-    expect(detail.trace.errorCount).toBe(0);
+    expect(detail.trace).toMatchObject({
+      failureCategories: [],
+      failureCount: 0,
+      errorCount: 0,
+      status: 'ok',
+      loopCallCount: 3,
+    });
     expect(await listIds('failure=loop')).toContain(traceId);
+    expect(await listIds('status=error')).not.toContain(traceId);
   });
 
   test('a repeat that failed keeps its own failure; different arguments or parents are no loop', async () => {
@@ -248,6 +257,7 @@ describe('loops within one export', () => {
     const other = newSpanId();
     const same = '{"q":"flights"}';
     const failing = toolCall(root, 150, same, 'search backend returned 500');
+    const loop = [toolCall(root, 100, same), failing, toolCall(root, 200, same)];
     await sendTraces(collector.httpUrl, [
       {
         traceId,
@@ -255,9 +265,7 @@ describe('loops within one export', () => {
         spans: [
           { name: 'invoke_agent looper', spanId: root, durationMs: 1000 },
           { name: 'invoke_agent helper', spanId: other, parent: root, durationMs: 500 },
-          toolCall(root, 100, same),
-          failing,
-          toolCall(root, 200, same),
+          ...loop,
           // Same arguments under another parent, and other arguments under the same one.
           toolCall(other, 300, same),
           toolCall(root, 400, '{"q":"hotels"}'),
@@ -266,9 +274,31 @@ describe('loops within one export', () => {
       },
     ]);
     const rows = await failureRows(traceId);
-    expect(rows.map((r) => r.Category)).toEqual(['tool_failure', 'loop']);
-    expect(rows[0]!.SpanId).toBe(failing.spanId);
-    expect((await traceDetail(traceId)).trace.failureCategories).toEqual(['loop', 'tool_failure']);
+    expect(rows.map((r) => [r.SpanId, r.Category])).toEqual([[failing.spanId, 'tool_failure']]);
+    expect(await loopMarks(traceId)).toEqual(loop.map((c) => [c.spanId, 3]));
+    expect((await traceDetail(traceId)).trace).toMatchObject({
+      failureCategories: ['tool_failure'],
+      failureCount: 1,
+      loopCallCount: 3,
+    });
+  });
+
+  test('a tool called 12 times with different arguments each time is never a loop', async () => {
+    const traceId = newTraceId();
+    const root = newSpanId();
+    await sendTraces(collector.httpUrl, [
+      {
+        traceId,
+        service: 'ingest-loop',
+        spans: [
+          { name: 'invoke_agent analyst', spanId: root, durationMs: 2000 },
+          ...Array.from({ length: 12 }, (_, i) => toolCall(root, 10 + i * 100, `{"sql":"SELECT ${i}"}`)),
+        ],
+      },
+    ]);
+    expect(await loopMarks(traceId)).toEqual([]);
+    expect((await traceDetail(traceId)).trace.loopCallCount).toBe(0);
+    expect(await listIds('failure=loop')).not.toContain(traceId);
   });
 });
 

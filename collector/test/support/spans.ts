@@ -32,6 +32,7 @@ export function makeSpan(overrides: Partial<EnrichedSpan> = {}): EnrichedSpan {
     cost: null,
     agentName: null,
     failure: null,
+    loopRepeats: 0,
     ...overrides,
   };
 }

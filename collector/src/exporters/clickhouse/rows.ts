@@ -18,6 +18,7 @@ const MAX_DATETIME64_9_NANOS = 2n ** 63n - 1n;
 const NANOS_PER_SECOND = 1_000_000_000n;
 const NANOS_PER_DAY = 86_400n * NANOS_PER_SECOND;
 const MAX_UINT32 = 4_294_967_295;
+const MAX_UINT16 = 65_535;
 
 function clampNanos(ns: bigint): bigint {
   if (ns < 0n) return 0n;
@@ -146,6 +147,8 @@ export interface GenAIRow {
   InputMessageHashes: string[];
   OutputMessageHashes: string[];
   SystemInstructionHashes: string[];
+  /** A loop warning (migration 0011): the span's group of identical calls, 0 when in no loop. */
+  LoopRepeats: number;
 }
 
 /** A token count fit for Nullable(UInt32): null stays null (unknown), nonsense becomes null too. */
@@ -223,6 +226,7 @@ export function toGenAIRow(span: EnrichedSpan, genai: GenAIFacts, messages: Span
     InputMessageHashes: hashes(messages.input),
     OutputMessageHashes: hashes(messages.output),
     SystemInstructionHashes: hashes(messages.system),
+    LoopRepeats: Math.min(span.loopRepeats, MAX_UINT16),
   });
 }
 

@@ -15,6 +15,7 @@ import { promptVersions } from './0006-prompt-versions.js';
 import { failuresAndBaselines } from './0007-failures-baselines.js';
 import { budgets } from './0008-budgets.js';
 import { shareLinks } from './0010-share-links.js';
+import { loopWarnings } from './0011-loop-warnings.js';
 import { type ClusterLayout, clusterLayout, renderDdl, type TableDdl } from './ddl.js';
 import { modifyTtlStatement, RETENTION_COLUMNS, ttlExpression, ttlTableName } from './retention.js';
 import type { Migration, SchemaContext } from './types.js';
@@ -47,6 +48,7 @@ export const MIGRATIONS: readonly Migration[] = [
   failuresAndBaselines,
   budgets,
   shareLinks,
+  loopWarnings,
 ];
 
 export interface MigrateOptions {

@@ -3,7 +3,12 @@
 export { type EarlierTracesFilter, earlierTraces, type TraceMeasuresRow } from './analysis.js';
 export { baselineKey, currentBaseline, markBaseline } from './baselines.js';
 export { hasControlCharacters, type QueryContext } from './context.js';
-export { type FailurePatternFilter, failurePatterns } from './failures.js';
+export {
+  type FailurePatternFilter,
+  failurePatterns,
+  type TraceFailureCounts,
+  traceFailureCounts,
+} from './failures.js';
 export {
   getPromptVersion,
   insertPromptVersion,

@@ -21,6 +21,7 @@ import {
   select,
   table,
 } from './context.js';
+import { failingParents, IS_FAILURE_ROW, type TraceFailureCounts, traceFailureCounts } from './failures.js';
 import { latestTags } from './tags.js';
 
 export interface TraceCursor {
@@ -39,7 +40,8 @@ export interface TraceListFilter {
   /** Case-insensitive text: span and service names, agents, models, tags, or the trace id itself. */
   q?: string | undefined;
   tag?: string | undefined;
-  /** A span of the trace failed with this category (TraceSummary.failureCategories). */
+  /** A failure of this category started in the trace (TraceSummary.failureCategories; a propagated one does not
+   * count). `loop`, which is a warning and no failure, selects the traces with a loop warning (loopCallCount). */
   failure?: FailureCategory | undefined;
   /** Trace start within [fromNs, toNs]. */
   fromNs?: bigint | undefined;
@@ -74,10 +76,14 @@ interface SummaryRow {
   costUsd: number;
   unpricedCount: number;
   usageMissingCount: number;
-  failureCategories: FailureCategory[];
+  loopCallCount: number;
 }
 
-/** Every column of TraceSummary but tags, aggregated over a trace's summary rows. */
+/**
+ * Every column of TraceSummary but tags and failures, aggregated over a trace's summary rows. (The summaries'
+ * FailureCategories, migration 0007, holds every failing span's category, propagated ones included: the failures
+ * are read from beacon_span_failures instead, see traceFailureCounts.)
+ */
 const SUMMARY_COLUMNS = `
     TraceId AS traceId,
     ${nanosText('min(Start)')} AS startNs,
@@ -96,9 +102,11 @@ const SUMMARY_COLUMNS = `
     round(sum(TotalCostUsd), ${COST_DECIMALS}) AS costUsd,
     toFloat64(sum(UnpricedCount)) AS unpricedCount,
     toFloat64(sum(UsageMissingCount)) AS usageMissingCount,
-    arraySort(groupUniqArrayArray(FailureCategories)) AS failureCategories`;
+    toFloat64(sum(LoopCallCount)) AS loopCallCount`;
 
-function toSummary(row: SummaryRow, tags: string[]): TraceSummary {
+const NO_FAILURES: TraceFailureCounts = { categories: [], failureCount: 0, propagatedCount: 0 };
+
+function toSummary(row: SummaryRow, tags: string[], failures: TraceFailureCounts): TraceSummary {
   const llmCallCount = Number(row.llmCallCount);
   const unpricedCount = Number(row.unpricedCount);
   const usageMissingCount = Number(row.usageMissingCount);
@@ -125,17 +133,20 @@ function toSummary(row: SummaryRow, tags: string[]): TraceSummary {
     unpricedCount,
     usageMissingCount,
     tags,
-    failureCategories: row.failureCategories,
+    failureCategories: failures.categories,
+    failureCount: failures.failureCount,
+    propagatedFailureCount: failures.propagatedCount,
+    loopCallCount: Number(row.loopCallCount),
   };
 }
 
-async function withTags(ctx: QueryContext, rows: SummaryRow[]): Promise<TraceSummary[]> {
+async function withTagsAndFailures(ctx: QueryContext, rows: SummaryRow[]): Promise<TraceSummary[]> {
   if (rows.length === 0) return [];
-  const tags = await latestTags(
-    ctx,
-    rows.map((row) => row.traceId),
+  const ids = rows.map((row) => row.traceId);
+  const [tags, failures] = await Promise.all([latestTags(ctx, ids), traceFailureCounts(ctx, ids)]);
+  return rows.map((row) =>
+    toSummary(row, tags.get(row.traceId) ?? [], failures.get(row.traceId) ?? NO_FAILURES),
   );
-  return rows.map((row) => toSummary(row, tags.get(row.traceId) ?? []));
 }
 
 /** The summary of one trace, or null when no span of it is stored. */
@@ -148,7 +159,7 @@ WHERE TraceId = {traceId:String}
 GROUP BY TraceId`,
     { traceId },
   );
-  const [summary] = await withTags(ctx, rows);
+  const [summary] = await withTagsAndFailures(ctx, rows);
   return summary ?? null;
 }
 
@@ -198,9 +209,15 @@ export async function listTraces(ctx: QueryContext, filter: TraceListFilter): Pr
   }
   if (filter.status !== undefined)
     having.push(filter.status === 'error' ? 'sum(ErrorCount) > 0' : 'sum(ErrorCount) = 0');
-  if (filter.failure !== undefined) {
+  if (filter.failure === 'loop') having.push('sum(LoopCallCount) > 0');
+  else if (filter.failure !== undefined) {
+    // A failure of that category that started in the trace: a propagated one (its child failed) does not count.
     params.failure = filter.failure;
-    having.push('max(has(FailureCategories, {failure:String})) = 1');
+    const failures = table(ctx, 'spanFailures');
+    candidates.push(
+      `SELECT TraceId FROM ${failures} WHERE Category = {failure:String} AND ${IS_FAILURE_ROW}${since('Timestamp')}
+         AND (TraceId, SpanId) NOT IN (${failingParents(ctx, `1${since('Timestamp')}`)})`,
+    );
   }
   if (filter.tag !== undefined) {
     params.tag = filter.tag;
@@ -252,7 +269,7 @@ ORDER BY min(Start) DESC, TraceId DESC`,
     params,
   );
   const hasMore = rows.length > filter.limit;
-  const traces = await withTags(ctx, hasMore ? rows.slice(0, filter.limit) : rows);
+  const traces = await withTagsAndFailures(ctx, hasMore ? rows.slice(0, filter.limit) : rows);
   const last = traces.at(-1);
   return {
     traces,
