@@ -254,8 +254,17 @@ const SESSIONS_SCHEMAS: Record<string, JsonSchema> = {
     truncated: boolean,
   }),
   AgentMapNode: object({
-    id: { ...string, description: '<kind>:<name>' },
+    id: {
+      ...string,
+      description:
+        'agent:<service>/<name>, tool:<service>/<name> (the service URI-escaped), or model:<name>.',
+    },
     kind: { type: 'string', enum: ['agent', 'tool', 'model'] },
+    service: {
+      ...nullableString,
+      description:
+        'The service the agent or tool ran in (agents and tools are keyed by service and name); null for a model.',
+    },
     name: string,
     ...mapStats,
   }),

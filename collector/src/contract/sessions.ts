@@ -78,10 +78,16 @@ export interface AgentMapStats {
   costUsd: number;
 }
 
+/**
+ * An agent or tool is keyed by (service, name): three services' "researcher" are three nodes. A model is keyed by
+ * its name alone (the same model whoever calls it).
+ */
 export interface AgentMapNode extends AgentMapStats {
-  /** `<kind>:<name>`. */
+  /** `agent:<service>/<name>`, `tool:<service>/<name>` (the service URI-escaped), or `model:<name>`. */
   id: string;
   kind: AgentMapNodeKind;
+  /** The service the agent or tool ran in; null for a model. */
+  service: string | null;
   /** Agent name, tool name or model. */
   name: string;
 }

@@ -17,6 +17,10 @@
 //      pass: count, errors, quantile(0.95) of Duration (reservoir of 8192: bounded memory, exact below that),
 //      summed spend.
 // Joins are LEFT ANY: a span resent by an SDK (stored twice) cannot multiply the calls of its children.
+//
+// A node is (kind, service, name) — an agent or tool is code of one service, so three services' "researcher" are
+// three nodes — but a model is the same model whoever calls it: (model, '', name). In SQL a node is that tuple;
+// its id (agentMapNodeId) escapes the service so two different nodes never share an id.
 import type { AgentMapEdge, AgentMapNode, AgentMapNodeKind, AgentMapResponse } from '../../contract/index.js';
 import { COST_DECIMALS, instantParam, type QueryContext, select, table } from './context.js';
 
@@ -39,14 +43,20 @@ const NAME = `multiIf(Operation = 'invoke_agent', if(AgentName != '', toString(A
         Operation = 'execute_tool', if(ToolName != '', toString(ToolName), toString(SpanName)),
         if(ResponseModel != '', toString(ResponseModel), toString(RequestModel)))`;
 
-/** The node a span stands for, or (not an agent or tool span) the agent it ran under; '' for none. */
+/** No node: a call without a caller (an entry point). */
+const NONE = `tuple('', '', '')`;
+
+/** The node a span stands for, or (not an agent or tool span) the agent it ran under in its service; NONE else. */
 const nodeOf = (alias: string) =>
-  `multiIf(${alias}.kind IN ('agent', 'tool'), concat(${alias}.kind, ':', ${alias}.name),
-        ${alias}.agentName != '', concat('agent:', ${alias}.agentName), '')`;
+  `multiIf(${alias}.kind IN ('agent', 'tool'), tuple(${alias}.kind, ${alias}.service, ${alias}.name),
+        ${alias}.agentName != '', tuple('agent', ${alias}.service, ${alias}.agentName), ${NONE})`;
+
+/** A node as the query answers it: [kind, service, name], kind '' for none. */
+type NodeTuple = [string, string, string];
 
 interface MapRow {
-  source: string;
-  target: string;
+  source: NodeTuple;
+  target: NodeTuple;
   level: number;
   calls: number;
   errors: number;
@@ -74,15 +84,15 @@ export async function agentMap(ctx: QueryContext, filter: AgentMapFilter): Promi
     `WITH
 calls AS (
     SELECT TraceId, SpanId, ParentSpanId, Duration, StatusCode, ${KIND} AS kind, ${NAME} AS name,
-        toString(AgentName) AS agentName, ifNull(CostUsd, 0) AS ownCost
+        toString(ServiceName) AS service, toString(AgentName) AS agentName, ifNull(CostUsd, 0) AS ownCost
     FROM ${genai}
     WHERE ${inRange}
       AND (Operation IN ('invoke_agent', 'execute_tool') OR ({models:UInt8} = 1 AND IsInference = 1))
       AND ({service:String} = '' OR ServiceName = {service:String})
 ),
 around AS (
-    SELECT TraceId, SpanId, ParentSpanId, ${KIND} AS kind, ${NAME} AS name, toString(AgentName) AS agentName,
-        IsInference, ifNull(CostUsd, 0) AS cost
+    SELECT TraceId, SpanId, ParentSpanId, ${KIND} AS kind, ${NAME} AS name, toString(ServiceName) AS service,
+        toString(AgentName) AS agentName, IsInference, ifNull(CostUsd, 0) AS cost
     FROM ${genai}
     WHERE ${around} AND TraceId IN (SELECT TraceId FROM calls)
 ),
@@ -97,19 +107,20 @@ links AS (
     WHERE ${inRange} AND length(Links.TraceId) > 0 AND (TraceId, SpanId) IN (SELECT TraceId, SpanId FROM calls)
 ),
 linked AS (
-    SELECT TraceId, SpanId, ${KIND} AS kind, ${NAME} AS name, toString(AgentName) AS agentName
+    SELECT TraceId, SpanId, ${KIND} AS kind, ${NAME} AS name, toString(ServiceName) AS service,
+        toString(AgentName) AS agentName
     FROM ${genai}
     WHERE ${around} AND TraceId IN (SELECT linkTraceId FROM links)
 ),
 resolved AS (
     SELECT c.TraceId AS traceId, c.Duration AS duration, c.StatusCode AS statusCode,
-        concat(c.kind, ':', c.name) AS target,
+        tuple(c.kind, if(c.kind = 'model', '', c.service), c.name) AS target,
         if(c.kind = 'model', c.ownCost, s.childCost) AS spendUsd,
         ${nodeOf('p')} AS parentNode,
-        if(c.kind != 'agent' AND c.agentName != '', concat('agent:', c.agentName), '') AS inheritedNode,
+        if(c.kind != 'agent' AND c.agentName != '', tuple('agent', c.service, c.agentName), ${NONE}) AS inheritedNode,
         ${nodeOf('l')} AS linkedNode,
-        multiIf(parentNode != '', parentNode, inheritedNode != '', inheritedNode, linkedNode) AS caller,
-        parentNode = '' AND inheritedNode = '' AND linkedNode != '' AS viaLink
+        multiIf(parentNode.1 != '', parentNode, inheritedNode.1 != '', inheritedNode, linkedNode) AS caller,
+        parentNode.1 = '' AND inheritedNode.1 = '' AND linkedNode.1 != '' AS viaLink
     FROM calls AS c
     LEFT ANY JOIN around AS p ON p.TraceId = c.TraceId AND p.SpanId = c.ParentSpanId
     LEFT ANY JOIN spend AS s ON s.TraceId = c.TraceId AND s.SpanId = c.SpanId
@@ -117,7 +128,7 @@ resolved AS (
     LEFT ANY JOIN linked AS l ON l.TraceId = k.linkTraceId AND l.SpanId = k.linkSpanId
 )
 SELECT
-    if(caller = target, '', caller) AS source,
+    if(caller = target, ${NONE}, caller) AS source,
     target,
     grouping(source, target) AS level,
     toFloat64(count()) AS calls,
@@ -148,11 +159,18 @@ function stats(row: MapRow) {
 const ZERO = { calls: 0, errors: 0, errorRate: 0, p95DurationMs: 0, costUsd: 0 };
 const KINDS: readonly AgentMapNodeKind[] = ['agent', 'tool', 'model'];
 
-/** `kind:name` → its parts (a name may hold colons, a kind never does). */
-function nodeParts(id: string): { kind: AgentMapNodeKind; name: string } {
-  const colon = id.indexOf(':');
-  const kind = KINDS.find((k) => k === id.slice(0, colon)) ?? 'agent';
-  return { kind, name: id.slice(colon + 1) };
+/**
+ * A node's id: `agent:<service>/<name>`, `tool:<service>/<name>`, `model:<name>`. The service is URI-escaped (a
+ * `/` in it becomes %2F), so the first `/` ends it and two nodes never share an id.
+ */
+export function agentMapNodeId(kind: AgentMapNodeKind, service: string | null, name: string): string {
+  return service === null ? `${kind}:${name}` : `${kind}:${encodeURIComponent(service)}/${name}`;
+}
+
+function nodeParts([rawKind, service, name]: NodeTuple): Omit<AgentMapNode, keyof typeof ZERO> {
+  const kind = KINDS.find((k) => k === rawKind) ?? 'agent';
+  const serviceOf = kind === 'model' ? null : service;
+  return { id: agentMapNodeId(kind, serviceOf, name), kind, service: serviceOf, name };
 }
 
 /** Grouping levels (grouping(source, target): a bit set per column not grouped on). */
@@ -161,18 +179,23 @@ const NODE = 2;
 
 function toMap(filter: AgentMapFilter, rows: MapRow[]): AgentMapResponse {
   const nodes = new Map<string, AgentMapNode>();
+  const callers = new Map<string, AgentMapNode>();
   const edges: AgentMapEdge[] = [];
   let traces = 0;
   for (const row of rows) {
     const level = Number(row.level);
     if (level === NODE) {
-      nodes.set(row.target, { id: row.target, ...nodeParts(row.target), ...stats(row) });
+      const node = { ...nodeParts(row.target), ...stats(row) };
+      nodes.set(node.id, node);
     } else if (level === EDGE) {
-      if (row.source === '') continue; // entry calls: counted on their node only
+      if (row.source[0] === '') continue; // entry calls: counted on their node only
+      const source = { ...nodeParts(row.source), ...ZERO };
+      const target = nodeParts(row.target).id;
+      callers.set(source.id, source);
       edges.push({
-        id: `${row.source}->${row.target}`,
-        source: row.source,
-        target: row.target,
+        id: `${source.id}->${target}`,
+        source: source.id,
+        target,
         ...stats(row),
         linkedCalls: Number(row.linkedCalls),
       });
@@ -181,10 +204,7 @@ function toMap(filter: AgentMapFilter, rows: MapRow[]): AgentMapResponse {
     }
   }
   // A caller outside the filter (another service, a linked run's parent) still appears, without calls of its own.
-  for (const edge of edges) {
-    if (!nodes.has(edge.source))
-      nodes.set(edge.source, { id: edge.source, ...nodeParts(edge.source), ...ZERO });
-  }
+  for (const [id, caller] of callers) if (!nodes.has(id)) nodes.set(id, caller);
   const byCalls = <T extends { calls: number; id: string }>(a: T, b: T) =>
     b.calls - a.calls || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
   return {

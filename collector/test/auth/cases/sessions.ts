@@ -31,8 +31,10 @@ const cases: IsolationCases = {
     expect(own.text).toContain(SESSION);
     expect((await call(`${api}/sessions/${SESSION}`, { key: keys.aRead })).status).toBe(200);
     const map = await call(`${api}/agents/map?${world.window()}`, { key: keys.aRead });
-    expect(map.text).toContain(`agent:${A.agent}`);
-    expect(map.text).toContain(`tool:${A.agent}_lookup`);
+    // Nodes are keyed by (service, name): their names, whatever the ids.
+    expect(map.text).toContain(`"kind":"agent","service":`);
+    expect(map.text).toContain(`"name":"${A.agent}"`);
+    expect(map.text).toContain(`"name":"${A.agent}_lookup"`);
   },
   cases: (world) => ({
     listSessions: { run: (key) => call(`${world.api}/sessions?${world.window()}`, { key }), ok: [200] },
