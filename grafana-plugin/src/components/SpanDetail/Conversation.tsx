@@ -2,7 +2,8 @@
 // tool results, media references).
 import { css, cx } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
-import { useStyles2 } from '@grafana/ui';
+import { Button, InlineSwitch, useStyles2 } from '@grafana/ui';
+import { useState } from 'react';
 import { prettyJson } from '../../utils/format';
 import type { Message, MessagePart } from '../../utils/messages';
 
@@ -86,34 +87,118 @@ export function MessageView({ message, variant }: { message: Message; variant?: 
   );
 }
 
+/** What the previous LLM call of the same agent invocation already sent, so that only the new can be shown. */
+export interface ConversationSince {
+  /** Index of the first input message the previous call's input did not have. */
+  newFrom: number;
+  systemChanged: boolean;
+  /** Names the previous call, e.g. "call 12, 3.1 s earlier". */
+  label: string;
+}
+
 export interface ConversationProps {
   systemInstructions?: MessagePart[];
   input: Message[];
   output: Message[];
+  since?: ConversationSince;
 }
 
-export function Conversation({ systemInstructions = [], input, output }: ConversationProps) {
-  const styles = useStyles2(getStyles);
-  const messages: { message: Message; output: boolean }[] = [
-    ...(systemInstructions.length > 0
-      ? [{ message: { role: 'system', parts: systemInstructions }, output: false }]
-      : []),
+/** From this many input messages "only new" is on by default. */
+export const LONG_HISTORY = 8;
+/** Without a previous call, a history longer than this shows its first message and its last few. */
+const COLLAPSE_OVER = 16;
+const TAIL = 6;
+
+type Entry = { message: Message; output: boolean; index: number } | { hidden: number; index: number };
+
+/** The messages shown, with one placeholder where the hidden ones are. */
+function visibleEntries(
+  systemInstructions: MessagePart[],
+  input: Message[],
+  output: Message[],
+  since: ConversationSince | undefined,
+  showAll: boolean,
+): { entries: Entry[]; hidden: number } {
+  const system = systemInstructions.length > 0 ? [{ role: 'system', parts: systemInstructions }] : [];
+  const all = [
+    ...system.map((message) => ({ message, output: false })),
     ...input.map((message) => ({ message, output: false })),
     ...output.map((message) => ({ message, output: true })),
-  ];
-  if (messages.length === 0) {
+  ].map((e, index) => ({ ...e, index }));
+  let hide: [from: number, to: number] | null = null;
+  if (!showAll && since) {
+    const from = system.length > 0 && since.systemChanged ? 1 : 0;
+    hide = [from, system.length + since.newFrom];
+  } else if (!showAll && input.length > COLLAPSE_OVER) {
+    hide = [system.length + 1, system.length + input.length - TAIL];
+  }
+  if (!hide || hide[1] <= hide[0]) return { entries: all, hidden: 0 };
+  const [from, to] = hide;
+  return {
+    entries: [...all.slice(0, from), { hidden: to - from, index: from }, ...all.slice(to)],
+    hidden: to - from,
+  };
+}
+
+export function Conversation({ systemInstructions = [], input, output, since }: ConversationProps) {
+  const styles = useStyles2(getStyles);
+  const [showAll, setShowAll] = useState(() =>
+    since ? input.length < LONG_HISTORY : input.length <= COLLAPSE_OVER,
+  );
+  const total = input.length + output.length + (systemInstructions.length > 0 ? 1 : 0);
+  if (total === 0) {
     return (
       <div className={styles.muted}>
         No messages were recorded for this call (content capture may be off).
       </div>
     );
   }
+  const { entries } = visibleEntries(systemInstructions, input, output, since, showAll);
+  const newCount = since ? input.length - since.newFrom : 0;
   return (
     <div className={styles.conversation} data-testid="conversation">
-      {messages.map(({ message, output: isOutput }, i) => (
-        // biome-ignore lint/suspicious/noArrayIndexKey: messages have no identity; their order is fixed
-        <MessageView key={i} message={message} variant={isOutput ? 'output' : undefined} />
-      ))}
+      {since && (
+        <div className={styles.toolbar}>
+          <InlineSwitch
+            label="Only new since the previous call"
+            showLabel
+            transparent
+            value={!showAll}
+            onChange={() => setShowAll(!showAll)}
+            data-testid="only-new"
+          />
+          <span className={styles.muted} data-testid="conversation-new-count">
+            {newCount} of {input.length} input messages new since the previous call ({since.label})
+          </span>
+        </div>
+      )}
+      {entries.map((entry) =>
+        'hidden' in entry ? (
+          <div key="hidden" className={styles.hidden} data-testid="conversation-hidden">
+            <span>
+              {entry.hidden} earlier message{entry.hidden === 1 ? '' : 's'}
+              {since ? ', as the previous call sent them' : ''}
+            </span>
+            <Button size="sm" variant="secondary" fill="text" onClick={() => setShowAll(true)}>
+              Show all {total} messages
+            </Button>
+          </div>
+        ) : (
+          <MessageView
+            key={entry.index}
+            message={entry.message}
+            variant={entry.output ? 'output' : undefined}
+          />
+        ),
+      )}
+      {showAll && total > COLLAPSE_OVER && (
+        <Button size="sm" variant="secondary" fill="text" onClick={() => setShowAll(false)}>
+          {since ? 'Show only the new messages' : 'Collapse the earlier messages'}
+        </Button>
+      )}
+      {since && !showAll && newCount === 0 && (
+        <div className={styles.muted}>The input is the same as the previous call's (a retry?).</div>
+      )}
     </div>
   );
 }
@@ -174,5 +259,23 @@ const getStyles = (theme: GrafanaTheme2) => ({
   }),
   muted: css({
     color: theme.colors.text.secondary,
+  }),
+  toolbar: css({
+    display: 'flex',
+    alignItems: 'center',
+    flexWrap: 'wrap',
+    gap: theme.spacing(0, 1),
+    fontSize: theme.typography.bodySmall.fontSize,
+  }),
+  hidden: css({
+    display: 'flex',
+    alignItems: 'center',
+    justifyContent: 'space-between',
+    gap: theme.spacing(1),
+    padding: theme.spacing(0.5, 1),
+    border: `1px dashed ${theme.colors.border.medium}`,
+    borderRadius: theme.shape.radius.default,
+    color: theme.colors.text.secondary,
+    fontSize: theme.typography.bodySmall.fontSize,
   }),
 });

@@ -1,6 +1,6 @@
-import { render, screen, within } from '@testing-library/react';
+import { fireEvent, render, screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import { agentTrace, T0_MS } from '../../../test/fixtures';
+import { agentTrace, genai, span as makeSpan, ns, T0_MS } from '../../../test/fixtures';
 import { SpanDetail } from './SpanDetail';
 
 const spanById = (id: string) => agentTrace().find((s) => s.spanId === id)!;
@@ -64,5 +64,74 @@ describe('SpanDetail', () => {
     render(<SpanDetail span={span} />);
     expect(screen.getByText('unpriced (no known price for this model)')).toBeTruthy();
     expect(screen.getByText('tool_calls')).toBeTruthy();
+  });
+
+  it('shows only the messages new since the previous call of a long history, and all of them on demand', () => {
+    const say = (i: number) => ({
+      role: i % 2 ? 'assistant' : 'user',
+      parts: [{ type: 'text', content: `turn ${i}` }],
+    });
+    const history = (n: number) => Array.from({ length: n }, (_, i) => say(i));
+    const call = (id: string, start: number, n: number) =>
+      makeSpan({
+        spanId: id,
+        parentSpanId: 'inv',
+        name: 'chat gpt-4o',
+        start,
+        duration: 1,
+        genai: genai({
+          agentName: 'coder',
+          requestModel: 'gpt-4o',
+          inputMessages: history(n),
+          outputMessages: [say(n)],
+        }),
+      });
+    const spans = [
+      makeSpan({
+        spanId: 'inv',
+        name: 'invoke_agent coder',
+        start: 0,
+        duration: 10,
+        genai: genai({ operation: 'invoke_agent', agentName: 'coder' }),
+      }),
+      call('early', 1, 58),
+      call('late', 5, 60),
+    ];
+    render(<SpanDetail span={spans[2]!} spans={spans} replay={false} />);
+    const texts = () => screen.getAllByTestId('message').map((m) => m.textContent ?? '');
+    // the two input messages the previous call did not send, and the answer
+    expect(texts()).toHaveLength(3);
+    expect(texts()[0]).toContain('turn 58');
+    expect(texts()[2]).toContain('turn 60');
+    expect(screen.getByTestId('conversation-hidden').textContent).toContain('58 earlier messages');
+
+    fireEvent.click(screen.getByRole('button', { name: 'Show all 61 messages' }));
+    expect(texts()).toHaveLength(61);
+    expect(screen.queryByTestId('conversation-hidden')).toBeNull();
+  });
+
+  it('says an error once when the status and the exception repeat each other', () => {
+    const message = 'Error code: 400 - context_length_exceeded';
+    const failed = makeSpan({
+      spanId: 'x',
+      name: 'chat gpt-4o',
+      start: 0,
+      duration: 1,
+      statusCode: 'Error',
+      statusMessage: message,
+      attributes: { 'error.type': 'BadRequestError' },
+      events: [
+        {
+          timeUnixNano: ns(1),
+          name: 'exception',
+          attributes: { 'exception.type': 'BadRequestError', 'exception.message': message },
+        },
+      ],
+      genai: genai({ requestModel: 'gpt-4o', errorType: 'BadRequestError' }),
+    });
+    render(<SpanDetail span={failed} replay={false} />);
+    const detail = screen.getByTestId('span-detail');
+    expect(detail.textContent?.split(message)).toHaveLength(2);
+    expect(detail.textContent?.split('BadRequestError')).toHaveLength(2);
   });
 });

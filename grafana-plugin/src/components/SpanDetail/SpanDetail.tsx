@@ -1,15 +1,17 @@
-// Everything about one span: for an LLM call the conversation, tokens, cost, model and finish reason; for a tool
-// call its input and output JSON; errors with their status message and exception events (stack included).
+// Everything about one span: for an LLM call the conversation (only what is new since the previous call, for a long
+// history), tokens, cost, model and finish reason; for a tool call its input and output JSON; an error, said once.
 import type { SpanView } from '@beacon/collector/api-contract';
 import { css } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
-import { Alert, Badge, Button, Drawer, Stack, Text, useStyles2 } from '@grafana/ui';
-import { type ReactNode, useState } from 'react';
-import { formatCost, formatDuration, formatTime, formatTokens, prettyJson } from '../../utils/format';
+import { Badge, Button, Drawer, Stack, Text, useStyles2 } from '@grafana/ui';
+import { useState } from 'react';
+import { formatDuration, formatTime, prettyJson } from '../../utils/format';
 import { isError, nsToMs, spanNodeKind, startMs } from '../../utils/spans';
 import { KIND_LABELS } from '../common/kinds';
 import { ReplayPanel } from '../Replay/ReplayPanel';
-import { Conversation } from './Conversation';
+import { ModelCall } from './ModelCall';
+import { AttributeTable, Facts, getStyles as getPartStyles, Section } from './SpanDetailParts';
+import { ERROR_ATTRIBUTES, SpanError } from './SpanError';
 
 export interface SpanDetailProps {
   span: SpanView;
@@ -17,62 +19,11 @@ export interface SpanDetailProps {
   traceStartMs?: number;
   /** Offer "Replay" on LLM calls (needs the app's BeaconProvider and router). Default true. */
   replay?: boolean;
+  /** The trace's spans: an LLM call is compared with the previous call of its agent invocation. */
+  spans?: readonly SpanView[];
 }
 
-type Fact = [label: string, value: ReactNode];
-
-function Facts({ facts, testId }: { facts: Fact[]; testId?: string }) {
-  const styles = useStyles2(getStyles);
-  return (
-    <dl className={styles.facts} data-testid={testId}>
-      {facts
-        .filter(([, value]) => value !== null && value !== undefined && value !== '')
-        .map(([label, value]) => (
-          <div key={label} className={styles.fact}>
-            <dt>{label}</dt>
-            <dd>{value}</dd>
-          </div>
-        ))}
-    </dl>
-  );
-}
-
-function Section({ title, children }: { title: string; children: ReactNode }) {
-  const styles = useStyles2(getStyles);
-  return (
-    <section className={styles.section} aria-label={title}>
-      <Text element="h4" variant="h6">
-        {title}
-      </Text>
-      {children}
-    </section>
-  );
-}
-
-function AttributeTable({ attributes }: { attributes: Record<string, string> }) {
-  const styles = useStyles2(getStyles);
-  const entries = Object.entries(attributes).sort(([a], [b]) => (a < b ? -1 : 1));
-  if (entries.length === 0) return <div className={styles.muted}>none</div>;
-  return (
-    <table className={styles.attrs}>
-      <tbody>
-        {entries.map(([k, v]) => (
-          <tr key={k}>
-            <td className={styles.attrKey}>{k}</td>
-            <td className={styles.attrValue}>{v}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
-  );
-}
-
-function tokens(value: number | null, extra: string[] = []): string | null {
-  if (value === null) return null;
-  return extra.length > 0 ? `${formatTokens(value)} (${extra.join(', ')})` : formatTokens(value);
-}
-
-export function SpanDetail({ span, traceStartMs, replay = true }: SpanDetailProps) {
+export function SpanDetail({ span, traceStartMs, replay = true, spans }: SpanDetailProps) {
   const styles = useStyles2(getStyles);
   const [replaying, setReplaying] = useState(false);
   const g = span.genai;
@@ -82,6 +33,9 @@ export function SpanDetail({ span, traceStartMs, replay = true }: SpanDetailProp
   const failed = isError(span) || exceptions.length > 0 || !!g?.errorType;
   const isTool = kind === 'tool' || (!!g?.toolName && kind !== 'llm');
   const offset = traceStartMs !== undefined ? startMs(span) - traceStartMs : null;
+  const attributes = failed
+    ? Object.fromEntries(Object.entries(span.attributes).filter(([k]) => !ERROR_ATTRIBUTES.includes(k)))
+    : span.attributes;
 
   return (
     <div className={styles.container} data-testid="span-detail">
@@ -124,85 +78,9 @@ export function SpanDetail({ span, traceStartMs, replay = true }: SpanDetailProp
         />
       </Stack>
 
-      {failed && (
-        <Section title="Error">
-          <Alert severity="error" title={g?.errorType ?? (span.statusMessage ? 'Span failed' : 'Error')}>
-            {span.statusMessage || 'The span has status Error.'}
-          </Alert>
-          {exceptions.map((event, i) => (
-            // biome-ignore lint/suspicious/noArrayIndexKey: events have no id; two may share a timestamp
-            <div key={`${event.timeUnixNano}-${i}`} className={styles.exception} data-testid="exception">
-              <div>
-                <strong>{event.attributes['exception.type'] ?? 'Exception'}</strong>
-                {event.attributes['exception.message'] ? `: ${event.attributes['exception.message']}` : ''}
-              </div>
-              {event.attributes['exception.stacktrace'] && (
-                <pre className={styles.pre}>{event.attributes['exception.stacktrace']}</pre>
-              )}
-            </div>
-          ))}
-        </Section>
-      )}
+      {failed && <SpanError span={span} />}
 
-      {g && kind === 'llm' && (
-        <Section title="Model call">
-          <Facts
-            testId="llm-facts"
-            facts={[
-              ['Operation', g.operation],
-              ['Provider', g.provider],
-              [
-                'Model',
-                g.responseModel && g.responseModel !== g.requestModel
-                  ? `${g.requestModel ?? '?'} → ${g.responseModel}`
-                  : (g.requestModel ?? g.responseModel),
-              ],
-              ['Finish reason', g.finishReasons.length > 0 ? g.finishReasons.join(', ') : null],
-              [
-                'Input tokens',
-                tokens(
-                  g.usage.inputTokens,
-                  [
-                    g.usage.cacheReadTokens ? `${formatTokens(g.usage.cacheReadTokens)} cache read` : '',
-                    g.usage.cacheWriteTokens ? `${formatTokens(g.usage.cacheWriteTokens)} cache write` : '',
-                  ].filter(Boolean),
-                ),
-              ],
-              [
-                'Output tokens',
-                tokens(
-                  g.usage.outputTokens,
-                  g.usage.reasoningTokens ? [`${formatTokens(g.usage.reasoningTokens)} reasoning`] : [],
-                ),
-              ],
-              [
-                'Total tokens',
-                g.usage.inputTokens !== null || g.usage.outputTokens !== null
-                  ? formatTokens((g.usage.inputTokens ?? 0) + (g.usage.outputTokens ?? 0))
-                  : null,
-              ],
-              [
-                'Cost',
-                g.costUsd !== null
-                  ? formatCost(g.costUsd)
-                  : g.unpriced
-                    ? 'unpriced (no known price for this model)'
-                    : g.usageMissing
-                      ? 'unknown (no token usage reported)'
-                      : '–',
-              ],
-              ['Price', g.priceEntry ?? g.priceSource],
-              ['Agent', g.agentName],
-              ['Conversation', g.conversationId],
-            ]}
-          />
-          <Conversation
-            systemInstructions={g.systemInstructions}
-            input={g.inputMessages}
-            output={g.outputMessages}
-          />
-        </Section>
-      )}
+      {g && kind === 'llm' && <ModelCall span={span} spans={spans} />}
 
       {g && isTool && (
         <Section title="Tool call">
@@ -278,8 +156,10 @@ export function SpanDetail({ span, traceStartMs, replay = true }: SpanDetailProp
       )}
 
       <details>
-        <summary>Attributes ({Object.keys(span.attributes).length})</summary>
-        <AttributeTable attributes={span.attributes} />
+        <summary>
+          Attributes ({Object.keys(attributes).length}){failed && ', the error ones shown under Error'}
+        </summary>
+        <AttributeTable attributes={attributes} />
       </details>
       <details>
         <summary>Resource ({Object.keys(span.resourceAttributes).length})</summary>
@@ -290,63 +170,12 @@ export function SpanDetail({ span, traceStartMs, replay = true }: SpanDetailProp
 }
 
 const getStyles = (theme: GrafanaTheme2) => ({
+  ...getPartStyles(theme),
   container: css({
     display: 'flex',
     flexDirection: 'column',
     gap: theme.spacing(2),
     minWidth: 0,
-  }),
-  section: css({
-    display: 'flex',
-    flexDirection: 'column',
-    gap: theme.spacing(1),
-  }),
-  facts: css({
-    display: 'grid',
-    gridTemplateColumns: 'max-content 1fr',
-    columnGap: theme.spacing(2),
-    rowGap: theme.spacing(0.25),
-    margin: 0,
-  }),
-  fact: css({
-    display: 'contents',
-    dt: { color: theme.colors.text.secondary },
-    dd: { margin: 0, wordBreak: 'break-all' },
-  }),
-  label: css({
-    color: theme.colors.text.secondary,
-    fontSize: theme.typography.bodySmall.fontSize,
-  }),
-  pre: css({
-    margin: 0,
-    maxHeight: 400,
-    overflow: 'auto',
-    fontSize: theme.typography.bodySmall.fontSize,
-  }),
-  exception: css({
-    display: 'flex',
-    flexDirection: 'column',
-    gap: theme.spacing(0.5),
-  }),
-  attrs: css({
-    width: '100%',
-    fontSize: theme.typography.bodySmall.fontSize,
-    td: {
-      padding: theme.spacing(0.25, 0.5),
-      verticalAlign: 'top',
-      borderBottom: `1px solid ${theme.colors.border.weak}`,
-    },
-  }),
-  attrKey: css({
-    color: theme.colors.text.secondary,
-    whiteSpace: 'nowrap',
-  }),
-  attrValue: css({
-    wordBreak: 'break-all',
-    whiteSpace: 'pre-wrap',
-  }),
-  muted: css({
-    color: theme.colors.text.secondary,
   }),
   replayButton: css({
     marginLeft: 'auto',
