@@ -295,6 +295,13 @@ export const SETTINGS = {
     default: undefined,
     schema: forwardUrl.optional(),
   },
+  maxSpansPerTraceView: {
+    env: 'BEACON_MAX_SPANS_PER_TRACE_VIEW',
+    flag: '--max-spans-per-trace-view <n>',
+    help: 'most spans a trace detail, its graph or a shared trace returns (every error span and its ancestors first, then the earliest); the answer says how many were left out; the export route returns all',
+    default: '20000',
+    schema: positiveInt,
+  },
   apiCorsOrigins: {
     env: 'BEACON_API_CORS_ORIGINS',
     flag: '--api-cors-origins <origins>',

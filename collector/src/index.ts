@@ -225,6 +225,7 @@ function createApi(
   const { tenants, storageFor } = parts.storage;
   const queryApi = createQueryApi({
     maxBodyBytes: config.maxRequestBytes,
+    maxSpansPerTraceView: config.maxSpansPerTraceView,
     ingest: {
       sink: pipeline,
       decodeOtlpJson: (body) => decodeTracesJson(body, decodeLimits),

@@ -167,7 +167,23 @@ const SCHEMAS = {
     },
     ['traceState', 'scopeVersion'],
   ),
-  TraceDetailResponse: object({ trace: schemaRef('TraceSummary'), spans: array(schemaRef('SpanView')) }),
+  TraceTruncation: {
+    ...object({
+      totalSpans: { ...integer, description: 'Spans the trace holds.' },
+      returnedSpans: { ...integer, description: 'Spans in this answer.' },
+    }),
+    description:
+      'Spans left out of a trace view (BEACON_MAX_SPANS_PER_TRACE_VIEW): error spans and their ancestors are kept, ' +
+      'then the earliest. GET /traces/{traceId}/export returns every span.',
+  },
+  TraceDetailResponse: object(
+    {
+      trace: schemaRef('TraceSummary'),
+      spans: array(schemaRef('SpanView')),
+      truncated: { oneOf: [schemaRef('TraceTruncation'), { type: 'null' }] },
+    },
+    ['truncated'],
+  ),
   GraphNode: object({
     id: string,
     kind: { type: 'string', enum: ['agent', 'llm', 'tool', 'retrieval', 'workflow', 'other'] },
@@ -186,7 +202,14 @@ const SCHEMAS = {
     target: string,
     kind: { type: 'string', enum: ['call', 'handoff', 'link'] },
   }),
-  TraceGraphResponse: object({ nodes: array(schemaRef('GraphNode')), edges: array(schemaRef('GraphEdge')) }),
+  TraceGraphResponse: object(
+    {
+      nodes: array(schemaRef('GraphNode')),
+      edges: array(schemaRef('GraphEdge')),
+      truncated: { oneOf: [schemaRef('TraceTruncation'), { type: 'null' }] },
+    },
+    ['truncated'],
+  ),
   SearchHit: object({
     traceId: string,
     spanId: string,

@@ -23,7 +23,9 @@ export interface QueryApiOptions {
   replay: ReplayApiOptions;
   analysis: AnalysisApiOptions;
   budgets: BudgetsApiOptions;
-  shares: SharesApiOptions;
+  shares: Omit<SharesApiOptions, 'maxSpansPerTraceView'>;
+  /** BEACON_MAX_SPANS_PER_TRACE_VIEW: the most spans a trace detail, graph or shared trace returns. */
+  maxSpansPerTraceView: number;
 }
 
 /**
@@ -34,7 +36,7 @@ export interface QueryApiOptions {
  */
 function routeModules(options: QueryApiOptions): ApiModule[] {
   return [
-    createTracesApi(),
+    createTracesApi(options.maxSpansPerTraceView),
     createTraceImportApi(options.ingest),
     createTraceNotesApi(),
     createSearchApi(),
@@ -43,7 +45,7 @@ function routeModules(options: QueryApiOptions): ApiModule[] {
     createAnalysisApi(options.analysis),
     createBudgetsApi(options.budgets),
     createSessionsApi(),
-    createSharesApi(options.shares),
+    createSharesApi({ ...options.shares, maxSpansPerTraceView: options.maxSpansPerTraceView }),
   ];
 }
 

@@ -21,7 +21,7 @@ import type { Logger } from '../logger.js';
 import { TENANT_ID_PATTERN } from '../model.js';
 import {
   hasControlCharacters,
-  loadSpans,
+  loadTraceView,
   type QueryContext,
   traceBounds,
   traceSummary,
@@ -77,6 +77,8 @@ export interface SharesApiOptions {
   /** The storage of the tenant a token names, or null when that tenant has no database. */
   sharedStorageFor(tenant: string): Promise<QueryContext | null>;
   logger: Logger;
+  /** BEACON_MAX_SPANS_PER_TRACE_VIEW: the shared trace holds at most this many spans, as GET /traces/{id}. */
+  maxSpansPerTraceView: number;
 }
 
 /** The origin the request was sent to, from its Host header (and X-Forwarded-Proto behind a TLS proxy). */
@@ -152,11 +154,11 @@ export function createSharesApi(options: SharesApiOptions): ApiModule {
     ]);
     // The trace aged out (retention): the link shows nothing either.
     if (!trace || !bounds) throw gone();
-    const spans = await loadSpans(ctx, link.traceId, bounds);
+    const { spans, truncated } = await loadTraceView(ctx, link.traceId, bounds, options.maxSpansPerTraceView);
     return {
       share: { traceId: link.traceId, expiresAt: link.expiresAt },
-      trace: { trace, spans },
-      graph: buildTraceGraph({ traceId: link.traceId, spans }, []),
+      trace: { trace, spans, truncated },
+      graph: { ...buildTraceGraph({ traceId: link.traceId, spans }, []), truncated },
     };
   }
 
@@ -272,7 +274,9 @@ export function createSharesApi(options: SharesApiOptions): ApiModule {
         summary: 'The trace a share link shows (no API key: the token is the credential)',
         description:
           'The trace as GET /traces/{traceId} answers it, and its graph without linked traces. Unknown, malformed, ' +
-          'expired and revoked tokens all get the same 404.',
+          'expired and revoked tokens all get the same 404. ' +
+          `At most ${options.maxSpansPerTraceView} spans (BEACON_MAX_SPANS_PER_TRACE_VIEW), chosen as for ` +
+          'GET /traces/{traceId}; trace.truncated and graph.truncated say how many were left out.',
         tags: ['shares'],
         responses: {
           '200': {

@@ -1,7 +1,13 @@
 // What the trace route modules share: the trace / span id path parameters and reading a stored trace (404 when the
 // caller's tenant has no such trace).
 import type { TraceDetailResponse } from '../contract/index.js';
-import { loadSpans, type QueryContext, traceBounds, traceSummary } from '../storage/queries/index.js';
+import {
+  loadSpans,
+  loadTraceView,
+  type QueryContext,
+  traceBounds,
+  traceSummary,
+} from '../storage/queries/index.js';
 import { notFound } from './http.js';
 import { hexId } from './params.js';
 
@@ -15,9 +21,24 @@ export async function requireBounds(ctx: QueryContext, traceId: string) {
   return bounds;
 }
 
-/** The trace's summary and every span; 404 when it is not stored. */
-export async function traceDetail(ctx: QueryContext, traceId: string): Promise<TraceDetailResponse> {
+/**
+ * The trace's summary and at most maxSpans of its spans (BEACON_MAX_SPANS_PER_TRACE_VIEW; error spans and their
+ * ancestors first, then the earliest), saying how many were left out; 404 when it is not stored.
+ */
+export async function traceDetail(
+  ctx: QueryContext,
+  traceId: string,
+  maxSpans: number,
+): Promise<TraceDetailResponse> {
   const [trace, bounds] = await Promise.all([traceSummary(ctx, traceId), traceBounds(ctx, traceId)]);
   if (!trace || !bounds) throw notFound(`trace ${traceId} not found`);
-  return { trace, spans: await loadSpans(ctx, traceId, bounds) };
+  const view = await loadTraceView(ctx, traceId, bounds, maxSpans);
+  return { trace, spans: view.spans, truncated: view.truncated };
+}
+
+/** The trace's summary and every span, for the export (which is how a user gets what a view left out). */
+export async function wholeTrace(ctx: QueryContext, traceId: string): Promise<TraceDetailResponse> {
+  const [trace, bounds] = await Promise.all([traceSummary(ctx, traceId), traceBounds(ctx, traceId)]);
+  if (!trace || !bounds) throw notFound(`trace ${traceId} not found`);
+  return { trace, spans: await loadSpans(ctx, traceId, bounds), truncated: null };
 }

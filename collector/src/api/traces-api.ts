@@ -1,11 +1,17 @@
 // GET /api/v1/traces, /traces/{traceId}, /traces/{traceId}/graph and /traces/{traceId}/export: reading stored traces.
 // Import is in trace-import-api.ts, tags and annotations in trace-notes-api.ts; SQL in storage/queries.
 import { FAILURE_CATEGORIES } from '@beacon/semconv';
-import type { TraceExportJson, TraceGraphResponse, TraceListResponse } from '../contract/index.js';
+import type {
+  TraceExportJson,
+  TraceGraphResponse,
+  TraceListResponse,
+  TraceTruncation,
+} from '../contract/index.js';
 import {
   listTraces,
-  loadSpans,
+  loadTraceView,
   type QueryContext,
+  type TraceView,
   traceBounds,
   tracesLinkingTo,
 } from '../storage/queries/index.js';
@@ -24,7 +30,7 @@ import {
 } from './params.js';
 import { defineRoute } from './router.js';
 import { toCsv, toOtlpJson } from './trace-io.js';
-import { requireBounds, traceDetail, traceIdParam } from './trace-lookup.js';
+import { requireBounds, traceDetail, traceIdParam, wholeTrace } from './trace-lookup.js';
 
 /** Traces linked to or from the one graphed, at most. */
 const MAX_LINKED_TRACES = 20;
@@ -44,26 +50,39 @@ function linkingTraceIds(ctx: QueryContext, traceId: string, spans: GraphTrace['
   });
 }
 
-/** The trace's graph, with the traces its spans link to and the traces linking to it. */
-async function traceGraph(ctx: QueryContext, traceId: string): Promise<TraceGraphResponse> {
+/** What the graphed views left out, summed over the trace and its linked traces; null when nothing was. */
+function graphTruncation(views: TraceView[]): TraceTruncation | null {
+  const cut = views.map((view) => view.truncated).filter((t): t is TraceTruncation => t !== null);
+  if (cut.length === 0) return null;
+  const returnedSpans = views.reduce((n, view) => n + view.spans.length, 0);
+  const leftOut = cut.reduce((n, t) => n + t.totalSpans - t.returnedSpans, 0);
+  return { totalSpans: returnedSpans + leftOut, returnedSpans };
+}
+
+/**
+ * The trace's graph, with the traces its spans link to and the traces linking to it. At most maxSpans spans of the
+ * trace and maxSpans / MAX_LINKED_TRACES of each linked one, so the graph's reads stay within twice the view's cap.
+ */
+async function traceGraph(ctx: QueryContext, traceId: string, maxSpans: number): Promise<TraceGraphResponse> {
   const bounds = await requireBounds(ctx, traceId);
   const spanOptions = { messages: false, annotations: false };
-  const main: GraphTrace = { traceId, spans: await loadSpans(ctx, traceId, bounds, spanOptions) };
+  const mainView = await loadTraceView(ctx, traceId, bounds, maxSpans, spanOptions);
+  const main: GraphTrace = { traceId, spans: mainView.spans };
   const outgoing = main.spans.flatMap((span) => span.links.map((link) => link.traceId));
   const incoming = await linkingTraceIds(ctx, traceId, main.spans);
   const linkedIds = [...new Set([...outgoing, ...incoming])]
     .filter((id) => id !== traceId && /^[0-9a-f]{32}$/.test(id))
     .slice(0, MAX_LINKED_TRACES);
-  const linked = await Promise.all(
-    linkedIds.map(async (id): Promise<GraphTrace> => {
+  const linkedMaxSpans = Math.max(1, Math.floor(maxSpans / MAX_LINKED_TRACES));
+  const linkedViews = await Promise.all(
+    linkedIds.map(async (id): Promise<TraceView> => {
       const linkedBounds = await traceBounds(ctx, id);
-      return {
-        traceId: id,
-        spans: linkedBounds ? await loadSpans(ctx, id, linkedBounds, spanOptions) : [],
-      };
+      if (!linkedBounds) return { spans: [], truncated: null };
+      return loadTraceView(ctx, id, linkedBounds, linkedMaxSpans, spanOptions);
     }),
   );
-  return buildTraceGraph(main, linked);
+  const linked = linkedViews.map((view, i): GraphTrace => ({ traceId: linkedIds[i]!, spans: view.spans }));
+  return { ...buildTraceGraph(main, linked), truncated: graphTruncation([mainView, ...linkedViews]) };
 }
 
 const listTracesRoute = defineRoute({
@@ -123,41 +142,55 @@ const listTracesRoute = defineRoute({
   },
 });
 
-const getTraceRoute = defineRoute({
-  method: 'GET',
-  path: `${API_PREFIX}/traces/{traceId}`,
-  pathParams: traceIdParam,
-  doc: {
-    operationId: 'getTrace',
-    summary: 'A trace: its summary and every span with GenAI facts, messages and annotations',
-    tags: ['traces'],
-    responses: {
-      '200': { description: 'The trace.', content: { 'application/json': ref('TraceDetailResponse') } },
-    },
-  },
-  handler: async ({ path, storage }) => ({ json: await traceDetail(storage, path.traceId) }),
-});
+/** What the detail, graph and shared-trace docs say about BEACON_MAX_SPANS_PER_TRACE_VIEW. */
+export function truncationDoc(maxSpans: number): string {
+  return (
+    `At most ${maxSpans} spans (BEACON_MAX_SPANS_PER_TRACE_VIEW): from a larger trace every error span and its ` +
+    'ancestors are kept (up to half of them), then the earliest spans by start time; truncated says how many the ' +
+    'trace holds and how many are here (null when all are). GET /traces/{traceId}/export returns every span.'
+  );
+}
 
-const getTraceGraphRoute = defineRoute({
-  method: 'GET',
-  path: `${API_PREFIX}/traces/{traceId}/graph`,
-  pathParams: traceIdParam,
-  doc: {
-    operationId: 'getTraceGraph',
-    summary: 'Agents, model calls and tools of a trace as a graph',
-    description:
-      'Nodes: agents (one per agent name), model calls and tools (one per calling node and model / tool), ' +
-      'retrieval, workflow and other GenAI steps. Edges: call (parent → child), handoff (agent → agent), ' +
-      'link (span links to or from other traces, e.g. sub-agent runs; their nodes carry that traceId and ids ' +
-      "prefixed with it). durationMs sums the node's spans; an llm node's cost and tokens are its calls', an " +
-      "agent or workflow node's those of every model call beneath it.",
-    tags: ['traces'],
-    responses: {
-      '200': { description: 'The graph.', content: { 'application/json': ref('TraceGraphResponse') } },
+const getTraceRoute = (maxSpans: number) =>
+  defineRoute({
+    method: 'GET',
+    path: `${API_PREFIX}/traces/{traceId}`,
+    pathParams: traceIdParam,
+    doc: {
+      operationId: 'getTrace',
+      summary: 'A trace: its summary and its spans with GenAI facts, messages and annotations',
+      description: truncationDoc(maxSpans),
+      tags: ['traces'],
+      responses: {
+        '200': { description: 'The trace.', content: { 'application/json': ref('TraceDetailResponse') } },
+      },
     },
-  },
-  handler: async ({ path, storage }) => ({ json: await traceGraph(storage, path.traceId) }),
-});
+    handler: async ({ path, storage }) => ({ json: await traceDetail(storage, path.traceId, maxSpans) }),
+  });
+
+const getTraceGraphRoute = (maxSpans: number) =>
+  defineRoute({
+    method: 'GET',
+    path: `${API_PREFIX}/traces/{traceId}/graph`,
+    pathParams: traceIdParam,
+    doc: {
+      operationId: 'getTraceGraph',
+      summary: 'Agents, model calls and tools of a trace as a graph',
+      description:
+        'Nodes: agents (one per agent name), model calls and tools (one per calling node and model / tool), ' +
+        'retrieval, workflow and other GenAI steps. Edges: call (parent → child), handoff (agent → agent), ' +
+        'link (span links to or from other traces, e.g. sub-agent runs; their nodes carry that traceId and ids ' +
+        "prefixed with it). durationMs sums the node's spans; an llm node's cost and tokens are its calls', an " +
+        "agent or workflow node's those of every model call beneath it. Built from the spans GET /traces/{traceId} " +
+        `returns (${maxSpans} at most; each linked trace ${Math.max(1, Math.floor(maxSpans / MAX_LINKED_TRACES))}); ` +
+        'truncated counts the spans left out.',
+      tags: ['traces'],
+      responses: {
+        '200': { description: 'The graph.', content: { 'application/json': ref('TraceGraphResponse') } },
+      },
+    },
+    handler: async ({ path, storage }) => ({ json: await traceGraph(storage, path.traceId, maxSpans) }),
+  });
 
 const exportTraceRoute = defineRoute({
   method: 'GET',
@@ -190,7 +223,7 @@ const exportTraceRoute = defineRoute({
     },
   },
   handler: async ({ path, query, storage }) => {
-    const detail = await traceDetail(storage, path.traceId);
+    const detail = await wholeTrace(storage, path.traceId);
     const file = `trace-${path.traceId}`;
     if (query.format === 'csv') {
       return {
@@ -213,6 +246,14 @@ const exportTraceRoute = defineRoute({
 });
 
 /** Reading traces. Their OpenAPI components are the query API's own (openapi.ts SCHEMAS), so none are added. */
-export function createTracesApi(): ApiModule {
-  return { routes: [listTracesRoute, getTraceRoute, getTraceGraphRoute, exportTraceRoute], schemas: {} };
+export function createTracesApi(maxSpansPerTraceView: number): ApiModule {
+  return {
+    routes: [
+      listTracesRoute,
+      getTraceRoute(maxSpansPerTraceView),
+      getTraceGraphRoute(maxSpansPerTraceView),
+      exportTraceRoute,
+    ],
+    schemas: {},
+  };
 }

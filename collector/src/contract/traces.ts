@@ -142,11 +142,24 @@ export interface SpanView {
   scopeVersion?: string;
 }
 
+/**
+ * Set when a trace view left spans out (more than BEACON_MAX_SPANS_PER_TRACE_VIEW): every error span and its
+ * ancestors are kept, then the earliest spans by start time. GET /traces/{traceId}/export returns them all.
+ */
+export interface TraceTruncation {
+  /** Spans the trace holds. */
+  totalSpans: number;
+  /** Spans in this answer (totalSpans − returnedSpans were left out). */
+  returnedSpans: number;
+}
+
 /** GET /api/v1/traces/{traceId} */
 export interface TraceDetailResponse {
   trace: TraceSummary;
-  /** Ordered by start time. */
+  /** Ordered by start time. At most BEACON_MAX_SPANS_PER_TRACE_VIEW of them: see truncated. */
   spans: SpanView[];
+  /** Added (optional): set by the API, null when every span is in spans. */
+  truncated?: TraceTruncation | null;
 }
 
 export type GraphNodeKind = 'agent' | 'llm' | 'tool' | 'retrieval' | 'workflow' | 'other';
@@ -178,6 +191,8 @@ export interface GraphEdge {
 export interface TraceGraphResponse {
   nodes: GraphNode[];
   edges: GraphEdge[];
+  /** Added (optional): set by the API, null when the graph was built from every span (this trace's and the linked ones'). */
+  truncated?: TraceTruncation | null;
 }
 
 /** GET /api/v1/search?q=&limit=&from=&to= — full text over span names, attributes and messages. */

@@ -20,6 +20,7 @@ const unused = async (): Promise<never> => {
 };
 const { routes } = createQueryApi({
   maxBodyBytes: 1024,
+  maxSpansPerTraceView: 20_000,
   ingest: {
     sink,
     decodeOtlpJson: () => ({ spans: [], rejectedSpans: 0, errors: [] }),

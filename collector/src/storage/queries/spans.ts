@@ -78,16 +78,45 @@ const SPAN_KINDS: readonly SpanKindName[] = SPAN_KIND_NAMES;
 const STATUS_CODES: readonly StatusCodeName[] = STATUS_CODE_NAMES;
 
 /** The Timestamp range of a trace's spans, as bound parameters (Grafana's `Start` to `End + 1` second). */
-function rangeParams(bounds: TraceBounds): { startNs: string; endNs: string } {
+export function rangeParams(bounds: TraceBounds): { startNs: string; endNs: string } {
   return {
     startNs: (BigInt(bounds.startSeconds) * 1_000_000_000n).toString(),
     endNs: ((BigInt(bounds.endSeconds) + 1n) * 1_000_000_000n).toString(),
   };
 }
 
-const IN_RANGE = `Timestamp >= ${instantParam('startNs')} AND Timestamp < ${instantParam('endNs')}`;
+export const IN_RANGE = `Timestamp >= ${instantParam('startNs')} AND Timestamp < ${instantParam('endNs')}`;
 
-async function spanRows(ctx: QueryContext, traceId: string, bounds: TraceBounds): Promise<SpanRow[]> {
+/**
+ * Which of a trace's spans a read takes (span-selection.ts builds it): a constant SQL condition over Timestamp and
+ * SpanId with its bound parameters, and the most rows it may match. Unset: every span.
+ */
+export interface SpanFilter {
+  sql: string;
+  params: Record<string, unknown>;
+  maxRows: number;
+}
+
+function filterClause(filter: SpanFilter | undefined): {
+  where: string;
+  limit: string;
+  params: Record<string, unknown>;
+} {
+  if (!filter) return { where: '', limit: '', params: {} };
+  return {
+    where: ` AND (${filter.sql})`,
+    limit: '\nLIMIT {maxRows:UInt32}',
+    params: { ...filter.params, maxRows: filter.maxRows },
+  };
+}
+
+async function spanRows(
+  ctx: QueryContext,
+  traceId: string,
+  bounds: TraceBounds,
+  filter?: SpanFilter,
+): Promise<SpanRow[]> {
+  const clause = filterClause(filter);
   // LIMIT 1 BY SpanId: an SDK that resent a span after a timeout must not show it twice.
   return select<SpanRow>(
     ctx,
@@ -102,14 +131,21 @@ async function spanRows(ctx: QueryContext, traceId: string, bounds: TraceBounds)
     Links.TraceId AS linkTraceIds, Links.SpanId AS linkSpanIds, Links.TraceState AS linkTraceStates,
     Links.Attributes AS linkAttributes
 FROM ${table(ctx, 'traces')}
-WHERE TraceId = {traceId:String} AND ${IN_RANGE}
+WHERE TraceId = {traceId:String} AND ${IN_RANGE}${clause.where}
 ORDER BY Timestamp, SpanId
-LIMIT 1 BY SpanId`,
-    { traceId, ...rangeParams(bounds) },
+LIMIT 1 BY SpanId${clause.limit}`,
+    { traceId, ...rangeParams(bounds), ...clause.params },
   );
 }
 
-async function genaiRows(ctx: QueryContext, traceId: string, bounds: TraceBounds): Promise<GenAIRow[]> {
+async function genaiRows(
+  ctx: QueryContext,
+  traceId: string,
+  bounds: TraceBounds,
+  filter?: SpanFilter,
+): Promise<GenAIRow[]> {
+  const clause = filterClause(filter);
+  // Its Timestamp is the span's start, so a filter over (Timestamp, SpanId) picks the same spans here.
   return select<GenAIRow>(
     ctx,
     `SELECT
@@ -123,9 +159,9 @@ async function genaiRows(ctx: QueryContext, traceId: string, bounds: TraceBounds
     Unpriced AS unpriced, UsageMissing AS usageMissing, FinishReasons AS finishReasons, ErrorType AS errorType,
     InputMessageHashes AS inputHashes, OutputMessageHashes AS outputHashes, SystemInstructionHashes AS systemHashes
 FROM ${table(ctx, 'genaiSpans')}
-WHERE TraceId = {traceId:String} AND ${IN_RANGE}
-LIMIT 1 BY SpanId`,
-    { traceId, ...rangeParams(bounds) },
+WHERE TraceId = {traceId:String} AND ${IN_RANGE}${clause.where}
+LIMIT 1 BY SpanId${clause.limit}`,
+    { traceId, ...rangeParams(bounds), ...clause.params },
   );
 }
 
@@ -237,15 +273,26 @@ export interface LoadSpansOptions {
 }
 
 /** Every span of a trace, ordered by start time (then span id), with GenAI facts, messages and annotations. */
-export async function loadSpans(
+export function loadSpans(
   ctx: QueryContext,
   traceId: string,
   bounds: TraceBounds,
   options: LoadSpansOptions = {},
 ): Promise<SpanView[]> {
+  return loadFilteredSpans(ctx, traceId, bounds, options);
+}
+
+/** The spans of a trace the filter picks (all without one), as loadSpans reads them. */
+export async function loadFilteredSpans(
+  ctx: QueryContext,
+  traceId: string,
+  bounds: TraceBounds,
+  options: LoadSpansOptions,
+  filter?: SpanFilter,
+): Promise<SpanView[]> {
   const [spans, genai, annotations] = await Promise.all([
-    spanRows(ctx, traceId, bounds),
-    genaiRows(ctx, traceId, bounds),
+    spanRows(ctx, traceId, bounds, filter),
+    genaiRows(ctx, traceId, bounds, filter),
     options.annotations === false ? new Map<string, Annotation[]>() : latestAnnotations(ctx, traceId),
   ]);
   const hashes =
