@@ -5,7 +5,7 @@ import type { GrafanaTheme2 } from '@grafana/data';
 import { Badge, useStyles2 } from '@grafana/ui';
 import { Link } from 'react-router-dom';
 import { usePaths } from '../../api/context';
-import { failureColor, failureLabel } from '../../utils/failures';
+import { failureColor, failureIcon, failureLabel, isWarningCategory } from '../../utils/failures';
 import { formatTime, shortId } from '../../utils/format';
 import { timestampMs } from '../../utils/spans';
 import { getTableStyles } from '../common/tableStyles';
@@ -32,11 +32,22 @@ export function PatternsTable({ patterns }: { patterns: readonly ErrorPattern[] 
         {patterns.map((p) => (
           <tr key={`${p.category}:${p.signature}`} data-testid="pattern-row" data-category={p.category}>
             <td>
+              {/* A loop is a warning: its traces need not have failed. */}
               <Link
-                to={paths.traces({ failure: p.category, status: 'error' })}
-                title="Traces with this failure"
+                to={paths.traces(
+                  isWarningCategory(p.category)
+                    ? { failure: p.category }
+                    : { failure: p.category, status: 'error' },
+                )}
+                title={
+                  isWarningCategory(p.category) ? 'Traces with this warning' : 'Traces with this failure'
+                }
               >
-                <Badge text={failureLabel(p.category)} color={failureColor(p.category)} />
+                <Badge
+                  text={failureLabel(p.category)}
+                  color={failureColor(p.category)}
+                  icon={failureIcon(p.category)}
+                />
               </Link>
             </td>
             <td>

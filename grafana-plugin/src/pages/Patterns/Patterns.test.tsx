@@ -104,6 +104,44 @@ describe('Error patterns page', () => {
     expect(location()).toBe(`${BASE}/traces?failure=tool_failure&status=error`);
   });
 
+  it('lists loops apart, as warnings: not in the failure table nor the failure counts', async () => {
+    const client = fakeClient();
+    client.analyze.mockResolvedValue(
+      patterns([
+        pattern({ category: 'rate_limit', spanCount: 1, traceCount: 1 }),
+        pattern({ category: 'context_overflow', signature: 'context_length_exceeded', spanCount: 1 }),
+        pattern({
+          category: 'loop',
+          signature: 'repeated call: execute_tool web_search',
+          spanCount: 30,
+          traceCount: 10,
+        }),
+      ]),
+    );
+    render(client);
+    const warnings = await screen.findByTestId('loop-warnings');
+    const failureTable = screen.getAllByTestId('patterns-table')[0]!;
+    expect(
+      within(failureTable)
+        .getAllByTestId('pattern-row')
+        .map((r) => r.getAttribute('data-category')),
+    ).toEqual(['rate_limit', 'context_overflow']);
+    expect(
+      within(warnings)
+        .getAllByTestId('pattern-row')
+        .map((r) => r.getAttribute('data-category')),
+    ).toEqual(['loop']);
+    expect(within(warnings).getByText(/identical input under one parent/)).toBeTruthy();
+    // The planted rate limit and overflow are not buried: the loop's 30 calls are in no failure badge.
+    const categories = screen.getByTestId('pattern-categories');
+    expect(within(categories).getByText('Rate limit · 1')).toBeTruthy();
+    expect(within(categories).getByText('Context overflow · 1')).toBeTruthy();
+    expect(within(categories).getByText('Warnings: loops · 30')).toBeTruthy();
+    // A loop's traces are not filtered to failed ones.
+    fireEvent.click(within(warnings).getByText('Loop'));
+    expect(location()).toBe(`${BASE}/traces?failure=loop`);
+  });
+
   it('reads again for another time range', async () => {
     const client = fakeClient();
     client.analyze.mockResolvedValue(patterns([pattern({})]));

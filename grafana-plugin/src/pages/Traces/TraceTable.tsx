@@ -5,7 +5,14 @@ import { Badge, Icon, Tooltip, useStyles2 } from '@grafana/ui';
 import { Link } from 'react-router-dom';
 import { usePaths } from '../../api/context';
 import { getTableStyles } from '../../components/common/tableStyles';
-import { failureColor, failureLabel } from '../../utils/failures';
+import {
+  failureColor,
+  failureLabel,
+  isWarningCategory,
+  LOOP_WARNING_TITLE,
+  WARNING_COLOR,
+  WARNING_ICON,
+} from '../../utils/failures';
 import { formatCost, formatDuration, formatTime, formatTokens, shortId } from '../../utils/format';
 import { nsToMs } from '../../utils/spans';
 
@@ -59,19 +66,26 @@ export function TraceTable({ traces, selected, onToggle }: TraceTableProps) {
             <td>{t.rootAgent ?? (t.agents.length > 0 ? t.agents.join(', ') : '–')}</td>
             <td>
               <div className={styles.badges}>
-                {t.status === 'error' ? (
-                  <Badge text={`error${t.errorCount > 1 ? ` ×${t.errorCount}` : ''}`} color="red" />
-                ) : (
-                  <Badge text="ok" color="green" />
-                )}
-                {(t.failureCategories ?? []).map((category) => (
+                <StatusBadge trace={t} />
+                {(t.failureCategories ?? [])
+                  .filter((category) => !isWarningCategory(category))
+                  .map((category) => (
+                    <Badge
+                      key={category}
+                      text={failureLabel(category)}
+                      color={failureColor(category)}
+                      data-testid="failure-category"
+                    />
+                  ))}
+                {(t.loopCallCount ?? 0) > 0 && (
                   <Badge
-                    key={category}
-                    text={failureLabel(category)}
-                    color={failureColor(category)}
-                    data-testid="failure-category"
+                    text="Loop"
+                    color={WARNING_COLOR}
+                    icon={WARNING_ICON}
+                    tooltip={`${t.loopCallCount} calls in a loop. ${LOOP_WARNING_TITLE}`}
+                    data-testid="loop-warning"
                   />
-                ))}
+                )}
               </div>
             </td>
             <td className={styles.num}>{formatDuration(t.durationMs)}</td>
@@ -104,6 +118,29 @@ export function TraceTable({ traces, selected, onToggle }: TraceTableProps) {
         ))}
       </tbody>
     </table>
+  );
+}
+
+/**
+ * ok, or the failures where an error started (each cause once); the spans that failed only because a child did are
+ * in the tooltip, not the count.
+ */
+function StatusBadge({ trace }: { trace: TraceSummary }) {
+  if (trace.status !== 'error') return <Badge text="ok" color="green" />;
+  // Summaries from before failures were counted per cause carry no failureCount.
+  const failures = trace.failureCount > 0 ? trace.failureCount : trace.errorCount;
+  const propagated = trace.propagatedFailureCount ?? 0;
+  return (
+    <Badge
+      text={`error${failures > 1 ? ` ×${failures}` : ''}`}
+      color="red"
+      data-testid="trace-status"
+      tooltip={
+        propagated > 0
+          ? `${failures} ${failures === 1 ? 'failure' : 'failures'}; ${propagated} more ${propagated === 1 ? 'span' : 'spans'} failed only because a child failed (propagated, not counted again)`
+          : undefined
+      }
+    />
   );
 }
 

@@ -128,24 +128,53 @@ describe('Traces page', () => {
     expect(location()).toBe('/a/beacon-agents-app/compare?a=t1&b=t3');
   });
 
-  it('shows failure categories as badges and filters by one', async () => {
+  // Loops used to be a failure category badge like the others; issue 17 makes them a warning of their own: a Loop
+  // badge in the warning colour, from loopCallCount, only on traces with a loop, whatever their status.
+  it('shows failure categories as badges, a loop as a warning apart, and filters by one', async () => {
     const client = fakeClient();
     client.listTraces.mockResolvedValue({
       traces: [
-        summary({ traceId: 't1', failureCategories: ['rate_limit', 'loop'] }),
-        summary({ traceId: 't2', status: 'ok', errorCount: 0, failureCategories: [] }),
+        summary({
+          traceId: 't1',
+          failureCategories: ['rate_limit'],
+          errorCount: 3,
+          failureCount: 2,
+          propagatedFailureCount: 1,
+          loopCallCount: 3,
+        }),
+        summary({ traceId: 't2', status: 'ok', errorCount: 0, failureCount: 0, failureCategories: [] }),
+        summary({
+          traceId: 't3',
+          status: 'ok',
+          errorCount: 0,
+          failureCount: 0,
+          failureCategories: [],
+          loopCallCount: 4,
+        }),
       ],
       nextCursor: null,
     });
     renderPage(<TracesPage />, { client, url: `${URL}?failure=rate_limit` });
     const rows = await screen.findAllByTestId('trace-row');
     expect(client.listTraces.mock.calls[0]![0]).toMatchObject({ failure: 'rate_limit' });
+    const [failed, healthy, looping] = rows as [HTMLElement, HTMLElement, HTMLElement];
     expect(
-      within(rows[0]!)
+      within(failed)
         .getAllByTestId('failure-category')
         .map((b) => b.textContent),
-    ).toEqual(['Rate limit', 'Loop']);
-    expect(within(rows[1]!).queryAllByTestId('failure-category')).toHaveLength(0);
+    ).toEqual(['Rate limit']);
+    // Each cause once: 2 failures, the span they propagated to not counted again.
+    expect(within(failed).getByTestId('trace-status').textContent).toBe('error ×2');
+    expect(within(failed).getByTestId('loop-warning').textContent).toBe('Loop');
+    expect(within(healthy).queryAllByTestId('failure-category')).toHaveLength(0);
+    expect(within(healthy).queryByTestId('loop-warning')).toBeNull();
+    // A loop in a healthy trace: still ok, with the warning beside it, never an error badge.
+    expect(within(looping).getByText('ok')).toBeTruthy();
+    expect(within(looping).getByTestId('loop-warning')).toBeTruthy();
+    expect(within(looping).queryAllByTestId('failure-category')).toHaveLength(0);
+    expect(within(looping).getByTestId('loop-warning').className).not.toBe(
+      within(failed).getByTestId('trace-status').className,
+    );
     // the filter form shows the category
     expect(within(screen.getByRole('form', { name: 'Trace filters' })).getByText('Rate limit')).toBeTruthy();
 

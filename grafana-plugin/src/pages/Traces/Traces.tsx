@@ -21,14 +21,18 @@ import { useBeaconClient, usePaths } from '../../api/context';
 import { ErrorWithRetry } from '../../components/common/ErrorAlert';
 import { Page } from '../../components/Page/Page';
 import { useAsync } from '../../hooks/useAsync';
-import { FAILURE_CATEGORIES, FAILURE_LABELS } from '../../utils/failures';
+import { FAILURE_CATEGORIES, FAILURE_LABELS, isWarningCategory } from '../../utils/failures';
 import { RANGE_OPTIONS } from '../../utils/timeRange';
 import { hasFilters, readFilters, type TraceFilters, toQuery, writeFilters } from './filters';
 import { TraceTable } from './TraceTable';
 
 const FAILURE_OPTIONS: { label: string; value: '' | FailureCategory; description?: string }[] = [
   { label: 'Any', value: '' },
-  ...FAILURE_CATEGORIES.map((c) => ({ label: FAILURE_LABELS[c], value: c })),
+  // Failures first, then the loop warning: it selects traces with a loop, which are no failures.
+  ...FAILURE_CATEGORIES.map((c) => ({
+    label: isWarningCategory(c) ? `${FAILURE_LABELS[c]} (warning)` : FAILURE_LABELS[c],
+    value: c,
+  })),
 ];
 
 const STATUS_OPTIONS = [
