@@ -127,7 +127,9 @@ describe('Traces page', () => {
     fireEvent.click(screen.getByRole('button', { name: /Compare selected/ }));
     expect(location()).toBe('/a/beacon-agents-app/compare?a=t1&b=t3');
   });
+});
 
+describe('Traces page: failures and loop warnings', () => {
   // Loops used to be a failure category badge like the others; issue 17 makes them a warning of their own: a Loop
   // badge in the warning colour, from loopCallCount, only on traces with a loop, whatever their status.
   it('shows failure categories as badges, a loop as a warning apart, and filters by one', async () => {
