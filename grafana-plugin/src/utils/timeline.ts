@@ -1,24 +1,42 @@
-// Waterfall maths: critical path, row layout and the slowest spans — all client-side over SpanView[].
+// Waterfall maths: critical path (and its heaviest links), ruler ticks, row layout and the slowest spans — all
+// client-side over SpanView[].
 import type { SpanView } from '@beacon/collector/api-contract';
-import { buildTree, endMs, type SpanTree, sortByStart, startMs, treeOrder } from './spans';
+import { buildTree, byStart, endMs, type SpanTree, sortByStart, startMs, treeOrder } from './spans';
+
+/** The critical path and how much of the trace's time each span on it explains. */
+export interface CriticalPathTiming {
+  /** Span ids on the path, in start order. */
+  spanIds: string[];
+  /**
+   * Per span on the path, its critical self time: the instants of the trace it is the deepest span of the path
+   * at (its part of the path minus its children's parts on the path). They add up to the trace's duration.
+   */
+  selfMs: Map<string, number>;
+}
 
 /**
  * The critical path: the chain of spans that determines when the trace ends. Walking back from the end, a span's
  * critical child is the one that finished last before the current point (clipped to it); the point then moves
  * to that child's start and the search repeats among the earlier children, recursing into each child taken.
- * Roots are treated as children of a virtual span covering the whole trace. Returns span ids in start order.
+ * Roots are treated as children of a virtual span covering the whole trace.
  */
-export function criticalPath(spans: readonly SpanView[], tree: SpanTree = buildTree(spans)): string[] {
-  const onPath = new Set<string>();
+export function criticalPathTiming(
+  spans: readonly SpanView[],
+  tree: SpanTree = buildTree(spans),
+): CriticalPathTiming {
+  /** Each span on the path → the length of its part of the path (its start to its clipped end). */
+  const partMs = new Map<string, number>();
+  const selfMs = new Map<string, number>();
 
-  const walk = (candidates: readonly SpanView[], limit: number) => {
+  /** Takes critical children among `candidates` before `limit`; returns the time they cover. */
+  const walk = (candidates: readonly SpanView[], limit: number): number => {
     let cursor = limit;
-    const remaining = [...candidates];
+    let covered = 0;
     for (;;) {
       let best: SpanView | undefined;
       let bestEnd = Number.NEGATIVE_INFINITY;
-      for (const child of remaining) {
-        if (onPath.has(child.spanId) || startMs(child) >= cursor) continue;
+      for (const child of candidates) {
+        if (partMs.has(child.spanId) || startMs(child) >= cursor) continue;
         const clippedEnd = Math.min(endMs(child), cursor);
         // Latest end wins; on a tie the longer (earlier-starting) span explains more of the time.
         if (clippedEnd > bestEnd || (clippedEnd === bestEnd && best && startMs(child) < startMs(best))) {
@@ -26,17 +44,132 @@ export function criticalPath(spans: readonly SpanView[], tree: SpanTree = buildT
           bestEnd = clippedEnd;
         }
       }
-      if (!best) return;
-      onPath.add(best.spanId);
-      walk(tree.children.get(best.spanId) ?? [], bestEnd);
+      if (!best) return covered;
+      const part = Math.max(0, bestEnd - startMs(best));
+      partMs.set(best.spanId, part);
+      const childrenCovered = walk(tree.children.get(best.spanId) ?? [], bestEnd);
+      selfMs.set(best.spanId, Math.max(0, part - childrenCovered));
+      covered += part;
       cursor = startMs(best);
     }
   };
 
   // Zero-length roots still count: start the cursor just past the latest end.
-  const traceEnd = Math.max(...tree.roots.map(endMs));
-  if (tree.roots.length > 0) walk(tree.roots, traceEnd + 1e-9);
-  return sortByStart(spans.filter((s) => onPath.has(s.spanId))).map((s) => s.spanId);
+  if (tree.roots.length > 0) walk(tree.roots, Math.max(...tree.roots.map(endMs)) + 1e-9);
+  const spanIds = sortByStart(spans.filter((s) => partMs.has(s.spanId))).map((s) => s.spanId);
+  return { spanIds, selfMs };
+}
+
+/** The critical path's span ids in start order (see criticalPathTiming). */
+export function criticalPath(spans: readonly SpanView[], tree: SpanTree = buildTree(spans)): string[] {
+  return criticalPathTiming(spans, tree).spanIds;
+}
+
+/** A path this short is marked whole: every span on it is readable at once. */
+export const WHOLE_PATH_MAX_SPANS = 25;
+/** On a longer path, the heaviest links are marked until they explain this share of the trace… */
+export const HEAVY_LINKS_SHARE = 0.5;
+/** …or this many are marked, whichever comes first. */
+export const HEAVY_LINKS_MAX = 12;
+/** Spans off the path that explain less than this share of the trace leave it "purely sequential". */
+const SEQUENTIAL_SLACK = 0.01;
+
+export interface SpanSelfTime {
+  span: SpanView;
+  selfMs: number;
+}
+
+export interface CriticalPathSummary {
+  /** Every span on the critical path, in start order. */
+  pathIds: string[];
+  /** The spans the timeline marks: the whole path when it is short, else its heaviest links and their ancestors. */
+  marked: Set<string>;
+  /** The path's spans by critical self time, most first: where the trace's time went. */
+  heaviest: SpanSelfTime[];
+  /** The heaviest links marked (all of `heaviest` when the whole path is marked). */
+  heavyLinks: SpanSelfTime[];
+  /** The share of the trace's duration the marked heavy links explain (0–1). */
+  heavyShare: number;
+  /** Nothing ran in parallel: the critical path is the whole run. */
+  sequential: boolean;
+  /** Wall time of the trace. */
+  durationMs: number;
+  /** Whether every span of the path is marked. */
+  wholePathMarked: boolean;
+}
+
+/**
+ * What the timeline says about the critical path. On a parallel trace the path is the classic one. On a long or
+ * purely sequential run every span is on it ("605 spans" says nothing), so what is marked is the chain of its
+ * heaviest links: the spans whose critical *self* time (duration minus the children's time) dominates, most first
+ * until they explain half the run (at most HEAVY_LINKS_MAX), with the spans they ran in, so the chain reads from
+ * the root down.
+ */
+export function summarizeCriticalPath(
+  spans: readonly SpanView[],
+  tree: SpanTree = buildTree(spans),
+): CriticalPathSummary {
+  const { spanIds, selfMs } = criticalPathTiming(spans, tree);
+  const { start, end } = traceBounds(spans);
+  const durationMs = Math.max(0, end - start);
+  const onPath = new Set(spanIds);
+  const offPathSelf = spans
+    .filter((s) => !onPath.has(s.spanId))
+    .reduce((sum, s) => sum + selfTimeMs(s, tree), 0);
+  const sequential = spans.length > 0 && offPathSelf <= durationMs * SEQUENTIAL_SLACK;
+  const heaviest = spanIds
+    .map((id) => ({ span: tree.byId.get(id)!, selfMs: selfMs.get(id) ?? 0 }))
+    .sort((a, b) => b.selfMs - a.selfMs || byStart(a.span, b.span));
+
+  const wholePathMarked = spanIds.length <= WHOLE_PATH_MAX_SPANS;
+  let heavyLinks = heaviest;
+  if (!wholePathMarked) {
+    heavyLinks = [];
+    let explained = 0;
+    for (const link of heaviest) {
+      if (heavyLinks.length >= HEAVY_LINKS_MAX || explained >= durationMs * HEAVY_LINKS_SHARE) break;
+      heavyLinks.push(link);
+      explained += link.selfMs;
+    }
+  }
+  const heavyShare =
+    durationMs > 0 ? Math.min(1, heavyLinks.reduce((sum, l) => sum + l.selfMs, 0) / durationMs) : 1;
+  const marked = new Set<string>(wholePathMarked ? spanIds : []);
+  if (!wholePathMarked) {
+    for (const { span } of heavyLinks) {
+      for (let s: SpanView | undefined = span; s && !marked.has(s.spanId); ) {
+        marked.add(s.spanId);
+        s = s.parentSpanId ? tree.byId.get(s.parentSpanId) : undefined;
+      }
+    }
+  }
+  return {
+    pathIds: spanIds,
+    marked,
+    heaviest,
+    heavyLinks,
+    heavyShare,
+    sequential,
+    durationMs,
+    wholePathMarked,
+  };
+}
+
+/** A round step for about `target` ruler ticks over `rangeMs`: 1, 2 or 5 times a power of ten (ms). */
+export function tickStep(rangeMs: number, target = 6): number {
+  if (!(rangeMs > 0)) return 1;
+  const raw = rangeMs / target;
+  const power = 10 ** Math.floor(Math.log10(raw));
+  const unit = [1, 2, 5, 10].find((m) => m * power >= raw) ?? 10;
+  return unit * power;
+}
+
+/** Ruler ticks (ms from the trace start) inside [fromMs, toMs], on round steps. */
+export function ticks(fromMs: number, toMs: number, target = 6): number[] {
+  const step = tickStep(toMs - fromMs, target);
+  const out: number[] = [];
+  for (let t = Math.ceil(fromMs / step) * step; t <= toMs + step * 1e-9; t += step) out.push(t);
+  return out;
 }
 
 export type WaterfallLayout = 'tree' | 'compact';
