@@ -8,6 +8,7 @@
 //   one model by one agent are one llm node with ten spanIds.
 // - Edges: node of the nearest ancestor → node (`call`; `handoff` between two agents), and `link` for span links
 //   between traces (sub-agent runs exported as traces of their own), from the earlier span's node to the later's.
+//   An edge counts the spans (or links) it stands for in `calls`: orchestrator → researcher ×9 is one edge, calls 9.
 // - Cost and tokens: an llm node has its own calls'; agent and workflow nodes add up every model call beneath them.
 import type { GraphEdge, GraphNode, GraphNodeKind, SpanView, TraceGraphResponse } from '../contract/index.js';
 
@@ -158,7 +159,9 @@ function addEdge(
   kind: GraphEdge['kind'],
 ): void {
   const id = `${kind}:${source}->${target}`;
-  if (!edges.has(id)) edges.set(id, { id, source, target, kind });
+  const known = edges.get(id);
+  if (known) known.calls = (known.calls ?? 0) + 1;
+  else edges.set(id, { id, source, target, kind, calls: 1 });
 }
 
 /** The node standing for a span, or (for a link to a span not stored) the earliest node of its trace. */

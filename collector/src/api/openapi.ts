@@ -201,6 +201,7 @@ const SCHEMAS = {
     source: string,
     target: string,
     kind: { type: 'string', enum: ['call', 'handoff', 'link'] },
+    calls: integer,
   }),
   TraceGraphResponse: object(
     {

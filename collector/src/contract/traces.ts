@@ -185,6 +185,8 @@ export interface GraphEdge {
   target: string;
   /** call: parent → child; handoff: agent → agent; link: span link across traces. */
   kind: 'call' | 'handoff' | 'link';
+  /** Added (optional): how many spans (or span links) this edge stands for, e.g. 9 invocations of an agent. */
+  calls?: number;
 }
 
 /** GET /api/v1/traces/{traceId}/graph */

@@ -140,6 +140,12 @@ test('agents, model calls and tools become nodes; calls, handoffs and the sub-ag
     ].sort(),
   );
 
+  // Each edge counts the calls it stands for: worker-a called gpt-4o-mini twice, the planner handed off once.
+  const calls = (id: string) => graph.edges.find((e) => e.id === id)?.calls;
+  expect(calls(`call:${a}->llm:${a}:gpt-4o-mini`)).toBe(2);
+  expect(calls(`handoff:${p}->${a}`)).toBe(1);
+  expect(calls(`link:tool:${p}:delegate->${r}`)).toBe(1);
+
   const node = (id: string) => nodes.get(id) as GraphNode;
   expect(node(p)).toMatchObject({
     kind: 'agent',
