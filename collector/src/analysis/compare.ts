@@ -3,14 +3,14 @@
 // edit-distance alignment of their spans in tree order). A measure more than 20% above the baseline is a
 // regression finding.
 import type { Failure } from '@beacon/semconv';
-import type { Finding, SpanView } from '../contract/index.js';
+import type { AlignedStep, Finding, SpanView, StepAlignment } from '../contract/index.js';
 import { contributors, type MeasureName } from './contributors.js';
 import { isInference, isToolCall, modelOf } from './failures.js';
 import { count, list, ms, numberFindings, percent, spanRef, usd } from './format.js';
 import type { AnalysisResult, TraceData } from './model.js';
 import { analyzeFailures } from './propagation.js';
 import { SpanTree } from './span-tree.js';
-import { alignSteps, type Step, stepsOf } from './steps.js';
+import { type Alignment, alignSteps, type Step, stepsOf } from './steps.js';
 
 export const REGRESSION_RATIO = 1.2;
 
@@ -62,16 +62,33 @@ const failureKey = (f: Failure) => `${f.category}\u0000${f.signature}`;
 /** The most spans a divergence finding lists (the first differing steps). */
 const MAX_DIVERGING_SPANS = 20;
 
-/** Where the two runs' steps diverge: one finding (the first edit, with the counts of all), and a sentence. */
-function stepsComparison(
-  traceId: string,
-  tree: SpanTree,
-  baseTree: SpanTree,
-): { draft: Omit<Finding, 'id'> | null; sentence: string } {
+interface StepsAligned extends Alignment {
+  steps: Step[];
+  baseSteps: Step[];
+}
+
+function alignTrees(tree: SpanTree, baseTree: SpanTree): StepsAligned {
   const steps = stepsOf(tree);
   const baseSteps = stepsOf(baseTree);
   const label = (s: Step) => s.label;
-  const { edits, exact } = alignSteps(baseSteps.map(label), steps.map(label));
+  return { steps, baseSteps, ...alignSteps(baseSteps.map(label), steps.map(label)) };
+}
+
+/** Both runs' steps and their alignment, as compare's findings read them (for a side-by-side view). */
+export function alignTraces(trace: TraceData, baseline: TraceData): StepAlignment {
+  const { steps, baseSteps, edits, exact } = alignTrees(
+    new SpanTree(trace.spans),
+    new SpanTree(baseline.spans),
+  );
+  const view = (s: Step): AlignedStep => ({ spanId: s.span.spanId, label: s.label, depth: s.depth });
+  return { baselineSteps: baseSteps.map(view), steps: steps.map(view), edits, exact };
+}
+
+/** Where the two runs' steps diverge: one finding (the first edit, with the counts of all), and a sentence. */
+function stepsComparison(
+  traceId: string,
+  { steps, baseSteps, edits, exact }: StepsAligned,
+): { draft: Omit<Finding, 'id'> | null; sentence: string } {
   if (edits.length === 0)
     return { draft: null, sentence: `Steps: the same ${steps.length} steps in the same order.` };
   const tally = (kind: string) => edits.filter((e) => e.kind === kind).length;
@@ -222,7 +239,7 @@ export function compareTraces(trace: TraceData, baseline: TraceData): AnalysisRe
     });
   }
 
-  const stepwise = stepsComparison(traceId, tree, baseTree);
+  const stepwise = stepsComparison(traceId, alignTrees(tree, baseTree));
   if (stepwise.draft) drafts.push(stepwise.draft);
 
   const findings = numberFindings('compare', drafts);

@@ -1,6 +1,6 @@
 // A trace's steps, for comparing two runs of the same task: its spans in one deterministic order, each named by
 // what it did, and an edit-distance alignment of two such sequences.
-import type { SpanView } from '../contract/index.js';
+import type { SpanView, StepEdit } from '../contract/index.js';
 import { isInference, isToolCall, modelOf } from './failures.js';
 import { quoted } from './format.js';
 import { type SpanTree, startNs } from './span-tree.js';
@@ -10,6 +10,8 @@ export interface Step {
   /** What the step did, as prose names it: `tool run_python`, `model call gpt-4o`, `agent critic`. Steps of two
    * runs match when their labels are equal. */
   label: string;
+  /** 0 for a root, 1 for its children, …: how deep in the tree the step runs (for drawing the steps as a tree). */
+  depth: number;
 }
 
 /** Siblings: start time, then span name, then the shorter first, then span id (only for exact twins). */
@@ -38,13 +40,14 @@ export function stepsOf(tree: SpanTree): Step[] {
   const seen = new Set<string>();
   const visit = (span: SpanView) => {
     // Iterative, so a 10,000-span chain cannot overflow the stack.
-    const stack = [span];
+    const stack = [{ span, depth: 0 }];
     while (stack.length > 0) {
-      const next = stack.pop()!;
+      const { span: next, depth } = stack.pop()!;
       if (seen.has(next.spanId)) continue;
       seen.add(next.spanId);
-      out.push({ span: next, label: labelOf(next) });
-      stack.push(...[...tree.children(next)].sort(bySiblingOrder).reverse());
+      out.push({ span: next, label: labelOf(next), depth });
+      const children = [...tree.children(next)].sort(bySiblingOrder).reverse();
+      stack.push(...children.map((child) => ({ span: child, depth: depth + 1 })));
     }
   };
   for (const root of [...tree.roots].sort(bySiblingOrder)) visit(root);
@@ -52,13 +55,7 @@ export function stepsOf(tree: SpanTree): Step[] {
   return out;
 }
 
-export interface StepEdit {
-  kind: 'changed' | 'added' | 'removed';
-  /** 0-based index in the trace (for `removed`: of the trace's next step, where the baseline's would have been). */
-  step: number;
-  /** 0-based index in the baseline (for `added`: of the baseline's next step). */
-  baselineStep: number;
-}
+export type { StepEdit };
 
 export interface Alignment {
   /** In step order; empty when the sequences are equal. */

@@ -3,7 +3,7 @@
 import { FAILURE_CATEGORIES, type Pricer } from '@beacon/semconv';
 import { z } from 'zod';
 import { analyzeAnomalies, DEFAULT_WINDOW } from '../analysis/anomalies.js';
-import { compareTraces } from '../analysis/compare.js';
+import { alignTraces, compareTraces } from '../analysis/compare.js';
 import { analyzeCost } from '../analysis/cost.js';
 import { analyzeErrorPatternsAcross, analyzeTraceErrorPatterns } from '../analysis/error-patterns.js';
 import type { AnalysisResult, TraceData } from '../analysis/model.js';
@@ -17,6 +17,7 @@ import {
   type AnalysisResponse,
   type BaselineResponse,
   FINDING_TYPES,
+  type StepAlignment,
 } from '../contract/index.js';
 import type { Logger } from '../logger.js';
 import type { CallModel } from '../replay/providers.js';
@@ -79,6 +80,7 @@ const requestSchema = z.object({
   from: instantField.optional(),
   to: instantField.optional(),
   refine: z.boolean().optional(),
+  alignment: z.boolean().optional(),
 });
 
 type ParsedRequest = Omit<AnalysisRequest, 'from' | 'to'> & { fromNs?: bigint; toNs?: bigint };
@@ -145,7 +147,12 @@ export function createAnalysisApi(options: AnalysisApiOptions): ApiModule {
     ctx: QueryContext,
     kind: AnalysisKind,
     request: ParsedRequest,
-  ): Promise<{ result: AnalysisResult; traceId: string | null; baselineTraceId: string | null }> {
+  ): Promise<{
+    result: AnalysisResult;
+    traceId: string | null;
+    baselineTraceId: string | null;
+    alignment?: StepAlignment;
+  }> {
     if (kind === 'error-patterns' && request.traceId === undefined) {
       const toNs = request.toNs ?? BigInt(Date.now()) * 1_000_000n;
       const fromNs = request.fromNs ?? toNs - DAY_NS;
@@ -197,7 +204,8 @@ export function createAnalysisApi(options: AnalysisApiOptions): ApiModule {
           );
         }
         const baseline = await loadTrace(ctx, baselineId, 'baselineTraceId');
-        return answer(compareTraces(trace, baseline), baselineId);
+        const compared = answer(compareTraces(trace, baseline), baselineId);
+        return request.alignment ? { ...compared, alignment: alignTraces(trace, baseline) } : compared;
       }
     }
   }
@@ -236,7 +244,7 @@ export function createAnalysisApi(options: AnalysisApiOptions): ApiModule {
       },
       handler: async ({ path, body, storage }) => {
         const request = parseAnalysisRequest(await body());
-        const { result, traceId, baselineTraceId } = await analyze(storage, path.kind, request);
+        const { result, traceId, baselineTraceId, alignment } = await analyze(storage, path.kind, request);
         const refinement =
           refiner && request.refine !== false
             ? await refiner.refine(path.kind, traceId, result.text, result.findings)
@@ -250,6 +258,7 @@ export function createAnalysisApi(options: AnalysisApiOptions): ApiModule {
           totalEstimatedSavingsUsd: result.totalEstimatedSavingsUsd,
           patterns: result.patterns,
           refinement,
+          ...(alignment ? { alignment } : {}),
         };
         return { json: response };
       },
@@ -315,8 +324,13 @@ export const ANALYSIS_SCHEMAS: Record<string, JsonSchema> = {
       },
       to: { ...string, description: 'error-patterns across traces: RFC 3339 or epoch ms; default now.' },
       refine: { ...boolean, description: 'Ask the configured LLM to rewrite the text (default true).' },
+      alignment: {
+        ...boolean,
+        description:
+          "compare: also answer both runs' steps and their alignment (default false: one step per span).",
+      },
     },
-    ['traceId', 'baselineTraceId', 'window', 'from', 'to', 'refine'],
+    ['traceId', 'baselineTraceId', 'window', 'from', 'to', 'refine', 'alignment'],
   ),
   Finding: object({
     id: { ...string, description: 'Stable within one response, e.g. cost-1.' },
@@ -348,17 +362,53 @@ export const ANALYSIS_SCHEMAS: Record<string, JsonSchema> = {
     firstSeen: nanos,
     lastSeen: nanos,
   }),
-  AnalysisResponse: object({
-    kind: { type: 'string', enum: ANALYSIS_KINDS },
-    traceId: nullableString,
-    baselineTraceId: nullableString,
-    findings: array(schemaRef('Finding')),
-    text: { ...string, description: 'Deterministic prose built from the findings and spans.' },
-    totalEstimatedSavingsUsd: { ...nullableNumber, description: 'cost: the sum of the findings’ savings.' },
-    patterns: array(schemaRef('ErrorPattern')),
-    refinement: {
-      oneOf: [object({ model: string, text: string }), { type: 'null' }],
-      description: "The configured LLM's rewrite of text, citing span ids; null without one.",
+  AnalysisResponse: object(
+    {
+      kind: { type: 'string', enum: ANALYSIS_KINDS },
+      traceId: nullableString,
+      baselineTraceId: nullableString,
+      findings: array(schemaRef('Finding')),
+      text: { ...string, description: 'Deterministic prose built from the findings and spans.' },
+      totalEstimatedSavingsUsd: { ...nullableNumber, description: 'cost: the sum of the findings’ savings.' },
+      patterns: array(schemaRef('ErrorPattern')),
+      refinement: {
+        oneOf: [object({ model: string, text: string }), { type: 'null' }],
+        description: "The configured LLM's rewrite of text, citing span ids; null without one.",
+      },
+      alignment: {
+        ...schemaRef('StepAlignment'),
+        description: 'compare with alignment: true only: both runs’ steps and how they align.',
+      },
+    },
+    ['alignment'],
+  ),
+  AlignedStep: object({
+    spanId: string,
+    label: { ...string, description: 'What the step did, e.g. "tool run_python": equal labels match.' },
+    depth: { ...integer, description: '0 for a root, 1 for its children, …' },
+  }),
+  StepEdit: object({
+    kind: { type: 'string', enum: ['changed', 'added', 'removed'] },
+    step: {
+      ...integer,
+      description:
+        "0-based, in the trace's steps (removed: the trace's next step, where it would have been).",
+    },
+    baselineStep: {
+      ...integer,
+      description: "0-based, in the baseline's steps (added: the baseline's next step).",
+    },
+  }),
+  StepAlignment: object({
+    baselineSteps: { ...array(schemaRef('AlignedStep')), description: 'The baseline in tree order.' },
+    steps: { ...array(schemaRef('AlignedStep')), description: 'The trace in tree order.' },
+    edits: {
+      ...array(schemaRef('StepEdit')),
+      description: 'In step order; every step no edit names matches the other run’s next unmatched one.',
+    },
+    exact: {
+      ...boolean,
+      description: 'False: the runs differ too much past the first edit; edits holds it only.',
     },
   }),
   BaselineResponse: object({ traceId: string, baselineKey: string }),

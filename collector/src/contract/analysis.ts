@@ -25,6 +25,9 @@ export interface AnalysisRequest {
   to?: string;
   /** Ask the configured LLM to rewrite the explanation (default true when one is configured). */
   refine?: boolean;
+  /** Added (optional): compare — also answer both runs' steps and their alignment (default false: it holds a
+   * step per span, too much for an agent reading the answer). */
+  alignment?: boolean;
 }
 
 /**
@@ -110,6 +113,37 @@ export interface AnalysisResponse {
   patterns: ErrorPattern[];
   /** When an LLM is configured and refine was not false: its rewrite of `text`, citing span ids. */
   refinement: { model: string; text: string } | null;
+  /** Added (optional): compare with `alignment: true` — the steps of both runs and how they align. */
+  alignment?: StepAlignment | null;
+}
+
+/** One step of a run as compare reads it: a span, in tree order (parent first, siblings by start time, then name). */
+export interface AlignedStep {
+  spanId: string;
+  /** What the step did, e.g. `tool run_python`, `model call gpt-4o`, `agent critic`: equal labels match. */
+  label: string;
+  /** 0 for a root, 1 for its children, … */
+  depth: number;
+}
+
+/** One edit of the alignment. Indexes are 0-based. */
+export interface StepEdit {
+  kind: 'changed' | 'added' | 'removed';
+  /** In the trace's steps (for `removed`: the trace's next step, where the baseline's would have been). */
+  step: number;
+  /** In the baseline's steps (for `added`: the baseline's next step). */
+  baselineStep: number;
+}
+
+/** compare: both runs' steps and the edit-distance alignment of the baseline's onto the trace's. Every step not
+ * named by an edit is matched, in order, with the other run's next unmatched step. */
+export interface StepAlignment {
+  baselineSteps: AlignedStep[];
+  steps: AlignedStep[];
+  /** In step order; empty when the runs match step for step. */
+  edits: StepEdit[];
+  /** False when the runs differ too much past the first edit to align step by step: edits then hold only it. */
+  exact: boolean;
 }
 
 /** PUT /api/v1/traces/{traceId}/baseline — marks the trace as the baseline of its root span name. */

@@ -210,6 +210,44 @@ describe('compare', () => {
       expect(found[0]!.detail).toContain(changed.from);
     }
   });
+
+  test('asked for the alignment, it answers both runs step by step, edited only at the planted step', async () => {
+    const plain = await analyze('compare', { traceId: again.traceId, baselineTraceId: base.traceId });
+    expect(plain.alignment).toBeUndefined();
+
+    const same = (
+      await analyze('compare', {
+        traceId: again.traceId,
+        baselineTraceId: base.traceId,
+        alignment: true,
+      })
+    ).alignment!;
+    expect(same.edits).toEqual([]);
+    expect(same.steps).toHaveLength(planted.spanCount);
+    expect(same.steps.map((s) => [s.label, s.depth])).toEqual(
+      same.baselineSteps.map((s) => [s.label, s.depth]),
+    );
+    expect(same.baselineSteps.map((s) => s.spanId)).toEqual(base.spans.map((s) => s.spanId));
+
+    const changed = toolChanged.manifest.changed!;
+    const body = await analyze('compare', {
+      traceId: toolChanged.traceId,
+      baselineTraceId: base.traceId,
+      alignment: true,
+    });
+    const alignment = body.alignment!;
+    const at = changed.step - 1;
+    expect(alignment).toMatchObject({
+      exact: true,
+      edits: [{ kind: 'changed', step: at, baselineStep: at }],
+    });
+    expect(alignment.steps[at]!.spanId).toBe(changed.spanId);
+    expect(alignment.steps[at]!.label).toContain(changed.to);
+    expect(alignment.baselineSteps[at]!.label).toContain(changed.from);
+    // What the findings say is the same with or without the alignment.
+    const without = await analyze('compare', { traceId: toolChanged.traceId, baselineTraceId: base.traceId });
+    expect(body.findings).toEqual(without.findings);
+  });
 });
 
 test('no explanation shows markdown backticks', async () => {

@@ -26,6 +26,7 @@ describe('step order', () => {
       const steps = stepsOf(new SpanTree([...renamed].reverse()));
       expect(steps.map((s) => s.span.spanId)).toEqual([rootId, childId, sc.ids.c2]);
       expect(steps.map((s) => s.label)).toEqual(['agent faq-bot', 'model call gpt-4o', 'model call gpt-4o']);
+      expect(steps.map((s) => s.depth)).toEqual([0, 1, 1]);
     }
   });
 });
