@@ -1,7 +1,9 @@
 // The agent map as a layered SVG: callers left of callees (dagre, left to right), nodes coloured by kind with their
 // calls and error rate, edges labelled with calls, error rate, p95 and cost. Plain SVG rather than React Flow: the
 // map is read, not edited, and a static drawing stays light for a few hundred nodes. Clicking a node or an edge
-// selects it.
+// selects it. An edge is red when its error RATE reaches EDGE_ERROR_RATE_THRESHOLD (not for any single error); a
+// node shows its service when another node has its name. The drawing keeps its natural size (text stays readable)
+// and scrolls inside its own box, which never runs under the details panel beside it.
 import type { AgentMapEdge, AgentMapNode, AgentMapNodeKind } from '@beacon/collector/api-contract';
 import { Graph, layout } from '@dagrejs/dagre';
 import { css } from '@emotion/css';
@@ -10,9 +12,11 @@ import { useStyles2, useTheme2 } from '@grafana/ui';
 import { useMemo } from 'react';
 import { formatCost, formatDuration } from '../../utils/format';
 import { kindColor } from '../common/kinds';
+import { isFailingEdge, labelText, nodeLabels, percent } from './labels';
 
 export const NODE_WIDTH = 190;
-export const NODE_HEIGHT = 52;
+/** Room for three lines: name, service (when names collide), kind and calls. */
+export const NODE_HEIGHT = 62;
 /** Width of one character of an edge label (11 px sans-serif), to reserve its room in the layout. */
 const LABEL_CHAR_WIDTH = 6.4;
 
@@ -72,8 +76,6 @@ const KIND_TO_GRAPH: Record<AgentMapNodeKind, 'agent' | 'tool' | 'llm'> = {
   model: 'llm',
 };
 
-const percent = (rate: number) => `${Math.round(rate * 1000) / 10}%`;
-
 export function edgeLabel(edge: AgentMapEdge): string {
   const parts = [`${edge.calls} calls`];
   if (edge.errors > 0) parts.push(`${percent(edge.errorRate)} err`);
@@ -86,12 +88,14 @@ export function AgentMapGraph({ nodes, edges, selection = null, onSelect }: Agen
   const styles = useStyles2(getStyles);
   const theme = useTheme2();
   const laid = useMemo(() => layoutMap(nodes, edges), [nodes, edges]);
+  const labels = useMemo(() => nodeLabels(nodes), [nodes]);
+  const labelOf = (id: string) => labelText(labels.get(id), id);
   const errorColor = theme.colors.error.text;
   const select = (next: MapSelection) => onSelect?.(next);
   const isSelected = (type: 'node' | 'edge', id: string) => selection?.type === type && selection.id === id;
 
   return (
-    <div className={styles.scroll}>
+    <div className={styles.scroll} data-testid="agent-map-scroll">
       <svg
         width={Math.max(laid.width, 200)}
         height={Math.max(laid.height, 100)}
@@ -117,7 +121,8 @@ export function AgentMapGraph({ nodes, edges, selection = null, onSelect }: Agen
           if (!route) return null;
           const d = route.points.map((p, i) => `${i === 0 ? 'M' : 'L'} ${p.x} ${p.y}`).join(' ');
           const selected = isSelected('edge', edge.id);
-          const stroke = edge.errors > 0 ? errorColor : theme.colors.text.secondary;
+          const failing = isFailingEdge(edge);
+          const stroke = failing ? errorColor : theme.colors.text.secondary;
           return (
             // biome-ignore lint/a11y/useSemanticElements: an SVG group cannot be a <button>
             <g
@@ -125,9 +130,10 @@ export function AgentMapGraph({ nodes, edges, selection = null, onSelect }: Agen
               className={styles.clickable}
               data-testid={`map-edge-${edge.id}`}
               data-calls={edge.calls}
+              data-failing={failing}
               role="button"
               tabIndex={0}
-              aria-label={`${edge.source} to ${edge.target}: ${edgeLabel(edge)}`}
+              aria-label={`${labelOf(edge.source)} to ${labelOf(edge.target)}: ${edgeLabel(edge)}`}
               onClick={() => select({ type: 'edge', id: edge.id })}
               onKeyDown={(e) => e.key === 'Enter' && select({ type: 'edge', id: edge.id })}
             >
@@ -158,6 +164,7 @@ export function AgentMapGraph({ nodes, edges, selection = null, onSelect }: Agen
           if (!at) return null;
           const color = kindColor(theme, KIND_TO_GRAPH[node.kind]);
           const selected = isSelected('node', node.id);
+          const service = labels.get(node.id)?.service ?? null;
           return (
             // biome-ignore lint/a11y/useSemanticElements: an SVG group cannot be a <button>
             <g
@@ -168,7 +175,7 @@ export function AgentMapGraph({ nodes, edges, selection = null, onSelect }: Agen
               data-calls={node.calls}
               role="button"
               tabIndex={0}
-              aria-label={`${node.kind} ${node.name}: ${node.calls} calls`}
+              aria-label={`${node.kind} ${labelOf(node.id)}: ${node.calls} calls`}
               onClick={() => select({ type: 'node', id: node.id })}
               onKeyDown={(e) => e.key === 'Enter' && select({ type: 'node', id: node.id })}
             >
@@ -181,10 +188,15 @@ export function AgentMapGraph({ nodes, edges, selection = null, onSelect }: Agen
                 strokeWidth={selected ? 3 : 1.5}
               />
               <rect width={6} height={NODE_HEIGHT} rx={3} fill={color} />
-              <text x={14} y={20} className={styles.nodeName}>
-                {node.name.length > 24 ? `${node.name.slice(0, 23)}…` : node.name}
+              <text x={14} y={19} className={styles.nodeName}>
+                {clip(node.name, 24)}
               </text>
-              <text x={14} y={38} className={styles.nodeStats}>
+              {service !== null && (
+                <text x={14} y={35} className={styles.nodeStats} data-testid="map-node-service">
+                  {clip(service, 28)}
+                </text>
+              )}
+              <text x={14} y={service !== null ? 52 : 40} className={styles.nodeStats}>
                 {node.kind} · {node.calls} calls
                 {node.errors > 0 ? ` · ${percent(node.errorRate)} err` : ''}
               </text>
@@ -196,9 +208,15 @@ export function AgentMapGraph({ nodes, edges, selection = null, onSelect }: Agen
   );
 }
 
+const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+
 const getStyles = (theme: GrafanaTheme2) => ({
   scroll: css({
+    // Scrolls in both directions inside its grid cell: a wide map never pushes under the details panel.
     overflow: 'auto',
+    maxWidth: '100%',
+    maxHeight: '70vh',
+    minWidth: 0,
     border: `1px solid ${theme.colors.border.weak}`,
     borderRadius: theme.shape.radius.default,
     background: theme.colors.background.canvas,

@@ -11,7 +11,7 @@ const HOUR = 3_600_000;
 const stats = { errors: 0, errorRate: 0, p95DurationMs: 250, costUsd: 0 };
 const node = (id: string, calls: number, over: Partial<AgentMapNode> = {}): AgentMapNode => {
   const [kind, name] = id.split(':') as ['agent' | 'tool', string];
-  return { id, kind, name, calls, ...stats, ...over };
+  return { id, kind, service: 'travel', name, calls, ...stats, ...over };
 };
 const edge = (
   source: string,
@@ -93,6 +93,61 @@ describe('Agent map page', () => {
       ['worker_a', 'search', '40'],
       ['worker_b', 'calculator', '20'],
     ]);
+  });
+
+  it('three services each running a "researcher": three nodes, each labelled with its service', async () => {
+    const services = ['research-eu', 'research-us', 'research-asia'];
+    const client = fakeClient();
+    client.getAgentMap.mockResolvedValue({
+      ...MAP,
+      nodes: [
+        ...services.map((service) =>
+          node(`agent:${service}/researcher`, 10, { service, name: 'researcher' }),
+        ),
+        node('agent:travel/planner', 30, { name: 'planner' }),
+      ],
+      edges: services.map((service) => edge('agent:travel/planner', `agent:${service}/researcher`, 10)),
+    });
+    render(client);
+    await screen.findByTestId('agent-map-graph');
+    const researchers = services.map((service) => screen.getByTestId(`map-node-agent:${service}/researcher`));
+    expect(researchers).toHaveLength(3);
+    expect(researchers.map((n) => within(n).getByTestId('map-node-service').textContent)).toEqual(services);
+    // A name no other node has needs no service.
+    expect(
+      within(screen.getByTestId('map-node-agent:travel/planner')).queryByTestId('map-node-service'),
+    ).toBeNull();
+    const rows = screen.getAllByTestId('agent-map-edge-row');
+    expect(rows.map((r) => r.children[1]!.textContent)).toEqual(
+      services.map((service) => `researcher (${service})`),
+    );
+    fireEvent.click(researchers[1]!);
+    expect(within(screen.getByTestId('agent-map-details')).getByTestId('detail-service').textContent).toBe(
+      'service research-us',
+    );
+  });
+
+  it('colours an edge by its error rate: red from 5% of calls failing, not for one error in a thousand', async () => {
+    const client = fakeClient();
+    client.getAgentMap.mockResolvedValue({
+      ...MAP,
+      edges: [
+        edge('agent:planner', 'agent:worker_a', 1000, { errors: 1, errorRate: 0.001 }),
+        edge('agent:planner', 'agent:worker_b', 20, { errors: 5, errorRate: 0.25 }),
+        edge('agent:worker_a', 'tool:search', 100, { errors: 5, errorRate: 0.05 }),
+        edge('agent:worker_b', 'tool:calculator', 20),
+      ],
+    });
+    render(client);
+    await screen.findByTestId('agent-map-graph');
+    const failing = (source: string, target: string) =>
+      screen.getByTestId(`map-edge-${source}->${target}`).getAttribute('data-failing');
+    expect(failing('agent:planner', 'agent:worker_a')).toBe('false');
+    expect(failing('agent:planner', 'agent:worker_b')).toBe('true');
+    expect(failing('agent:worker_a', 'tool:search')).toBe('true');
+    expect(failing('agent:worker_b', 'tool:calculator')).toBe('false');
+    // The label still says the rate, however small.
+    expect(screen.getByTestId('map-edge-agent:planner->agent:worker_a').textContent).toContain('0.1% err');
   });
 
   it('asks for models when the switch is on', async () => {

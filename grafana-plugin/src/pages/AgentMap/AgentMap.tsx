@@ -1,13 +1,21 @@
 // The agent map: which agents call which sub-agents and tools (and, optionally, models) across the traces of a
 // time range, with calls, error rate, p95 latency and cost on every edge and node. Clicking a node or an edge shows
-// its numbers; the table lists every edge.
+// its numbers; the table lists every edge. Agents and tools are per service: a name two services share is shown with
+// its service.
 import type { AgentMapEdge, AgentMapNode, AgentMapResponse } from '@beacon/collector/api-contract';
 import { css, cx } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
 import { EmptyState, InlineSwitch, LoadingPlaceholder, Text, useStyles2 } from '@grafana/ui';
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import { useBeaconClient } from '../../api/context';
 import { AgentMapGraph, type MapSelection } from '../../components/AgentMapGraph/AgentMapGraph';
+import {
+  EDGE_ERROR_RATE_THRESHOLD,
+  isFailingEdge,
+  labelText,
+  nodeLabels,
+  percent,
+} from '../../components/AgentMapGraph/labels';
 import { ErrorWithRetry } from '../../components/common/ErrorAlert';
 import { getTableStyles } from '../../components/common/tableStyles';
 import { ListPage } from '../../components/ListPage/ListPage';
@@ -15,8 +23,6 @@ import { useUrlRange } from '../../components/RangePicker/RangePicker';
 import { useAsync } from '../../hooks/useAsync';
 import { formatCost, formatDuration } from '../../utils/format';
 import { rangeBounds } from '../../utils/timeRange';
-
-const percent = (rate: number) => `${Math.round(rate * 1000) / 10}%`;
 
 export function AgentMapPage() {
   const styles = useStyles2(getStyles);
@@ -35,7 +41,8 @@ export function AgentMapPage() {
   );
 
   const map = state.status === 'success' ? state.value : null;
-  const nameOf = (id: string) => map?.nodes.find((n) => n.id === id)?.name ?? id;
+  const labels = useMemo(() => nodeLabels(map?.nodes ?? []), [map]);
+  const nameOf = (id: string) => labelText(labels.get(id), id);
 
   return (
     <ListPage
@@ -143,6 +150,11 @@ function Details({
           <h4>
             {node.kind} <code>{node.name}</code>
           </h4>
+          {node.service !== null && (
+            <Text element="p" color="secondary" data-testid="detail-service">
+              service {node.service}
+            </Text>
+          )}
           <Numbers item={node} />
         </>
       )}
@@ -176,7 +188,12 @@ function EdgeTable({
           <th>Caller</th>
           <th>Callee</th>
           <th className={styles.num}>Calls</th>
-          <th className={styles.num}>Error rate</th>
+          <th
+            className={styles.num}
+            title={`Red from ${percent(EDGE_ERROR_RATE_THRESHOLD)} of calls failing`}
+          >
+            Error rate
+          </th>
           <th className={styles.num}>p95</th>
           <th className={styles.num}>Cost</th>
         </tr>
@@ -194,7 +211,9 @@ function EdgeTable({
             <td className={styles.num} data-testid="edge-calls">
               {edge.calls}
             </td>
-            <td className={styles.num}>{percent(edge.errorRate)}</td>
+            <td className={cx(styles.num, isFailingEdge(edge) && styles.failing)}>
+              {percent(edge.errorRate)}
+            </td>
             <td className={styles.num}>{formatDuration(edge.p95DurationMs)}</td>
             <td className={styles.num}>{formatCost(edge.costUsd)}</td>
           </tr>
@@ -218,7 +237,14 @@ const getStyles = (theme: GrafanaTheme2) => ({
     gap: theme.spacing(2),
     alignItems: 'start',
   }),
+  failing: css({
+    color: theme.colors.error.text,
+  }),
   details: css({
+    // Stays in view beside a tall map; the map scrolls in its own box and never runs under it.
+    position: 'sticky',
+    top: theme.spacing(1),
+    background: theme.colors.background.primary,
     border: `1px solid ${theme.colors.border.weak}`,
     borderRadius: theme.shape.radius.default,
     padding: theme.spacing(1.5),
