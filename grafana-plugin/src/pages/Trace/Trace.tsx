@@ -24,6 +24,7 @@ import { ContextView } from '../../components/ContextView/ContextView';
 import { ErrorAlert } from '../../components/common/ErrorAlert';
 import { Page } from '../../components/Page/Page';
 import { ShareTrace } from '../../components/ShareTrace/ShareTrace';
+import { DetailSplitPane } from '../../components/SpanDetail/DetailSplitPane';
 import { SpanDetail } from '../../components/SpanDetail/SpanDetail';
 import { TimeTravel } from '../../components/TimeTravel/TimeTravel';
 import { TraceLinks } from '../../components/TraceLinks/TraceLinks';
@@ -258,56 +259,61 @@ function TraceViews({
   const styles = useStyles2(getStyles);
   const paths = usePaths();
   return (
-    <div className={styles.layout}>
-      <div className={styles.main}>
-        <TabsBar>
-          {VIEWS.map((v) => (
-            <Tab key={v.id} label={v.label} active={view === v.id} onChangeTab={() => onView(v.id)} />
-          ))}
-        </TabsBar>
-        <div className={styles.tabContent}>
-          {view === 'graph' && (
-            <TimeTravel
-              spans={detail.spans}
-              graph={graph}
-              selectedSpanId={spanId}
-              onSelect={onSelectNode}
-              onStep={(s) => onSelect(s.spanId)}
-              highlightedSpanIds={highlighted}
-            />
-          )}
-          {view === 'timeline' && (
-            <Waterfall
-              spans={detail.spans}
-              selectedSpanId={spanId}
-              onSelect={onSelect}
-              highlightedSpanIds={highlighted}
-            />
-          )}
-          {view === 'context' && (
-            <ContextView spans={detail.spans} selectedSpanId={spanId} onSelect={onSelect} />
-          )}
+    <DetailSplitPane
+      detailLabel="Span detail"
+      main={
+        <div className={styles.main}>
+          <TabsBar>
+            {VIEWS.map((v) => (
+              <Tab key={v.id} label={v.label} active={view === v.id} onChangeTab={() => onView(v.id)} />
+            ))}
+          </TabsBar>
+          <div className={styles.tabContent}>
+            {view === 'graph' && (
+              <TimeTravel
+                spans={detail.spans}
+                graph={graph}
+                selectedSpanId={spanId}
+                onSelect={onSelectNode}
+                onStep={(s) => onSelect(s.spanId)}
+                highlightedSpanIds={highlighted}
+              />
+            )}
+            {view === 'timeline' && (
+              <Waterfall
+                spans={detail.spans}
+                selectedSpanId={spanId}
+                onSelect={onSelect}
+                highlightedSpanIds={highlighted}
+              />
+            )}
+            {view === 'context' && (
+              <ContextView spans={detail.spans} selectedSpanId={spanId} onSelect={onSelect} />
+            )}
+          </div>
         </div>
-      </div>
-      <aside className={styles.side} aria-label="Span detail">
-        {spanId && !selected && (
-          <Alert severity="warning" title="Span not in this trace">
-            No span <code>{spanId}</code> in trace <code>{shortId(traceId)}</code>.{' '}
-            <Link to={paths.trace(traceId)}>Clear selection</Link>
-          </Alert>
-        )}
-        {selected ? (
-          <SpanDetail span={selected} traceStartMs={traceStartMs} />
-        ) : (
-          !spanId && (
-            <Text color="secondary" element="p">
-              Select a node in the graph or a bar in the timeline to see the span: the conversation of an LLM
-              call, a tool call's input and output, errors.
-            </Text>
-          )
-        )}
-      </aside>
-    </div>
+      }
+      detail={
+        <>
+          {spanId && !selected && (
+            <Alert severity="warning" title="Span not in this trace">
+              No span <code>{spanId}</code> in trace <code>{shortId(traceId)}</code>.{' '}
+              <Link to={paths.trace(traceId)}>Clear selection</Link>
+            </Alert>
+          )}
+          {selected ? (
+            <SpanDetail span={selected} traceStartMs={traceStartMs} spans={detail.spans} />
+          ) : (
+            !spanId && (
+              <Text color="secondary" element="p">
+                Select a node in the graph or a bar in the timeline to see the span: the conversation of an
+                LLM call, a tool call's input and output, errors.
+              </Text>
+            )
+          )}
+        </>
+      }
+    />
   );
 }
 
@@ -327,30 +333,10 @@ const getStyles = (theme: GrafanaTheme2) => ({
     color: theme.colors.text.secondary,
     fontSize: theme.typography.bodySmall.fontSize,
   }),
-  layout: css({
-    display: 'grid',
-    gridTemplateColumns: 'minmax(0, 3fr) minmax(320px, 2fr)',
-    gap: theme.spacing(2),
-    [theme.breakpoints.down('lg')]: {
-      gridTemplateColumns: 'minmax(0, 1fr)',
-    },
-  }),
   main: css({
     minWidth: 0,
   }),
   tabContent: css({
     paddingTop: theme.spacing(1),
-  }),
-  side: css({
-    minWidth: 0,
-    borderLeft: `1px solid ${theme.colors.border.weak}`,
-    paddingLeft: theme.spacing(2),
-    maxHeight: '85vh',
-    overflowY: 'auto',
-    [theme.breakpoints.down('lg')]: {
-      borderLeft: 'none',
-      paddingLeft: 0,
-      maxHeight: 'none',
-    },
   }),
 });
