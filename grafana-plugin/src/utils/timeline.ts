@@ -168,7 +168,8 @@ export function tickStep(rangeMs: number, target = 6): number {
 export function ticks(fromMs: number, toMs: number, target = 6): number[] {
   const step = tickStep(toMs - fromMs, target);
   const out: number[] = [];
-  for (let t = Math.ceil(fromMs / step) * step; t <= toMs + step * 1e-9; t += step) out.push(t);
+  // Multiples of the step, not a running sum: no drift on fractional steps.
+  for (let k = Math.ceil(fromMs / step); k * step <= toMs + step * 1e-9; k++) out.push(k * step);
   return out;
 }
 

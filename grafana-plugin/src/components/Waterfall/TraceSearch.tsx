@@ -6,7 +6,7 @@ interface TraceSearchProps {
   query: string;
   onQuery: (query: string) => void;
   count: number;
-  /** 0-based index of the current match. */
+  /** 0-based index of the current match, -1 before the first step. */
   current: number;
   onStep: (step: 1 | -1) => void;
 }
@@ -30,7 +30,11 @@ export function TraceSearch({ query, onQuery, count, current, onStep }: TraceSea
       />
       {query.trim() && (
         <Text color={count === 0 ? 'error' : 'secondary'} variant="bodySmall" data-testid="search-count">
-          {count === 0 ? 'no match' : `${current + 1} of ${count}`}
+          {count === 0
+            ? 'no match'
+            : current < 0
+              ? `${count} match${count === 1 ? '' : 'es'}`
+              : `${current + 1} of ${count}`}
         </Text>
       )}
       <IconButton
