@@ -159,6 +159,8 @@ describe('beacon_genai_spans', () => {
         addressMessage({ role: 'system', parts: [{ type: 'text', content: 'You are a weather agent.' }] })
           .hash,
       ],
+      // In no loop (migration 0011: a loop is a warning marked here, not a failure).
+      LoopRepeats: 0,
       Nanos: (T0 + 1000n).toString(),
       Duration: '850000000',
     });

@@ -71,6 +71,7 @@ describe('migrate', () => {
         TABLES.traceSummariesFromGenAIView,
         TABLES.traceSummariesFromTracesView,
         TABLES.traceSummariesFromFailuresView,
+        TABLES.traceSummariesFromLoopsView,
         TABLES.spanFailures,
         TABLES.baselines,
         TABLES.budgets,
