@@ -1,6 +1,14 @@
-// Two traces side by side: metric deltas and where their structure first diverges.
-import type { SpanView, TraceDetailResponse } from '@beacon/collector/api-contract';
-import { sortByStart, spanNodeKind } from './spans';
+// Two traces side by side: metric deltas, both runs' steps as the collector's compare aligns them (rows of matched
+// steps, and the steps only one run took), and the outputs of aligned model and tool calls.
+import type {
+  AlignedStep,
+  SpanView,
+  StepAlignment,
+  TraceDetailResponse,
+} from '@beacon/collector/api-contract';
+import { diffLines, diffWords } from 'diff';
+import { messageText } from './messages';
+import { endMs, isLlmCall, spanNodeKind, startMs } from './spans';
 
 export interface MetricRow {
   key: string;
@@ -41,37 +49,173 @@ export function compareMetrics(a: TraceDetailResponse, b: TraceDetailResponse): 
   ];
 }
 
-export interface StructureStep {
-  /** `kind:name`, what the comparison matches on. */
-  key: string;
-  kind: string;
-  name: string;
-  span: SpanView;
+/**
+ * How a row of the side-by-side view pairs the runs: the same step in both; a changed step (A and B ran different
+ * things there); a step only A ran (removed in B) or only B ran (added); or, past where the runs differ too much
+ * to align step by step, the next steps of each, side by side but not matched.
+ */
+export type RowKind = 'same' | 'changed' | 'removed' | 'added' | 'unaligned';
+
+export interface AlignedRow {
+  kind: RowKind;
+  /** Index into A's (the baseline's) steps; null when only B ran a step here. */
+  a: number | null;
+  b: number | null;
 }
 
-/** The trace's structure: its spans in start order as (kind, name); kind is the GenAI kind, else the span kind. */
-export function structure(spans: readonly SpanView[]): StructureStep[] {
-  return sortByStart(spans).map((span) => {
-    const genaiKind = spanNodeKind(span);
-    const kind = genaiKind === 'other' ? span.kind.toLowerCase() : genaiKind;
-    const name = span.genai?.toolName ?? span.name;
-    return { key: `${kind}:${name}`, kind, name, span };
-  });
-}
-
-export interface Divergence {
-  /** Index of the first differing step; null when the structures are identical. */
-  index: number | null;
-  a: StructureStep[];
-  b: StructureStep[];
-}
-
-export function firstDivergence(a: readonly SpanView[], b: readonly SpanView[]): Divergence {
-  const sa = structure(a);
-  const sb = structure(b);
-  const n = Math.max(sa.length, sb.length);
-  for (let i = 0; i < n; i++) {
-    if (sa[i]?.key !== sb[i]?.key) return { index: i, a: sa, b: sb };
+/** The alignment as rows, in step order. B is the trace compared, A its baseline. */
+export function alignedRows(alignment: StepAlignment): AlignedRow[] {
+  const nA = alignment.baselineSteps.length;
+  const nB = alignment.steps.length;
+  const rows: AlignedRow[] = [];
+  let a = 0;
+  let b = 0;
+  const matchUntil = (untilA: number, untilB: number) => {
+    while (a < untilA && b < untilB) rows.push({ kind: 'same', a: a++, b: b++ });
+  };
+  for (const edit of alignment.edits) {
+    matchUntil(edit.baselineStep, edit.step);
+    if (edit.kind === 'changed' && a < nA && b < nB) rows.push({ kind: 'changed', a: a++, b: b++ });
+    else if (edit.kind === 'removed' && a < nA) rows.push({ kind: 'removed', a: a++, b: null });
+    else if (edit.kind === 'added' && b < nB) rows.push({ kind: 'added', a: null, b: b++ });
   }
-  return { index: null, a: sa, b: sb };
+  const rest: RowKind = alignment.exact ? 'same' : 'unaligned';
+  while (a < nA && b < nB) rows.push({ kind: rest, a: a++, b: b++ });
+  // Left over only if the edits do not account for the lengths (never, from the collector): one run's steps alone.
+  while (a < nA) rows.push({ kind: alignment.exact ? 'removed' : 'unaligned', a: a++, b: null });
+  while (b < nB) rows.push({ kind: alignment.exact ? 'added' : 'unaligned', a: null, b: b++ });
+  return rows;
+}
+
+export const isDivergent = (row: AlignedRow): boolean => row.kind !== 'same' && row.kind !== 'unaligned';
+
+/** The first row of each run of consecutive divergent rows: where "next divergence" goes. */
+export function divergenceStarts(rows: readonly AlignedRow[]): number[] {
+  const starts: number[] = [];
+  rows.forEach((row, i) => {
+    if (isDivergent(row) && (i === 0 || !isDivergent(rows[i - 1]!))) starts.push(i);
+  });
+  return starts;
+}
+
+const isToolSpan = (span: SpanView) => spanNodeKind(span) === 'tool';
+
+/** What a call answered, as text to diff: a model call's output messages (text and the tools it asked for, without
+ * the call ids a provider makes up each run), a tool call's result (or its error). Null: not a model or tool call. */
+export function outputText(span: SpanView): string | null {
+  if (isLlmCall(span)) {
+    const messages = span.genai?.outputMessages ?? [];
+    return messages
+      .map((message) => {
+        const calls = message.parts
+          .filter((p) => p.type === 'tool_call')
+          .map((p) => {
+            const call = p as { name?: unknown; arguments?: unknown };
+            const args =
+              typeof call.arguments === 'string' ? call.arguments : JSON.stringify(call.arguments ?? {});
+            return `→ ${String(call.name ?? '')}(${args})`;
+          });
+        return [messageText(message), ...calls].filter(Boolean).join('\n');
+      })
+      .join('\n\n');
+  }
+  if (isToolSpan(span)) {
+    const result = span.genai?.toolResult ?? '';
+    return span.statusCode === 'Error'
+      ? [result, `error: ${span.statusMessage}`].filter(Boolean).join('\n')
+      : result;
+  }
+  return null;
+}
+
+/** Rows whose two calls (both model calls or both tool calls) answered different outputs. */
+export function outputDifferences(
+  rows: readonly AlignedRow[],
+  spanOfA: (index: number) => SpanView | undefined,
+  spanOfB: (index: number) => SpanView | undefined,
+): number[] {
+  const out: number[] = [];
+  rows.forEach((row, i) => {
+    if (row.a === null || row.b === null) return;
+    const [sa, sb] = [spanOfA(row.a), spanOfB(row.b)];
+    if (!sa || !sb) return;
+    const [ta, tb] = [outputText(sa), outputText(sb)];
+    if (ta !== null && tb !== null && ta !== tb) out.push(i);
+  });
+  return out;
+}
+
+export interface OutputDiff {
+  /** words: a word diff; lines: the word diff gave up (long, very different outputs), so by line. */
+  granularity: 'words' | 'lines';
+  ops: { op: 'equal' | 'insert' | 'delete'; text: string }[];
+}
+
+/** Word diffs are quadratic in the worst case: past this many ms, diff by line. */
+const WORD_DIFF_TIMEOUT_MS = 200;
+
+/** The diff from A's output to B's; null when they are identical. */
+export function diffOutputs(a: string, b: string): OutputDiff | null {
+  if (a === b) return null;
+  const words = diffWords(a, b, { timeout: WORD_DIFF_TIMEOUT_MS });
+  const changes = words ?? diffLines(a, b);
+  return {
+    granularity: words ? 'words' : 'lines',
+    ops: changes.map((c) => ({ op: c.added ? 'insert' : c.removed ? 'delete' : 'equal', text: c.value })),
+  };
+}
+
+/** One run as the side-by-side view draws it: its steps, its spans by id (a trace view may have left some out),
+ * and its time span (for each step's bar). */
+export interface CompareSide {
+  traceId: string;
+  steps: readonly AlignedStep[];
+  spans: ReadonlyMap<string, SpanView>;
+  startMs: number;
+  durationMs: number;
+}
+
+export function compareSide(
+  traceId: string,
+  steps: readonly AlignedStep[],
+  detail: TraceDetailResponse,
+): CompareSide {
+  const spans = new Map(detail.spans.map((s) => [s.spanId, s]));
+  let start = Number.POSITIVE_INFINITY;
+  let end = Number.NEGATIVE_INFINITY;
+  for (const span of detail.spans) {
+    start = Math.min(start, startMs(span));
+    end = Math.max(end, endMs(span));
+  }
+  if (!Number.isFinite(start)) return { traceId, steps, spans, startMs: 0, durationMs: 0 };
+  return { traceId, steps, spans, startMs: start, durationMs: Math.max(0, end - start) };
+}
+
+/** A step's label as a sentence says it: `tool “weather”`, `model call “gpt-4o”`. The collector's labels are
+ * `tool <name>`, `model call <model>`, `agent <name>` or `span "<name>"` (contract: AlignedStep.label). */
+export function describeStep(label: string): string {
+  const match = /^(tool|model call|agent) (.*)$/.exec(label) ?? /^(span) "(.*)"$/.exec(label);
+  return match ? `${match[1]} “${match[2]}”` : label;
+}
+
+/** The entry of `sorted` after (direction 1) or before (−1) `current`; the first (or last) when nothing is
+ * current; null past either end. */
+export function stepFrom(
+  sorted: readonly number[],
+  current: number | null,
+  direction: 1 | -1,
+): number | null {
+  if (sorted.length === 0) return null;
+  if (current === null) return direction === 1 ? sorted[0]! : sorted[sorted.length - 1]!;
+  if (direction === 1) return sorted.find((i) => i > current) ?? null;
+  for (let k = sorted.length - 1; k >= 0; k--) if (sorted[k]! < current) return sorted[k]!;
+  return null;
+}
+
+/** 1-based position of `current` among `sorted` groups starting at each entry (the last start at or before it). */
+export function positionIn(sorted: readonly number[], current: number | null): number {
+  if (current === null) return 0;
+  let position = 0;
+  for (const [k, start] of sorted.entries()) if (start <= current) position = k + 1;
+  return position;
 }

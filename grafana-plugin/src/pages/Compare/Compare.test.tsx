@@ -1,3 +1,4 @@
+import type { AnalysisResponse, SpanView, StepAlignment, StepEdit } from '@beacon/collector/api-contract';
 import { fireEvent, screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { agentTrace, genai, span, traceDetail } from '../../../test/fixtures';
@@ -6,9 +7,42 @@ import { ComparePage } from './Compare';
 
 const URL = '/a/beacon-agents-app/compare';
 
+/** The collector's labels (analysis/steps.ts), for the alignment the fake compare answers. */
+function labelOf(s: SpanView): string {
+  const g = s.genai;
+  if (g?.operation === 'execute_tool') return `tool ${g.toolName}`;
+  if (g?.operation === 'chat') return `model call ${g.requestModel}`;
+  if (g?.operation === 'invoke_agent') return `agent ${g.agentName}`;
+  return `span "${s.name}"`;
+}
+
+/** What POST /analysis/compare with alignment answers: both runs' steps (in the tree order given) and the edits. */
+function compareAnswer(a: SpanView[], aOrder: string[], b: SpanView[], bOrder: string[], edits: StepEdit[]) {
+  const steps = (spans: SpanView[], order: string[]) =>
+    order.map((id) => {
+      const s = spans.find((x) => x.spanId === id)!;
+      return { spanId: id, label: labelOf(s), depth: s.parentSpanId ? 1 : 0 };
+    });
+  const alignment: StepAlignment = {
+    baselineSteps: steps(a, aOrder),
+    steps: steps(b, bOrder),
+    edits,
+    exact: true,
+  };
+  return { kind: 'compare', findings: [], text: '', alignment } as unknown as AnalysisResponse;
+}
+
+/** agentTrace() in tree order: parent first, siblings by start time, then name. */
+const TREE_ORDER = ['root', 'llm1', 'tool1', 'tool2', 'llm2', 'save'];
+
 describe('Compare page', () => {
   it('shows metric deltas and the first point where the structure diverges', async () => {
-    const a = traceDetail(agentTrace(), { traceId: 'aaaa', durationMs: 100, costUsd: 0.01, errorCount: 1 });
+    // A: the weather tool starts first (10 ms), then search (11 ms)
+    const aSpans = agentTrace();
+    aSpans.find((s) => s.spanId === 'tool1')!.startTimeUnixNano = String(
+      BigInt(aSpans.find((s) => s.spanId === 'tool1')!.startTimeUnixNano) + 1_000_000n,
+    );
+    const a = traceDetail(aSpans, { traceId: 'aaaa', durationMs: 100, costUsd: 0.01, errorCount: 1 });
     // B: same start, but after the first LLM call it calls a different tool, then answers
     const bSpans = agentTrace().filter((s) => s.spanId !== 'tool2');
     const tool1 = bSpans.find((s) => s.spanId === 'tool1')!;
@@ -35,6 +69,15 @@ describe('Compare page', () => {
 
     const client = fakeClient();
     client.getTrace.mockImplementation((id) => Promise.resolve(id === 'aaaa' ? a : b));
+    client.analyze.mockResolvedValue(
+      compareAnswer(
+        a.spans,
+        ['root', 'llm1', 'tool2', 'tool1', 'llm2', 'save'],
+        b.spans,
+        ['root', 'llm1', 'tool1', 'extra', 'llm2', 'save'],
+        [{ kind: 'changed', step: 2, baselineStep: 2 }],
+      ),
+    );
     renderPage(<ComparePage />, { client, url: `${URL}?a=aaaa&b=bbbb` });
 
     const metrics = await screen.findByTestId('compare-metrics');
@@ -47,7 +90,7 @@ describe('Compare page', () => {
     expect(delta('errors')).toBe('−1 (−100%)');
 
     const divergence = screen.getByTestId('divergence');
-    // start order: root, llm1, then A runs tool2 "weather" (10–70) where B runs "browse"
+    // tree order: root, llm1, then A runs tool2 "weather" (10–70) where B runs "browse"
     expect(within(divergence).getByText('Structure diverges at step 3')).toBeTruthy();
     expect(divergence.textContent).toContain('A runs tool “weather”');
     expect(divergence.textContent).toContain('B runs tool “browse”');
@@ -61,8 +104,15 @@ describe('Compare page', () => {
   it('says when the structure is the same, asks for ids when missing, and reports a missing trace', async () => {
     const client = fakeClient();
     client.getTrace.mockImplementation((id) => Promise.resolve(traceDetail(agentTrace(), { traceId: id })));
+    client.analyze.mockResolvedValue(compareAnswer(agentTrace(), TREE_ORDER, agentTrace(), TREE_ORDER, []));
     const first = renderPage(<ComparePage />, { client, url: `${URL}?a=x&b=y` });
     expect(await screen.findByText('Same structure')).toBeTruthy();
+    expect(screen.getByTestId('divergence').textContent).toContain('The two runs match step for step');
+    expect(client.analyze).toHaveBeenCalledWith(
+      'compare',
+      { traceId: 'y', baselineTraceId: 'x', refine: false, alignment: true },
+      expect.anything(),
+    );
     first.unmount();
 
     const second = renderPage(<ComparePage />, { client, url: URL });
@@ -80,5 +130,81 @@ describe('Compare page', () => {
     renderPage(<ComparePage />, { client, url: `${URL}?a=ok&b=gone` });
     expect(await screen.findByText('Could not load the traces')).toBeTruthy();
     expect(screen.getByText('Trace B (gone): not found')).toBeTruthy();
+  });
+});
+
+describe('Compare page: the two timelines', () => {
+  it('marks the divergence in both runs, moves between divergences, and diffs the outputs of aligned calls', async () => {
+    const aSpans = agentTrace();
+    // B: the final answer differs, and the weather tool is gone (a step only A ran)
+    const bSpans = agentTrace().filter((s) => s.spanId !== 'tool2');
+    const final = bSpans.find((s) => s.spanId === 'llm2')!;
+    final.genai = {
+      ...final.genai!,
+      outputMessages: [
+        { role: 'assistant', parts: [{ type: 'text', content: 'Stay at Hotel Avenida; it will be sunny.' }] },
+      ],
+    };
+    const client = fakeClient();
+    client.getTrace.mockImplementation((id) => Promise.resolve(traceDetail(id === 'aaaa' ? aSpans : bSpans)));
+    client.analyze.mockResolvedValue(
+      compareAnswer(
+        aSpans,
+        TREE_ORDER,
+        bSpans,
+        ['root', 'llm1', 'tool1', 'llm2', 'save'],
+        [{ kind: 'removed', step: 3, baselineStep: 3 }],
+      ),
+    );
+    renderPage(<ComparePage />, { client, url: `${URL}?a=aaaa&b=bbbb` });
+
+    const timelines = await screen.findByTestId('compare-timelines');
+    expect(screen.getByText('Structure diverges at step 4')).toBeTruthy();
+    expect(screen.getByTestId('divergence').textContent).toContain('A runs tool “weather”, which B does not');
+    const rows = within(timelines).getAllByTestId('compare-row');
+    expect(rows.map((r) => r.dataset.kind)).toEqual(['same', 'same', 'same', 'removed', 'same', 'same']);
+    // the removed step is selected first: A's cell names it, B's says it has none
+    const removed = rows[3]!;
+    expect(removed.getAttribute('aria-current')).toBe('true');
+    expect(within(removed).getByTestId('compare-step-a').textContent).toContain('tool weather');
+    expect(within(removed).getByTestId('compare-step-b').textContent).toBe('not in B');
+    expect(screen.getByTestId('divergence-counter').textContent).toBe('Divergence 1 of 1');
+    expect(screen.getByTestId('output-panel').textContent).toContain('Only A ran this step');
+
+    // the final answers differ: marked, and the next output difference diffs them word by word
+    expect(within(rows[4]!).getAllByText('output differs')).toHaveLength(2);
+    expect(screen.getByTestId('output-counter').textContent).toBe('1 aligned call answered differently');
+    fireEvent.click(screen.getByRole('button', { name: 'Next output difference' }));
+    const diff = await screen.findByTestId('output-diff');
+    expect(
+      within(diff)
+        .getAllByTestId('diff-delete')
+        .map((d) => d.textContent)
+        .join(''),
+    ).toContain('umbrella');
+    expect(
+      within(diff)
+        .getAllByTestId('diff-insert')
+        .map((d) => d.textContent)
+        .join(''),
+    ).toContain('sunny');
+
+    // an aligned pair with the same output says so
+    fireEvent.click(within(timelines).getAllByTestId('compare-row')[1]!);
+    expect((await screen.findByTestId('outputs-identical')).textContent).toContain(
+      'The outputs are identical',
+    );
+    // back to the divergence
+    fireEvent.click(screen.getByRole('button', { name: 'Next divergence' }));
+    expect(within(timelines).getAllByTestId('compare-row')[3]!.getAttribute('aria-current')).toBe('true');
+  });
+
+  it('reports a comparison the collector could not make', async () => {
+    const client = fakeClient();
+    client.getTrace.mockImplementation(() => Promise.resolve(traceDetail()));
+    client.analyze.mockRejectedValue(new Error('baselineTraceId: expected 32 hex characters'));
+    renderPage(<ComparePage />, { client, url: `${URL}?a=x&b=y` });
+    expect(await screen.findByText('Could not load the traces')).toBeTruthy();
+    expect(screen.getByText('Comparison: baselineTraceId: expected 32 hex characters')).toBeTruthy();
   });
 });

@@ -1,17 +1,21 @@
-// Two traces side by side: metric deltas (duration, cost, tokens, spans, errors) and the first step where their
-// structure — the sequence of span kinds and names in start order — diverges.
-import type { TraceDetailResponse } from '@beacon/collector/api-contract';
+// Two traces side by side: metric deltas (duration, cost, tokens, spans, errors), where their steps diverge (the
+// collector's compare aligns them: spans in tree order, by edit distance), both runs' steps as two synchronized
+// timelines with the divergences marked, and a diff of what aligned model and tool calls answered.
+import type { StepAlignment, TraceDetailResponse } from '@beacon/collector/api-contract';
 import { css, cx } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
 import { Alert, Button, EmptyState, Field, Input, LoadingPlaceholder, Text, useStyles2 } from '@grafana/ui';
-import { type FormEvent, useEffect, useState } from 'react';
-import { Link, useSearchParams } from 'react-router-dom';
-import { useBeaconClient, usePaths } from '../../api/context';
+import { type FormEvent, useEffect, useMemo, useState } from 'react';
+import { useSearchParams } from 'react-router-dom';
+import type { BeaconClient } from '../../api/client';
+import { useBeaconClient } from '../../api/context';
+import { CompareTimelines } from '../../components/CompareTimelines/CompareTimelines';
 import { ErrorAlert } from '../../components/common/ErrorAlert';
 import { Page } from '../../components/Page/Page';
 import { useAsync } from '../../hooks/useAsync';
-import { compareMetrics, type Divergence, firstDivergence, type MetricRow } from '../../utils/compare';
-import { formatCost, formatDuration, formatTokens, shortId } from '../../utils/format';
+import { alignedRows, compareMetrics, compareSide, type MetricRow } from '../../utils/compare';
+import { formatCost, formatDuration, formatTokens } from '../../utils/format';
+import { Divergence } from './Divergence';
 
 /** Metrics where more is worse (coloured); span and call counts are only different. */
 const COSTLY = new Set(['duration', 'cost', 'tokens', 'inputTokens', 'outputTokens', 'errors']);
@@ -75,52 +79,66 @@ function Metrics({ a, b }: { a: TraceDetailResponse; b: TraceDetailResponse }) {
   );
 }
 
-function Structure({ divergence, ids }: { divergence: Divergence; ids: [string, string] }) {
-  const styles = useStyles2(getStyles);
-  const paths = usePaths();
-  const { index, a, b } = divergence;
-  if (index === null) {
-    return (
-      <Alert severity="success" title="Same structure" data-testid="divergence">
-        Both traces ran the same {a.length} steps (span kinds and names) in the same order.
-      </Alert>
-    );
-  }
-  const from = Math.max(0, index - 2);
-  const to = Math.max(index + 6, from + 8);
-  const side = (steps: typeof a, traceId: string, label: string) => (
-    <div>
-      <Text element="h4" variant="h6">
-        {label} <code>{shortId(traceId)}</code>
-      </Text>
-      <ol start={from + 1} className={styles.steps}>
-        {steps.slice(from, to).map((step, i) => (
-          <li
-            key={step.span.spanId}
-            className={cx(from + i === index && styles.diverged, from + i < index && styles.same)}
-            data-testid={from + i === index ? 'diverging-step' : undefined}
-          >
-            <Link to={paths.trace(traceId, step.span.spanId)}>
-              <span className={styles.kind}>{step.kind}</span> {step.name}
-            </Link>
-          </li>
-        ))}
-        {steps.length <= index && <li className={styles.diverged}>(trace ends)</li>}
-      </ol>
-    </div>
-  );
-  const sa = a[index];
-  const sb = b[index];
+interface Compared {
+  a: TraceDetailResponse;
+  b: TraceDetailResponse;
+  alignment: StepAlignment;
+}
+
+/** Both traces (their spans: timing, outputs) and the collector's alignment of their steps, B against A. */
+async function loadComparison(
+  client: BeaconClient,
+  a: string,
+  b: string,
+  signal: AbortSignal,
+): Promise<Compared> {
+  const [da, db, compared] = await Promise.allSettled([
+    client.getTrace(a, { signal }),
+    client.getTrace(b, { signal }),
+    client.analyze('compare', { traceId: b, baselineTraceId: a, refine: false, alignment: true }, { signal }),
+  ]);
+  if (da.status === 'rejected') throw new Error(`Trace A (${a}): ${(da.reason as Error).message}`);
+  if (db.status === 'rejected') throw new Error(`Trace B (${b}): ${(db.reason as Error).message}`);
+  if (compared.status === 'rejected') throw new Error(`Comparison: ${(compared.reason as Error).message}`);
+  const alignment = compared.value.alignment;
+  if (!alignment)
+    throw new Error('Comparison: the collector answered no alignment (is it older than this UI?)');
+  return { a: da.value, b: db.value, alignment };
+}
+
+/** Says when a trace view left spans out: their steps still show, without timing or output. */
+function Truncation({ label, detail }: { label: string; detail: TraceDetailResponse }) {
+  const truncated = detail.truncated;
+  if (!truncated) return null;
   return (
-    <div data-testid="divergence">
-      <Alert severity="info" title={`Structure diverges at step ${index + 1}`}>
-        The first {index} step{index === 1 ? '' : 's'} match. Then A{' '}
-        {sa ? `runs ${sa.kind} “${sa.name}”` : 'ends'}
-        {', '}B {sb ? `runs ${sb.kind} “${sb.name}”` : 'ends'}.
-      </Alert>
-      <div className={styles.sides}>
-        {side(a, ids[0], 'A')}
-        {side(b, ids[1], 'B')}
+    <Alert
+      severity="warning"
+      title={`Trace ${label}: ${truncated.returnedSpans} of ${truncated.totalSpans} spans loaded`}
+    >
+      The trace is over the view's size limit (BEACON_MAX_SPANS_PER_TRACE_VIEW). Every step is compared, but
+      those left out show no timing or output here; export the trace to see them all.
+    </Alert>
+  );
+}
+
+function Result({ value, ids }: { value: Compared; ids: [string, string] }) {
+  const styles = useStyles2(getStyles);
+  const rows = useMemo(() => alignedRows(value.alignment), [value.alignment]);
+  const sides = useMemo(
+    () => [
+      compareSide(ids[0], value.alignment.baselineSteps, value.a),
+      compareSide(ids[1], value.alignment.steps, value.b),
+    ],
+    [ids, value],
+  );
+  return (
+    <div className={styles.result}>
+      <Metrics a={value.a} b={value.b} />
+      <div className={styles.steps} data-testid="divergence">
+        <Divergence alignment={value.alignment} rows={rows} />
+        <Truncation label="A" detail={value.a} />
+        <Truncation label="B" detail={value.b} />
+        {rows.length > 0 && <CompareTimelines alignment={value.alignment} a={sides[0]!} b={sides[1]!} />}
       </div>
     </div>
   );
@@ -135,17 +153,8 @@ export function ComparePage() {
   const [draft, setDraft] = useState({ a, b });
   useEffect(() => setDraft({ a, b }), [a, b]);
 
-  const state = useAsync<[TraceDetailResponse, TraceDetailResponse] | null>(
-    async (signal) => {
-      if (!a || !b) return null;
-      const [da, db] = await Promise.allSettled([
-        client.getTrace(a, { signal }),
-        client.getTrace(b, { signal }),
-      ]);
-      if (da.status === 'rejected') throw new Error(`Trace A (${a}): ${(da.reason as Error).message}`);
-      if (db.status === 'rejected') throw new Error(`Trace B (${b}): ${(db.reason as Error).message}`);
-      return [da.value, db.value];
-    },
+  const state = useAsync<Compared | null>(
+    (signal) => (a && b ? loadComparison(client, a, b, signal) : Promise.resolve(null)),
     [client, a, b],
   );
 
@@ -193,19 +202,16 @@ export function ComparePage() {
         </Button>
       </form>
 
-      {state.status === 'loading' && <LoadingPlaceholder text="Loading both traces…" />}
+      {state.status === 'loading' && (
+        <LoadingPlaceholder text="Loading both traces and aligning their steps…" />
+      )}
       {state.status === 'error' && <ErrorAlert title="Could not load the traces" error={state.error} />}
       {state.status === 'success' && state.value === null && (
         <EmptyState variant="call-to-action" message="Enter two trace ids to compare">
           <Text element="p">Or tick two traces in the Traces list and press “Compare selected”.</Text>
         </EmptyState>
       )}
-      {state.status === 'success' && state.value !== null && (
-        <div className={styles.result}>
-          <Metrics a={state.value[0]} b={state.value[1]} />
-          <Structure divergence={firstDivergence(state.value[0].spans, state.value[1].spans)} ids={[a, b]} />
-        </div>
-      )}
+      {state.status === 'success' && state.value !== null && <Result value={state.value} ids={[a, b]} />}
     </Page>
   );
 }
@@ -236,6 +242,11 @@ const getStyles = (theme: GrafanaTheme2) => ({
     },
     th: { color: theme.colors.text.secondary, fontWeight: theme.typography.fontWeightMedium },
   }),
+  steps: css({
+    display: 'flex',
+    flexDirection: 'column',
+    gap: theme.spacing(1),
+  }),
   num: css({
     textAlign: 'right !important' as 'right',
     fontVariantNumeric: 'tabular-nums',
@@ -246,30 +257,5 @@ const getStyles = (theme: GrafanaTheme2) => ({
   }),
   better: css({
     color: theme.colors.success.text,
-  }),
-  sides: css({
-    display: 'grid',
-    gridTemplateColumns: '1fr 1fr',
-    gap: theme.spacing(2),
-    marginTop: theme.spacing(1),
-  }),
-  steps: css({
-    margin: 0,
-    paddingLeft: theme.spacing(4),
-    li: { padding: theme.spacing(0.25, 0.5) },
-  }),
-  same: css({
-    color: theme.colors.text.secondary,
-  }),
-  diverged: css({
-    background: theme.colors.warning.transparent,
-    fontWeight: theme.typography.fontWeightMedium,
-  }),
-  kind: css({
-    display: 'inline-block',
-    minWidth: 64,
-    color: theme.colors.text.secondary,
-    fontSize: theme.typography.bodySmall.fontSize,
-    textTransform: 'uppercase',
   }),
 });
