@@ -1,27 +1,35 @@
-// The agent graph: agents, LLM calls, tools and retrievals as nodes (React Flow), laid out top-down by dagre,
-// coloured by kind, with an error badge. Layout uses every node, so hiding nodes (time travel) never moves the rest.
-import type { GraphEdge, GraphNode, GraphNodeKind } from '@beacon/collector/api-contract';
-import { css, cx } from '@emotion/css';
+// The agent graph: agents, LLM calls, tools and retrievals as nodes (React Flow), laid out left to right by dagre,
+// coloured by kind, with an error badge. Past COLLAPSE_GROUPS_ABOVE_NODES nodes every agent opens collapsed (its
+// model calls and tools inside it, edges labelled with their call counts) and expands in place; the view opens on
+// what reads at a readable zoom; a minimap shows the rest. An aggregated node lists its spans (InvocationList);
+// the toolbar finds spans by name. The layout uses every node drawn with the groups as they are, so hiding nodes
+// (time travel) never moves the rest.
+import type { GraphEdge, GraphNode, GraphNodeKind, SpanView } from '@beacon/collector/api-contract';
+import { css } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
 import { useStyles2, useTheme2 } from '@grafana/ui';
 import {
   Background,
   Controls,
   type Edge,
-  Handle,
   MarkerType,
-  type Node,
-  type NodeProps,
+  MiniMap,
   type NodeTypes,
-  Position,
+  Panel,
   ReactFlow,
   ReactFlowProvider,
 } from '@xyflow/react';
 import xyflowCss from '@xyflow/react/dist/style.css?raw';
-import { useEffect, useMemo } from 'react';
-import { formatCost, formatDuration, formatTokens } from '../../utils/format';
-import { findingColor, KIND_LABELS, kindColor } from '../common/kinds';
+import { useEffect, useMemo, useState } from 'react';
+import { invocationsOf, rollUpModelCalls } from '../../utils/graph';
+import { startMs } from '../../utils/spans';
+import { kindColor } from '../common/kinds';
+import { type BeaconNode, GraphNodeView } from './GraphNodeView';
+import { GraphToolbar, useGraphSearch } from './GraphToolbar';
+import { agentGroups, defaultExpanded, edgeLabel, graphView } from './groups';
+import { InvocationList } from './InvocationList';
 import { layoutGraph, NODE_HEIGHT, NODE_WIDTH } from './layout';
+import { useGraphViewport } from './useGraphViewport';
 
 export interface AgentGraphProps {
   nodes: readonly GraphNode[];
@@ -33,21 +41,16 @@ export interface AgentGraphProps {
   currentSpanId?: string | null;
   /** Spans an analysis finding points at: their nodes get the finding outline and marker. */
   highlightedSpanIds?: ReadonlySet<string>;
-  onSelect?: (node: GraphNode) => void;
+  /** A node was clicked (its first span meant), or one of an aggregated node's spans was picked from its list. */
+  onSelect?: (node: GraphNode, spanId?: string) => void;
+  /** The trace's spans: for finding a span by name and for the invocation list's durations, tokens and cost. */
+  spans?: readonly SpanView[];
   height?: number;
 }
 
-interface NodeData extends Record<string, unknown> {
-  node: GraphNode;
-  color: string;
-  selected: boolean;
-  current: boolean;
-  highlighted: boolean;
-}
-
-type BeaconNode = Node<NodeData, 'beacon'>;
-
 const STYLE_ID = 'beacon-xyflow-css';
+const nodeTypes: NodeTypes = { beacon: GraphNodeView };
+const EMPTY_SPANS: readonly SpanView[] = [];
 
 function useReactFlowCss() {
   useEffect(() => {
@@ -59,130 +62,181 @@ function useReactFlowCss() {
   }, []);
 }
 
-function GraphNodeView({ data }: NodeProps<BeaconNode>) {
-  const styles = useStyles2(getNodeStyles);
-  const { node, color, selected, current, highlighted } = data;
-  const facts = [formatDuration(node.durationMs)];
-  if (node.tokens > 0) facts.push(`${formatTokens(node.tokens)} tok`);
-  if (node.costUsd !== null && node.costUsd > 0) facts.push(formatCost(node.costUsd));
-  return (
-    <div
-      className={cx(
-        styles.node,
-        highlighted && styles.highlighted,
-        selected && styles.selected,
-        current && styles.current,
-      )}
-      style={{ borderLeftColor: color }}
-      data-testid={`graph-node-${node.id}`}
-      data-kind={node.kind}
-      data-error={node.error ? 'true' : 'false'}
-      data-highlighted={highlighted ? 'true' : 'false'}
-      aria-description={highlighted ? 'Highlighted by an analysis finding' : undefined}
-      title={node.label}
-    >
-      <Handle type="target" position={Position.Top} isConnectable={false} className={styles.handle} />
-      <div className={styles.header}>
-        <span className={styles.kind} style={{ color }}>
-          {KIND_LABELS[node.kind]}
-        </span>
-        <span className={styles.badges}>
-          {highlighted && (
-            <span
-              className={styles.findingBadge}
-              data-testid="finding-marker"
-              title="An analysis finding points here"
-            >
-              finding
-            </span>
-          )}
-          {node.error && (
-            <span className={styles.errorBadge} data-testid="error-badge" title="This step failed">
-              error
-            </span>
-          )}
-        </span>
-      </div>
-      <div className={styles.label}>{node.label}</div>
-      <div className={styles.meta}>{facts.join(' · ')}</div>
-      <Handle type="source" position={Position.Bottom} isConnectable={false} className={styles.handle} />
-    </div>
-  );
+/** The spans by id, their rolled-up model calls, and where the trace starts: for the invocation list. */
+function useSpanFacts(spans: readonly SpanView[]) {
+  return useMemo(() => {
+    const byId = new Map(spans.map((s) => [s.spanId, s]));
+    const startMsOfTrace = spans.reduce((min, s) => Math.min(min, startMs(s)), Number.POSITIVE_INFINITY);
+    return {
+      byId,
+      rollups: rollUpModelCalls(spans),
+      traceStartMs: Number.isFinite(startMsOfTrace) ? startMsOfTrace : 0,
+    };
+  }, [spans]);
 }
 
-const nodeTypes: NodeTypes = { beacon: GraphNodeView };
+/** Which agent groups are open: the default for a new graph, then what the user toggles. */
+function useExpandedGroups(nodes: readonly GraphNode[], groups: ReturnType<typeof agentGroups>) {
+  const [state, setState] = useState(() => ({ nodes, expanded: defaultExpanded(nodes, groups) }));
+  let current = state;
+  if (state.nodes !== nodes) {
+    current = { nodes, expanded: defaultExpanded(nodes, groups) };
+    setState(current); // a new graph starts over (React's "state from props" pattern)
+  }
+  const set = (expanded: ReadonlySet<string>) => setState({ nodes, expanded: new Set(expanded) });
+  return [current.expanded as ReadonlySet<string>, set] as const;
+}
 
-function AgentGraphInner({
-  nodes,
-  edges,
-  visibleNodeIds,
-  selectedSpanId,
-  currentSpanId,
-  highlightedSpanIds,
-  onSelect,
-  height = 420,
-}: AgentGraphProps) {
+function AgentGraphInner(props: AgentGraphProps) {
+  const { nodes, edges, visibleNodeIds, selectedSpanId, currentSpanId, highlightedSpanIds, onSelect } = props;
+  const height = props.height ?? 580;
   useReactFlowCss();
   const theme = useTheme2();
   const styles = useStyles2(getStyles);
-  const positions = useMemo(() => layoutGraph(nodes, edges), [nodes, edges]);
-
-  const flowNodes = useMemo<BeaconNode[]>(
+  const groups = useMemo(() => agentGroups(nodes, edges), [nodes, edges]);
+  const [expanded, setExpanded] = useExpandedGroups(nodes, groups);
+  const view = useMemo(() => graphView(nodes, edges, groups, expanded), [nodes, edges, groups, expanded]);
+  const positions = useMemo(
     () =>
-      nodes
-        .filter((n) => !visibleNodeIds || visibleNodeIds.has(n.id))
-        .map((node) => ({
-          id: node.id,
-          type: 'beacon',
-          position: positions.get(node.id) ?? { x: 0, y: 0 },
-          width: NODE_WIDTH,
-          height: NODE_HEIGHT,
-          draggable: false,
-          connectable: false,
-          data: {
-            node,
-            color: kindColor(theme, node.kind as GraphNodeKind),
-            selected: !!selectedSpanId && node.spanIds.includes(selectedSpanId),
-            current: !!currentSpanId && node.spanIds.includes(currentSpanId),
-            highlighted: !!highlightedSpanIds && node.spanIds.some((id) => highlightedSpanIds.has(id)),
-          },
-        })),
-    [nodes, visibleNodeIds, positions, theme, selectedSpanId, currentSpanId, highlightedSpanIds],
+      layoutGraph(
+        view.nodes.map((v) => v.node),
+        view.edges,
+      ),
+    [view],
   );
+  const search = useGraphSearch(nodes, props.spans);
+  const facts = useSpanFacts(props.spans ?? EMPTY_SPANS);
+  const [listNodeId, setListNodeId] = useState<string | null>(null);
+  const selectedViewId =
+    (selectedSpanId && view.nodes.find((v) => v.spanIds.has(selectedSpanId))?.node.id) || null;
+  const viewport = useGraphViewport(view, positions, selectedViewId);
 
-  const flowEdges = useMemo<Edge[]>(() => {
-    const shown = new Set(flowNodes.map((n) => n.id));
-    return edges
-      .filter((e) => shown.has(e.source) && shown.has(e.target))
-      .map((edge) => ({
-        id: edge.id,
-        source: edge.source,
-        target: edge.target,
-        type: 'smoothstep',
-        animated: edge.kind === 'handoff',
-        markerEnd: { type: MarkerType.ArrowClosed },
-        style: edge.kind === 'link' ? { strokeDasharray: '6 4' } : undefined,
-        label: edge.kind === 'call' ? undefined : edge.kind,
-      }));
-  }, [edges, flowNodes]);
+  const toggleGroup = (id: string) => {
+    const next = new Set(expanded);
+    if (next.delete(id)) {
+      setExpanded(next);
+      viewport.fitDefault();
+      return;
+    }
+    next.add(id);
+    setExpanded(next);
+    viewport.fitRegion([id, ...(groups.members.get(id) ?? []).map((m) => m.id)]);
+  };
+  const focusMatch = (id: string) => {
+    const group = groups.groupOf.get(id);
+    if (group && !expanded.has(group)) setExpanded(new Set([...expanded, group]));
+    viewport.focusNode(id);
+  };
 
+  const shown = useMemo(
+    () => (visibleNodeIds ? new Set([...visibleNodeIds].map((id) => view.shownAs.get(id) ?? id)) : null),
+    [visibleNodeIds, view],
+  );
+  const matched = new Set(search.matches.map((id) => view.shownAs.get(id)));
+  const focused = search.focused ? view.shownAs.get(search.focused) : undefined;
+  const hasSpan = (ids: ReadonlySet<string>, set?: ReadonlySet<string> | null) =>
+    !!set && [...ids].some((id) => set.has(id));
+
+  const flowNodes: BeaconNode[] = view.nodes
+    .filter((v) => !shown || shown.has(v.node.id))
+    .map((v) => ({
+      id: v.node.id,
+      type: 'beacon',
+      position: positions.get(v.node.id) ?? { x: 0, y: 0 },
+      width: NODE_WIDTH,
+      height: NODE_HEIGHT,
+      draggable: false,
+      connectable: false,
+      data: {
+        view: v,
+        color: kindColor(theme, v.node.kind as GraphNodeKind),
+        selected: !!selectedSpanId && v.spanIds.has(selectedSpanId),
+        current: !!currentSpanId && v.spanIds.has(currentSpanId),
+        highlighted: hasSpan(v.spanIds, highlightedSpanIds),
+        searchMatch: focused === v.node.id ? 'focused' : matched.has(v.node.id) ? 'match' : 'none',
+        onToggleGroup: toggleGroup,
+      },
+    }));
+  const drawn = new Set(flowNodes.map((n) => n.id));
+  const flowEdges: Edge[] = view.edges
+    .filter((e) => drawn.has(e.source) && drawn.has(e.target))
+    .map((edge) => ({
+      id: edge.id,
+      source: edge.source,
+      target: edge.target,
+      type: 'smoothstep',
+      animated: edge.kind === 'handoff',
+      markerEnd: { type: MarkerType.ArrowClosed },
+      style: edge.kind === 'link' ? { strokeDasharray: '6 4' } : undefined,
+      label: edgeLabel(edge),
+      labelStyle: { fontSize: 12, fill: theme.colors.text.primary },
+      labelBgStyle: { fill: theme.colors.background.primary },
+      labelBgPadding: [4, 2] as [number, number],
+    }));
+
+  const listNode = listNodeId ? nodes.find((n) => n.id === listNodeId) : undefined;
+  const anyCollapsed = [...groups.members.keys()].some((id) => !expanded.has(id));
   return (
-    <div className={styles.container} style={{ height }} data-testid="agent-graph">
-      <ReactFlow<BeaconNode>
-        nodes={flowNodes}
-        edges={flowEdges}
-        nodeTypes={nodeTypes}
-        onNodeClick={(_, flowNode) => onSelect?.(flowNode.data.node)}
-        nodesDraggable={false}
-        nodesConnectable={false}
-        fitView
-        fitViewOptions={{ padding: 0.15, maxZoom: 1.2 }}
-        minZoom={0.1}
-        colorMode={theme.isDark ? 'dark' : 'light'}
-      >
-        <Background gap={16} />
-        <Controls showInteractive={false} />
-      </ReactFlow>
+    <div data-testid="agent-graph-panel">
+      <GraphToolbar
+        search={search}
+        onFocusMatch={focusMatch}
+        groups={
+          groups.members.size > 0
+            ? {
+                anyCollapsed,
+                onExpandAll: () => {
+                  setExpanded(new Set(groups.members.keys()));
+                  viewport.fitDefault();
+                },
+                onCollapseAll: () => {
+                  setExpanded(new Set());
+                  viewport.fitDefault();
+                },
+              }
+            : undefined
+        }
+      />
+      <div className={styles.container} style={{ height }} data-testid="agent-graph">
+        <ReactFlow<BeaconNode>
+          nodes={flowNodes}
+          edges={flowEdges}
+          nodeTypes={nodeTypes}
+          onNodeClick={(_, flowNode) => {
+            const node = flowNode.data.view.node;
+            setListNodeId(node.spanIds.length > 1 ? node.id : null);
+            onSelect?.(node);
+          }}
+          nodesDraggable={false}
+          nodesConnectable={false}
+          minZoom={0.05}
+          maxZoom={2}
+          colorMode={theme.isDark ? 'dark' : 'light'}
+        >
+          <Background gap={16} />
+          <Controls showInteractive={false} />
+          <MiniMap<BeaconNode>
+            pannable
+            zoomable
+            nodeColor={(n) => n.data.color}
+            ariaLabel="Minimap of the agent graph"
+            className={styles.minimap}
+          />
+          {listNode && (
+            <Panel position="top-right">
+              <InvocationList
+                node={listNode}
+                invocations={invocationsOf(listNode, facts.byId, facts.rollups)}
+                traceStartMs={facts.traceStartMs}
+                selectedSpanId={selectedSpanId}
+                onPick={(spanId) => onSelect?.(listNode, spanId)}
+                onClose={() => setListNodeId(null)}
+                maxHeight={height - 90}
+              />
+            </Panel>
+          )}
+        </ReactFlow>
+      </div>
     </div>
   );
 }
@@ -203,77 +257,7 @@ const getStyles = (theme: GrafanaTheme2) => ({
     borderRadius: theme.shape.radius.default,
     background: theme.colors.background.canvas,
   }),
-});
-
-const getNodeStyles = (theme: GrafanaTheme2) => ({
-  node: css({
-    width: NODE_WIDTH,
-    height: NODE_HEIGHT,
-    padding: theme.spacing(0.5, 1),
-    background: theme.colors.background.primary,
-    border: `1px solid ${theme.colors.border.medium}`,
-    borderLeftWidth: 4,
-    borderRadius: theme.shape.radius.default,
-    cursor: 'pointer',
-    overflow: 'hidden',
-    fontSize: theme.typography.bodySmall.fontSize,
-  }),
-  selected: css({
-    boxShadow: `0 0 0 2px ${theme.colors.primary.main}`,
-  }),
-  current: css({
-    outline: `2px dashed ${theme.colors.warning.main}`,
-    outlineOffset: 2,
-  }),
-  highlighted: css({
-    outline: `3px solid ${findingColor(theme)}`,
-    outlineOffset: 2,
-  }),
-  badges: css({
-    display: 'flex',
-    gap: 4,
-  }),
-  findingBadge: css({
-    background: findingColor(theme),
-    color: theme.colors.getContrastText(findingColor(theme)),
-    borderRadius: theme.shape.radius.pill,
-    padding: '0 6px',
-    fontSize: 10,
-    fontWeight: theme.typography.fontWeightBold,
-  }),
-  header: css({
-    display: 'flex',
-    justifyContent: 'space-between',
-    alignItems: 'center',
-  }),
-  kind: css({
-    fontWeight: theme.typography.fontWeightMedium,
-    textTransform: 'uppercase',
-    fontSize: 10,
-    letterSpacing: 0.5,
-  }),
-  errorBadge: css({
-    background: theme.colors.error.main,
-    color: theme.colors.error.contrastText,
-    borderRadius: theme.shape.radius.pill,
-    padding: '0 6px',
-    fontSize: 10,
-    fontWeight: theme.typography.fontWeightBold,
-  }),
-  label: css({
-    fontWeight: theme.typography.fontWeightMedium,
-    color: theme.colors.text.primary,
-    whiteSpace: 'nowrap',
-    overflow: 'hidden',
-    textOverflow: 'ellipsis',
-  }),
-  meta: css({
-    color: theme.colors.text.secondary,
-    whiteSpace: 'nowrap',
-    overflow: 'hidden',
-    textOverflow: 'ellipsis',
-  }),
-  handle: css({
-    opacity: 0,
+  minimap: css({
+    border: `1px solid ${theme.colors.border.weak}`,
   }),
 });

@@ -1,16 +1,30 @@
-import type { GraphEdge, GraphNode } from '@beacon/collector/api-contract';
 import { Graph, layout } from '@dagrejs/dagre';
 
-export const NODE_WIDTH = 200;
-export const NODE_HEIGHT = 64;
+export const NODE_WIDTH = 220;
+export const NODE_HEIGHT = 84;
+/** A node's name, in px; on screen it is this × the zoom (viewport.ts keeps that at 11 px or more). */
+export const LABEL_FONT_SIZE = 14;
 
-/** Top-left positions of the nodes, laid out top-down by dagre. */
+export interface LayoutNode {
+  id: string;
+}
+export interface LayoutEdge {
+  source: string;
+  target: string;
+}
+
+/**
+ * Top-left positions of the nodes, laid out left to right by dagre: a run reads in the order agents hand over, and
+ * the agents an orchestrator calls stack in one column (six of them fit a panel's height; in a row they would not
+ * fit its width at a readable zoom).
+ */
 export function layoutGraph(
-  nodes: readonly GraphNode[],
-  edges: readonly GraphEdge[],
+  nodes: readonly LayoutNode[],
+  edges: readonly LayoutEdge[],
 ): Map<string, { x: number; y: number }> {
   const g = new Graph();
-  g.setGraph({ rankdir: 'TB', nodesep: 32, ranksep: 56, marginx: 8, marginy: 8 });
+  // ranksep leaves room for the edges' call-count labels.
+  g.setGraph({ rankdir: 'LR', nodesep: 12, ranksep: 96, marginx: 8, marginy: 8 });
   g.setDefaultEdgeLabel(() => ({}));
   for (const node of nodes) g.setNode(node.id, { width: NODE_WIDTH, height: NODE_HEIGHT });
   const ids = new Set(nodes.map((n) => n.id));

@@ -14,8 +14,8 @@ export interface TimeTravelProps {
   spans: readonly SpanView[];
   graph: TraceGraphResponse;
   selectedSpanId?: string | null;
-  /** A node was clicked. */
-  onSelect?: (node: GraphNode) => void;
+  /** A node was clicked (its first span meant), or one of an aggregated node's spans picked from its list. */
+  onSelect?: (node: GraphNode, spanId?: string) => void;
   /** The slider moved to this span. */
   onStep?: (span: SpanView) => void;
   /** Spans an analysis finding points at. */
@@ -110,6 +110,7 @@ export function TimeTravel({
         currentSpanId={step < last ? current?.spanId : null}
         highlightedSpanIds={highlightedSpanIds}
         onSelect={onSelect}
+        spans={spans}
         height={height}
       />
     </div>

@@ -69,8 +69,8 @@ export function TracePage() {
   };
 
   const { baseline, markBaseline, dismiss: dismissBaseline } = useBaseline(traceId);
-  const selectNode = (node: GraphNode) => {
-    const id = node.spanIds[0];
+  // A node stands for its first span, unless one of its invocations was picked from its list.
+  const selectNode = (node: GraphNode, id = node.spanIds[0]) => {
     if (!id) return;
     if (node.traceId && node.traceId !== traceId) navigate(paths.trace(node.traceId, id));
     else select(id);
@@ -240,7 +240,7 @@ interface TraceViewsProps {
   selected: SpanView | undefined;
   highlighted: Set<string> | undefined;
   onSelect: (spanId: string) => void;
-  onSelectNode: (node: GraphNode) => void;
+  onSelectNode: (node: GraphNode, spanId?: string) => void;
 }
 
 /** The graph / timeline / context tabs, and beside them the selected span's detail. */
