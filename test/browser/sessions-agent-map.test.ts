@@ -125,21 +125,24 @@ describe('sessions and the agent map in the standalone UI', () => {
 
     const edgeCalls = async (source: string, target: string) =>
       Number(await page.getByTestId(`map-edge-${source}->${target}`).getAttribute('data-calls'));
-    expect(await edgeCalls('agent:planner', 'agent:worker_a')).toBe(RUNS);
-    expect(await edgeCalls('agent:planner', 'agent:worker_b')).toBe(RUNS);
-    expect(await edgeCalls('agent:worker_a', 'tool:search')).toBe(2 * RUNS);
-    expect(await edgeCalls('agent:worker_b', 'tool:calculator')).toBe(RUNS);
+    expect(await edgeCalls('agent:research/planner', 'agent:research/worker_a')).toBe(RUNS);
+    expect(await edgeCalls('agent:research/planner', 'agent:research/worker_b')).toBe(RUNS);
+    expect(await edgeCalls('agent:research/worker_a', 'tool:research/search')).toBe(2 * RUNS);
+    expect(await edgeCalls('agent:research/worker_b', 'tool:research/calculator')).toBe(RUNS);
     const nodeCalls = async (id: string) =>
       Number(await page.getByTestId(`map-node-${id}`).getAttribute('data-calls'));
-    expect(await nodeCalls('agent:planner')).toBe(RUNS);
-    expect(await nodeCalls('tool:search')).toBe(2 * RUNS);
+    expect(await nodeCalls('agent:research/planner')).toBe(RUNS);
+    expect(await nodeCalls('tool:research/search')).toBe(2 * RUNS);
     // The label drawn on the edge says the same.
-    expect(await page.getByTestId('map-edge-agent:worker_a->tool:search').textContent()).toMatch(
-      /^40 calls · /,
-    );
+    expect(
+      await page.getByTestId('map-edge-agent:research/worker_a->tool:research/search').textContent(),
+    ).toMatch(/^40 calls · /);
 
     // Clicking an edge shows its numbers.
-    await page.getByTestId('map-edge-agent:planner->agent:worker_b').locator('text').click();
+    await page
+      .getByTestId('map-edge-agent:research/planner->agent:research/worker_b')
+      .locator('text')
+      .click();
     const details = page.getByTestId('agent-map-details');
     await poll(() => details.getByTestId('detail-calls').textContent()).toBe(String(RUNS));
     await shot('agent-map-2-edge');
@@ -150,10 +153,10 @@ describe('sessions and the agent map in the standalone UI', () => {
     ).json()) as AgentMapResponse;
     expect(map.traces).toBe(RUNS);
     expect(map.edges.map((e) => `${e.id}=${e.calls}`).sort()).toEqual([
-      'agent:planner->agent:worker_a=20',
-      'agent:planner->agent:worker_b=20',
-      'agent:worker_a->tool:search=40',
-      'agent:worker_b->tool:calculator=20',
+      'agent:research/planner->agent:research/worker_a=20',
+      'agent:research/planner->agent:research/worker_b=20',
+      'agent:research/worker_a->tool:research/search=40',
+      'agent:research/worker_b->tool:research/calculator=20',
     ]);
     expect(problems).toEqual([]);
   });

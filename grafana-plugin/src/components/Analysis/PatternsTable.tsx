@@ -85,12 +85,16 @@ export function PatternsTable({ patterns }: { patterns: readonly ErrorPattern[] 
 const getStyles = (theme: GrafanaTheme2) => ({
   ...getTableStyles(theme),
   signature: css({
+    // Long signatures wrap inside their cell: the table never widens the page past the viewport.
     wordBreak: 'break-word',
+    overflowWrap: 'anywhere',
+    whiteSpace: 'pre-wrap',
   }),
   sub: css({
     color: theme.colors.text.secondary,
     fontSize: theme.typography.bodySmall.fontSize,
     marginTop: theme.spacing(0.25),
+    overflowWrap: 'anywhere',
   }),
   example: css({
     marginRight: theme.spacing(1),
