@@ -14,6 +14,7 @@ import {
   type TraceView,
   traceBounds,
   tracesLinkingTo,
+  VIEW_ATTRIBUTE_VALUE_CHARS,
 } from '../storage/queries/index.js';
 import { buildTraceGraph, type GraphTrace } from './graph.js';
 import { API_PREFIX, type ApiModule } from './module.js';
@@ -147,7 +148,9 @@ export function truncationDoc(maxSpans: number): string {
   return (
     `At most ${maxSpans} spans (BEACON_MAX_SPANS_PER_TRACE_VIEW): from a larger trace every error span and its ` +
     'ancestors are kept (up to half of them), then the earliest spans by start time; truncated says how many the ' +
-    'trace holds and how many are here (null when all are). GET /traces/{traceId}/export returns every span.'
+    'trace holds and how many are here (null when all are). Span attribute values longer than ' +
+    `${VIEW_ATTRIBUTE_VALUE_CHARS} characters are cut, with a note of their length (message histories are in ` +
+    'genai). GET /traces/{traceId}/export returns every span, whole.'
   );
 }
 

@@ -22,6 +22,8 @@ let collector: TestCollector;
 let base: string;
 const bigTraceId = newTraceId();
 const smallTraceId = newTraceId();
+const longValueTraceId = newTraceId();
+const LONG_VALUE = 'x'.repeat(10_000);
 
 /**
  * An orchestrator handing work to 10 agents one after the other, 19 tool calls each; failures planted late in the
@@ -68,6 +70,11 @@ beforeAll(async () => {
   await sendTraces(collector.httpUrl, [
     { traceId: bigTraceId, service: 'big-run', spans: bigTrace() },
     { traceId: smallTraceId, service: 'small-run', spans: bigTrace().slice(0, 21) },
+    {
+      traceId: longValueTraceId,
+      service: 'long-values',
+      spans: [{ name: 'tool', attributes: { 'app.dump': LONG_VALUE, 'app.short': 'kept' } }],
+    },
   ]);
   await collector.writer.flush();
 }, 120_000);
@@ -146,6 +153,16 @@ describe('a trace larger than BEACON_MAX_SPANS_PER_TRACE_VIEW', () => {
     expect(detail.truncated).toBeNull();
     const graph = await getOk<TraceGraphResponse>(base, `/api/v1/traces/${smallTraceId}/graph`);
     expect(graph.truncated).toBeNull();
+  });
+
+  test('a view cuts attribute values past 4,096 characters, saying so; the export keeps them whole', async () => {
+    const [span] = (await getOk<TraceDetailResponse>(base, `/api/v1/traces/${longValueTraceId}`)).spans;
+    expect(span?.attributes['app.short']).toBe('kept');
+    expect(span?.attributes['app.dump']).toBe(
+      `${'x'.repeat(4096)}… [10000 characters: cut in this view, whole in the export]`,
+    );
+    const exported = await getOk<TraceExportJson>(base, `/api/v1/traces/${longValueTraceId}/export`);
+    expect(exported.spans[0]?.attributes['app.dump']).toBe(LONG_VALUE);
   });
 
   test('the OpenAPI document describes truncated on the detail and the graph', async () => {

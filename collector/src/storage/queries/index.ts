@@ -16,7 +16,7 @@ export {
   listPromptVersions,
 } from './prompts.js';
 export { type SearchFilter, search } from './search.js';
-export { loadTraceView, type TraceView } from './span-selection.js';
+export { loadTraceView, type TraceView, VIEW_ATTRIBUTE_VALUE_CHARS } from './span-selection.js';
 export { type LoadSpansOptions, loadSpans, spanExists, storedSpanKeys, tracesLinkingTo } from './spans.js';
 export {
   bucketCount,

@@ -2,6 +2,8 @@
 // never read whole into memory: first every error span and its ancestors (what a user opens a big trace for), then
 // the earliest spans by (start time, span id) until N. Deterministic: the same stored spans give the same choice.
 //
+// Span attribute values past VIEW_ATTRIBUTE_VALUE_CHARS are cut (with a note) so a view's bytes stay bounded too.
+//
 // Only light rows (span id, parent id, start) are read to choose — at most N + 1 of the earliest, plus the error
 // chains — and the full rows are then read with one condition: `(Timestamp, SpanId) <= cut-off OR SpanId IN chain`.
 import type { SpanView, TraceTruncation } from '../../contract/index.js';
@@ -24,6 +26,11 @@ interface SpanKey {
 
 /** Ancestor levels walked up from the error spans (deeper chains keep their lower part only). */
 const MAX_ANCESTOR_DEPTH = 256;
+/**
+ * Longest span attribute value a view returns whole (characters); longer ones are cut with a note. Message histories
+ * sent as attributes are the long ones, and the view has them as messages (genai) already.
+ */
+export const VIEW_ATTRIBUTE_VALUE_CHARS = 4096;
 /** Span ids per `SpanId IN` parameter: far below a ClickHouse server's URL limit. */
 const ID_CHUNK = 1000;
 
@@ -123,6 +130,7 @@ function selectionFilter(earliest: SpanKey[], chain: Map<string, SpanKey>, maxSp
       ' OR SpanId IN {chainIds:Array(String)}',
     params: { cutNs: cut?.startNs ?? '0', cutId: cut?.spanId ?? '', chainIds: afterCut.map((s) => s.spanId) },
     maxRows: maxSpans,
+    attributeValueChars: VIEW_ATTRIBUTE_VALUE_CHARS,
   };
 }
 
@@ -139,7 +147,12 @@ export async function loadTraceView(
 ): Promise<TraceView> {
   const earliest = await keyRows(ctx, traceId, bounds, '1', {}, maxSpans + 1);
   if (earliest.length <= maxSpans) {
-    const all: SpanFilter = { sql: '1', params: {}, maxRows: maxSpans };
+    const all: SpanFilter = {
+      sql: '1',
+      params: {},
+      maxRows: maxSpans,
+      attributeValueChars: VIEW_ATTRIBUTE_VALUE_CHARS,
+    };
     return { spans: await loadFilteredSpans(ctx, traceId, bounds, options, all), truncated: null };
   }
   earliest.pop();

@@ -95,18 +95,31 @@ export interface SpanFilter {
   sql: string;
   params: Record<string, unknown>;
   maxRows: number;
+  /** Span attribute values longer than this are cut, saying so (a view's bytes stay bounded); unset: whole. */
+  attributeValueChars?: number;
 }
+
+/**
+ * SpanAttributes with each value longer than {attrChars} characters cut to that many, followed by a note of its
+ * length: a message history held as an attribute (gen_ai.input.messages) is read whole from genai instead.
+ */
+const CUT_ATTRIBUTES = `mapApply((k, v) -> (k, if(lengthUTF8(v) <= {attrChars:UInt32}, v,
+      concat(substringUTF8(v, 1, {attrChars:UInt32}), '… [', toString(lengthUTF8(v)),
+        ' characters: cut in this view, whole in the export]'))), SpanAttributes)`;
 
 function filterClause(filter: SpanFilter | undefined): {
   where: string;
   limit: string;
+  attributes: string;
   params: Record<string, unknown>;
 } {
-  if (!filter) return { where: '', limit: '', params: {} };
+  if (!filter) return { where: '', limit: '', attributes: 'SpanAttributes', params: {} };
+  const cut = filter.attributeValueChars;
   return {
     where: ` AND (${filter.sql})`,
     limit: '\nLIMIT {maxRows:UInt32}',
-    params: { ...filter.params, maxRows: filter.maxRows },
+    attributes: cut === undefined ? 'SpanAttributes' : CUT_ATTRIBUTES,
+    params: { ...filter.params, maxRows: filter.maxRows, ...(cut === undefined ? {} : { attrChars: cut }) },
   };
 }
 
@@ -125,7 +138,7 @@ async function spanRows(
     ServiceName AS serviceName, ScopeName AS scopeName, ScopeVersion AS scopeVersion,
     ${nanosText('Timestamp')} AS startNs, toString(Duration) AS durationNs,
     StatusCode AS statusCode, StatusMessage AS statusMessage,
-    SpanAttributes AS attributes, ResourceAttributes AS resourceAttributes,
+    ${clause.attributes} AS attributes, ResourceAttributes AS resourceAttributes,
     arrayMap(t -> ${nanosText('t')}, Events.Timestamp) AS eventTimes, Events.Name AS eventNames,
     Events.Attributes AS eventAttributes,
     Links.TraceId AS linkTraceIds, Links.SpanId AS linkSpanIds, Links.TraceState AS linkTraceStates,
