@@ -16,6 +16,7 @@ import type {
   ShareLink,
   ShareListResponse,
   TraceDetailResponse,
+  TraceExportJson,
   TraceGraphResponse,
   TraceListResponse,
 } from '@beacon/collector/api-contract';
@@ -40,6 +41,7 @@ export function fakeClient() {
     ),
     getTrace: vi.fn<BeaconClient['getTrace']>(() => notFound<TraceDetailResponse>()),
     getTraceGraph: vi.fn<BeaconClient['getTraceGraph']>(() => notFound<TraceGraphResponse>()),
+    exportTrace: vi.fn<BeaconClient['exportTrace']>(() => notFound<TraceExportJson>()),
     search: vi.fn<BeaconClient['search']>(() => Promise.resolve<SearchResponse>({ hits: [] })),
     replay: vi.fn<BeaconClient['replay']>(() => unavailable<ReplayResult>()),
     replayStream: vi.fn<BeaconClient['replayStream']>(() => unavailable<ReplayResult>()),

@@ -24,6 +24,7 @@ import type {
   ShareLink,
   ShareListResponse,
   TraceDetailResponse,
+  TraceExportJson,
   TraceGraphResponse,
   TraceListResponse,
   TraceStatus,
@@ -94,6 +95,8 @@ export interface BeaconClient {
   listTraces(query: TraceListQuery, options?: RequestOptions): Promise<TraceListResponse>;
   getTrace(traceId: string, options?: RequestOptions): Promise<TraceDetailResponse>;
   getTraceGraph(traceId: string, options?: RequestOptions): Promise<TraceGraphResponse>;
+  /** GET /traces/{id}/export?format=json: every span of the trace (a view may hold only some: `truncated`). */
+  exportTrace(traceId: string, options?: RequestOptions): Promise<TraceExportJson>;
   search(query: SearchQuery, options?: RequestOptions): Promise<SearchResponse>;
   /** POST /replay and wait for the whole result. */
   replay(request: ReplayRequest, options?: RequestOptions): Promise<ReplayResult>;
@@ -234,6 +237,8 @@ export function createBeaconClient(request: Transport, stream?: StreamTransport)
       get(apiPath(`/traces/${id(traceId)}`), options) as Promise<TraceDetailResponse>,
     getTraceGraph: (traceId, options = {}) =>
       get(apiPath(`/traces/${id(traceId)}/graph`), options) as Promise<TraceGraphResponse>,
+    exportTrace: (traceId, options = {}) =>
+      get(apiPath(`/traces/${id(traceId)}/export`, { format: 'json' }), options) as Promise<TraceExportJson>,
     search: (query, options = {}) =>
       get(apiPath('/search', { ...query }), options) as Promise<SearchResponse>,
     replay,

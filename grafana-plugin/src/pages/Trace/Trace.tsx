@@ -28,6 +28,7 @@ import { DetailSplitPane } from '../../components/SpanDetail/DetailSplitPane';
 import { SpanDetail } from '../../components/SpanDetail/SpanDetail';
 import { TimeTravel } from '../../components/TimeTravel/TimeTravel';
 import { TraceLinks } from '../../components/TraceLinks/TraceLinks';
+import { TruncatedTraceAlert } from '../../components/TruncatedTrace/TruncatedTraceAlert';
 import { Waterfall } from '../../components/Waterfall/Waterfall';
 import { failureColor, failureLabel } from '../../utils/failures';
 import { formatCost, formatDuration, formatTime, formatTokens, shortId } from '../../utils/format';
@@ -126,6 +127,7 @@ export function TracePage() {
       }
     >
       <TraceStats detail={detail} />
+      {detail.truncated && <TruncatedTraceAlert traceId={traceId} truncated={detail.truncated} />}
 
       {baseline.status === 'success' && (
         <Alert severity="success" title="Marked as baseline" onRemove={dismissBaseline}>
