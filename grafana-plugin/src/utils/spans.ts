@@ -12,8 +12,16 @@ export function timestampMs(value: string): number {
   return /^\d+$/.test(value) ? nsToMs(value) : Date.parse(value);
 }
 
+/** Spans are read-only once loaded: their start is parsed once (sorting 10,000 spans asks for it ~300,000 times). */
+const startCache = new WeakMap<SpanView, number>();
+
 export function startMs(span: SpanView): number {
-  return nsToMs(span.startTimeUnixNano);
+  let ms = startCache.get(span);
+  if (ms === undefined) {
+    ms = nsToMs(span.startTimeUnixNano);
+    startCache.set(span, ms);
+  }
+  return ms;
 }
 
 export function endMs(span: SpanView): number {

@@ -18,8 +18,6 @@ const BUCKETS = 250;
 const BANDS = 5;
 const BAND_TOP = 6;
 const BAND_HEIGHT = (HEIGHT - BAND_TOP - 6) / BANDS;
-/** Search matches drawn at most: past it the strip is solid anyway. */
-const MAX_MATCH_TICKS = 500;
 
 interface MinimapProps {
   spans: readonly SpanView[];
@@ -110,7 +108,17 @@ export function Minimap({
         <title>{`${s.name} at ${formatDuration(startMs(s) - bounds.start)}`}</title>
       </rect>
     ));
-  const matches = matchIds.slice(0, MAX_MATCH_TICKS).flatMap((id) => tree.byId.get(id) ?? []);
+  // Thousands of matches: one tick per column that holds any (the first of them), not a tick each.
+  const matches = useMemo(() => {
+    const first = new Map<number, SpanView>();
+    for (const id of matchIds) {
+      const span = tree.byId.get(id);
+      if (!span) continue;
+      const column = Math.floor(((startMs(span) - bounds.start) / total) * BUCKETS);
+      if (!first.has(column)) first.set(column, span);
+    }
+    return [...first.values()];
+  }, [matchIds, tree, bounds, total]);
   return (
     <div
       className={styles.minimap}

@@ -32,11 +32,19 @@ export function TimeRuler({ traceStart, view, onZoom }: TimeRulerProps) {
       title="Drag across the ruler to zoom into a range"
       {...brush.handlers}
     >
-      {ticks(from, from + span).map((t) => (
-        <span key={t} className={styles.tick} style={{ left: `${((t - from) / span) * 100}%` }}>
-          {formatDuration(t)}
-        </span>
-      ))}
+      {ticks(from, from + span).map((t) => {
+        const at = (t - from) / span;
+        // Near the right edge the label goes left of its line, so it is not cut off.
+        const style =
+          at > 0.9
+            ? { right: `${(1 - at) * 100}%`, borderLeft: 'none', borderRight: '1px solid', paddingRight: 3 }
+            : { left: `${at * 100}%` };
+        return (
+          <span key={t} className={styles.tick} style={style}>
+            {t === 0 ? '0' : formatDuration(t)}
+          </span>
+        );
+      })}
       {brush.selection && (
         <div
           className={styles.brush}

@@ -15,7 +15,7 @@ export function TraceSearch({ query, onQuery, count, current, onStep }: TraceSea
   return (
     <Stack direction="row" alignItems="center" gap={0.5}>
       <Input
-        width={30}
+        width={40}
         prefix={<span aria-hidden>⌕</span>}
         placeholder="Find a span: name, tool, model, agent"
         aria-label="Find in trace"

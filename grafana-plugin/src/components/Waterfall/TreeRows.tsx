@@ -26,8 +26,8 @@ export interface RowMarks {
 export interface FocusRequest {
   spanId: string;
   seq: number;
-  /** 'center' for a jump (search, minimap), 'auto' (only if off screen) for a selection. */
-  align: 'auto' | 'center';
+  /** 'center' for a jump (search, minimap), 'auto' (only if off screen) for a selection, 'start' for a zoom. */
+  align: 'auto' | 'center' | 'start';
 }
 
 interface TreeRowsProps {
@@ -82,6 +82,14 @@ export function TreeRows({
     if (index < 0) return;
     handled.current = focus.seq;
     virtualizer.scrollToIndex(index, { align: focus.align });
+    if (focus.align === 'start') return;
+    // The box may reach below the window: once the row is drawn, bring it into the page's view too.
+    const frame = requestAnimationFrame(() =>
+      scroller.current
+        ?.querySelector(`[data-span-id="${CSS.escape(focus.spanId)}"]`)
+        ?.scrollIntoView?.({ block: 'nearest' }),
+    );
+    return () => cancelAnimationFrame(frame);
   }, [focus, rows, virtualizer]);
 
   return (

@@ -87,7 +87,14 @@ export function useWaterfall(
   const zoom = (r: TimeRange) => {
     const start = Math.max(bounds.start, Math.min(r.start, r.end));
     const end = Math.min(bounds.end, Math.max(r.start, r.end));
-    if (end - start >= MIN_ZOOM_MS) setRange({ start, end });
+    if (end - start < MIN_ZOOM_MS) return;
+    setRange({ start, end });
+    // Show rows that have something in the range: the first one below the roots still running at its start.
+    const first = rows.find((r) => r.depth > 0 && endMs(r.span) >= start && startMs(r.span) <= end);
+    if (first) {
+      seq.current += 1;
+      setFocus({ spanId: first.span.spanId, seq: seq.current, align: 'start' });
+    }
   };
 
   return {
