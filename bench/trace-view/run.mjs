@@ -82,6 +82,15 @@ const collector = await startCollector({
   nodeArgs: flags.profile ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [],
 });
 try {
+  if (!flags['skip-browser']) {
+    // The collector serves the UI only if grafana-plugin/dist-standalone held a build when it started (a concurrent
+    // rebuild empties it): say so now rather than time out in the browser.
+    const home = await request(`${collector.apiUrl}/`, { headers: { accept: 'text/html' } });
+    if (!String(home.headers['content-type'] ?? '').includes('text/html'))
+      throw new Error(
+        'the collector serves no standalone UI (grafana-plugin/dist-standalone was empty at start)',
+      );
+  }
   const totalSpans = runsToStore.reduce((n, r) => n + r.run.manifest.spanCount, 0);
   log(`ingesting ${totalSpans} spans (${runsToStore.map((r) => r.run.manifest.spanCount).join(' + ')})`);
   for (const { run } of runsToStore) {
