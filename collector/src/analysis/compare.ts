@@ -9,8 +9,8 @@ import { isInference, isToolCall, modelOf } from './failures.js';
 import { count, list, ms, numberFindings, percent, spanRef, usd } from './format.js';
 import type { AnalysisResult, TraceData } from './model.js';
 import { analyzeFailures } from './propagation.js';
-import { SpanTree } from './span-tree.js';
-import { type Alignment, alignSteps, type Step, stepsOf } from './steps.js';
+import { SpanTree, startNs } from './span-tree.js';
+import { type Alignment, alignSteps, argumentsOf, outputOf, type Step, stepsOf } from './steps.js';
 
 export const REGRESSION_RATIO = 1.2;
 
@@ -80,8 +80,27 @@ export function alignTraces(trace: TraceData, baseline: TraceData): StepAlignmen
     new SpanTree(trace.spans),
     new SpanTree(baseline.spans),
   );
-  const view = (s: Step): AlignedStep => ({ spanId: s.span.spanId, label: s.label, depth: s.depth });
-  return { baselineSteps: baseSteps.map(view), steps: steps.map(view), edits, exact };
+  const viewOf = (run: TraceData) => {
+    const first = BigInt(run.summary.startTimeUnixNano);
+    return ({ span, label, depth }: Step): AlignedStep => ({
+      spanId: span.spanId,
+      label,
+      depth,
+      startMs: Number(startNs(span) - first) / 1e6,
+      durationMs: span.durationMs,
+      error: span.statusCode === 'Error' ? span.statusMessage : null,
+      output: outputOf(span),
+      arguments: argumentsOf(span),
+    });
+  };
+  return {
+    baselineSteps: baseSteps.map(viewOf(baseline)),
+    steps: steps.map(viewOf(trace)),
+    edits,
+    exact,
+    baselineTrace: baseline.summary,
+    trace: trace.summary,
+  };
 }
 
 /** Where the two runs' steps diverge: one finding (the first edit, with the counts of all), and a sentence. */

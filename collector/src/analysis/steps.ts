@@ -1,6 +1,6 @@
 // A trace's steps, for comparing two runs of the same task: its spans in one deterministic order, each named by
 // what it did, and an edit-distance alignment of two such sequences.
-import type { SpanView, StepEdit } from '../contract/index.js';
+import { type SpanView, STEP_TEXT_MAX_CHARS, type StepEdit } from '../contract/index.js';
 import { isInference, isToolCall, modelOf } from './failures.js';
 import { quoted } from './format.js';
 import { type SpanTree, startNs } from './span-tree.js';
@@ -128,3 +128,28 @@ export function alignSteps(baseline: readonly string[], trace: readonly string[]
   }
   return { edits: edits.reverse(), exact: true };
 }
+
+const cut = (text: string) =>
+  text.length > STEP_TEXT_MAX_CHARS ? `${text.slice(0, STEP_TEXT_MAX_CHARS - 1)}…` : text;
+const asText = (value: unknown) => (typeof value === 'string' ? value : JSON.stringify(value ?? null));
+
+/** What a model or tool call answered, as text to diff (see AlignedStep.output); null for any other step. */
+export function outputOf(span: SpanView): string | null {
+  if (isToolCall(span)) return cut(span.genai?.toolResult ?? '');
+  if (!isInference(span)) return null;
+  const messages = (span.genai?.outputMessages ?? []).map((message) =>
+    message.parts
+      .map((part) => {
+        if (part.type === 'text' || part.type === 'reasoning') return asText(part.content);
+        if (part.type === 'tool_call') return `→ ${part.name}(${asText(part.arguments)})`;
+        return '';
+      })
+      .filter(Boolean)
+      .join('\n'),
+  );
+  return cut(messages.join('\n\n'));
+}
+
+/** A tool call's arguments (see AlignedStep.arguments); null for any other step. */
+export const argumentsOf = (span: SpanView): string | null =>
+  isToolCall(span) ? cut(span.genai?.toolArguments ?? '') : null;

@@ -17,6 +17,7 @@ import {
   type AnalysisResponse,
   type BaselineResponse,
   FINDING_TYPES,
+  STEP_TEXT_MAX_CHARS,
   type StepAlignment,
 } from '../contract/index.js';
 import type { Logger } from '../logger.js';
@@ -43,6 +44,7 @@ import {
   nanos,
   nullableNumber,
   nullableString,
+  number,
   object,
   schemaRef,
   string,
@@ -386,6 +388,16 @@ export const ANALYSIS_SCHEMAS: Record<string, JsonSchema> = {
     spanId: string,
     label: { ...string, description: 'What the step did, e.g. "tool run_python": equal labels match.' },
     depth: { ...integer, description: '0 for a root, 1 for its children, …' },
+    startMs: { ...number, description: "ms after the run's first span started." },
+    durationMs: number,
+    error: { ...nullableString, description: 'The status message of a failed span, else null.' },
+    output: {
+      ...nullableString,
+      description:
+        `A model call's output messages as text (tools asked for as "→ name(arguments)", no call ids), a tool ` +
+        `call's result; null for other steps. At most ${STEP_TEXT_MAX_CHARS} characters.`,
+    },
+    arguments: { ...nullableString, description: "A tool call's arguments; null for other steps." },
   }),
   StepEdit: object({
     kind: { type: 'string', enum: ['changed', 'added', 'removed'] },
@@ -410,6 +422,8 @@ export const ANALYSIS_SCHEMAS: Record<string, JsonSchema> = {
       ...boolean,
       description: 'False: the runs differ too much past the first edit; edits holds it only.',
     },
+    baselineTrace: schemaRef('TraceSummary'),
+    trace: schemaRef('TraceSummary'),
   }),
   BaselineResponse: object({ traceId: string, baselineKey: string }),
 };

@@ -1,6 +1,7 @@
 // Analysis: POST /api/v1/analysis/{kind}. Findings are computed deterministically from stored spans; an LLM, when
 // configured, only rewrites the prose (`refinement`), citing span ids.
 import type { FailureCategory } from '@beacon/semconv';
+import type { TraceSummary } from './traces.js';
 
 /** The analyses of POST /analysis/{kind}, in the order they are documented (the API and the MCP tools list them). */
 export const ANALYSIS_KINDS = [
@@ -124,7 +125,21 @@ export interface AlignedStep {
   label: string;
   /** 0 for a root, 1 for its children, … */
   depth: number;
+  /** When the span started, in ms after the run's first span started. */
+  startMs: number;
+  durationMs: number;
+  /** The span's status message when it failed (status Error), else null. */
+  error: string | null;
+  /** What the call answered, as text to diff: a model call's output messages (the tools it asked for as
+   * `→ name(arguments)`, without the call ids a provider makes up each run), a tool call's result. Null: not a
+   * model or tool call. At most STEP_TEXT_MAX_CHARS characters (then `…` ends it). */
+  output: string | null;
+  /** A tool call's arguments (at most STEP_TEXT_MAX_CHARS characters); null for any other step. */
+  arguments: string | null;
 }
+
+/** The most characters of a step's output or arguments the alignment carries. */
+export const STEP_TEXT_MAX_CHARS = 20_000;
 
 /** One edit of the alignment. Indexes are 0-based. */
 export interface StepEdit {
@@ -144,6 +159,9 @@ export interface StepAlignment {
   edits: StepEdit[];
   /** False when the runs differ too much past the first edit to align step by step: edits then hold only it. */
   exact: boolean;
+  /** Both runs' roll-ups, so a side-by-side view needs no trace detail (tens of MB at 10,000 spans). */
+  baselineTrace: TraceSummary;
+  trace: TraceSummary;
 }
 
 /** PUT /api/v1/traces/{traceId}/baseline — marks the trace as the baseline of its root span name. */

@@ -228,6 +228,13 @@ describe('compare', () => {
       same.baselineSteps.map((s) => [s.label, s.depth]),
     );
     expect(same.baselineSteps.map((s) => s.spanId)).toEqual(base.spans.map((s) => s.spanId));
+    expect([same.baselineTrace.traceId, same.trace.traceId]).toEqual([base.traceId, again.traceId]);
+    // What each call answered comes along, the same in both runs; the failures with their message.
+    expect(same.steps.map((s) => s.output)).toEqual(same.baselineSteps.map((s) => s.output));
+    const calls = same.steps.filter((s) => /^(tool|model call) /.test(s.label));
+    expect(calls.length).toBe(planted.llmCalls + planted.toolCalls);
+    expect(calls.every((s) => typeof s.output === 'string')).toBe(true);
+    expect(same.steps.filter((s) => s.error !== null)).toHaveLength(planted.errorSpans);
 
     const changed = toolChanged.manifest.changed!;
     const body = await analyze('compare', {

@@ -1,14 +1,7 @@
 // Two traces side by side: metric deltas, both runs' steps as the collector's compare aligns them (rows of matched
 // steps, and the steps only one run took), and the outputs of aligned model and tool calls.
-import type {
-  AlignedStep,
-  SpanView,
-  StepAlignment,
-  TraceDetailResponse,
-} from '@beacon/collector/api-contract';
+import type { AlignedStep, StepAlignment, TraceSummary } from '@beacon/collector/api-contract';
 import { diffLines, diffWords } from 'diff';
-import { messageText } from './messages';
-import { endMs, isLlmCall, spanNodeKind, startMs } from './spans';
 
 export interface MetricRow {
   key: string;
@@ -33,16 +26,14 @@ function row(
   return { key, label, unit, a, b, delta, ratio: delta !== null && a ? delta / a : null };
 }
 
-export function compareMetrics(a: TraceDetailResponse, b: TraceDetailResponse): MetricRow[] {
-  const ta = a.trace;
-  const tb = b.trace;
+export function compareMetrics(ta: TraceSummary, tb: TraceSummary): MetricRow[] {
   return [
     row('duration', 'Duration', 'ms', ta.durationMs, tb.durationMs),
     row('cost', 'Cost', 'usd', ta.costUsd, tb.costUsd),
     row('tokens', 'Tokens', 'tokens', ta.inputTokens + ta.outputTokens, tb.inputTokens + tb.outputTokens),
     row('inputTokens', 'Input tokens', 'tokens', ta.inputTokens, tb.inputTokens),
     row('outputTokens', 'Output tokens', 'tokens', ta.outputTokens, tb.outputTokens),
-    row('spans', 'Spans', 'count', ta.spanCount || a.spans.length, tb.spanCount || b.spans.length),
+    row('spans', 'Spans', 'count', ta.spanCount, tb.spanCount),
     row('llmCalls', 'LLM calls', 'count', ta.llmCallCount, tb.llmCallCount),
     row('toolCalls', 'Tool calls', 'count', ta.toolCallCount, tb.toolCallCount),
     row('errors', 'Errors', 'count', ta.errorCount, tb.errorCount),
@@ -98,49 +89,13 @@ export function divergenceStarts(rows: readonly AlignedRow[]): number[] {
   return starts;
 }
 
-const isToolSpan = (span: SpanView) => spanNodeKind(span) === 'tool';
-
-/** What a call answered, as text to diff: a model call's output messages (text and the tools it asked for, without
- * the call ids a provider makes up each run), a tool call's result (or its error). Null: not a model or tool call. */
-export function outputText(span: SpanView): string | null {
-  if (isLlmCall(span)) {
-    const messages = span.genai?.outputMessages ?? [];
-    return messages
-      .map((message) => {
-        const calls = message.parts
-          .filter((p) => p.type === 'tool_call')
-          .map((p) => {
-            const call = p as { name?: unknown; arguments?: unknown };
-            const args =
-              typeof call.arguments === 'string' ? call.arguments : JSON.stringify(call.arguments ?? {});
-            return `→ ${String(call.name ?? '')}(${args})`;
-          });
-        return [messageText(message), ...calls].filter(Boolean).join('\n');
-      })
-      .join('\n\n');
-  }
-  if (isToolSpan(span)) {
-    const result = span.genai?.toolResult ?? '';
-    return span.statusCode === 'Error'
-      ? [result, `error: ${span.statusMessage}`].filter(Boolean).join('\n')
-      : result;
-  }
-  return null;
-}
-
-/** Rows whose two calls (both model calls or both tool calls) answered different outputs. */
-export function outputDifferences(
-  rows: readonly AlignedRow[],
-  spanOfA: (index: number) => SpanView | undefined,
-  spanOfB: (index: number) => SpanView | undefined,
-): number[] {
+/** Rows whose two calls (model or tool calls in both runs) answered different outputs. */
+export function outputDifferences(rows: readonly AlignedRow[], a: CompareSide, b: CompareSide): number[] {
   const out: number[] = [];
   rows.forEach((row, i) => {
     if (row.a === null || row.b === null) return;
-    const [sa, sb] = [spanOfA(row.a), spanOfB(row.b)];
-    if (!sa || !sb) return;
-    const [ta, tb] = [outputText(sa), outputText(sb)];
-    if (ta !== null && tb !== null && ta !== tb) out.push(i);
+    const [oa, ob] = [a.steps[row.a]!.output, b.steps[row.b]!.output];
+    if (oa !== null && ob !== null && oa !== ob) out.push(i);
   });
   return out;
 }
@@ -165,30 +120,17 @@ export function diffOutputs(a: string, b: string): OutputDiff | null {
   };
 }
 
-/** One run as the side-by-side view draws it: its steps, its spans by id (a trace view may have left some out),
- * and its time span (for each step's bar). */
+/** One run as the side-by-side view draws it: its steps (with their timing and outputs) and its length. */
 export interface CompareSide {
   traceId: string;
   steps: readonly AlignedStep[];
-  spans: ReadonlyMap<string, SpanView>;
-  startMs: number;
   durationMs: number;
 }
 
-export function compareSide(
-  traceId: string,
-  steps: readonly AlignedStep[],
-  detail: TraceDetailResponse,
-): CompareSide {
-  const spans = new Map(detail.spans.map((s) => [s.spanId, s]));
-  let start = Number.POSITIVE_INFINITY;
-  let end = Number.NEGATIVE_INFINITY;
-  for (const span of detail.spans) {
-    start = Math.min(start, startMs(span));
-    end = Math.max(end, endMs(span));
-  }
-  if (!Number.isFinite(start)) return { traceId, steps, spans, startMs: 0, durationMs: 0 };
-  return { traceId, steps, spans, startMs: start, durationMs: Math.max(0, end - start) };
+export function compareSide(trace: TraceSummary, steps: readonly AlignedStep[]): CompareSide {
+  let end = trace.durationMs;
+  for (const step of steps) end = Math.max(end, step.startMs + step.durationMs);
+  return { traceId: trace.traceId, steps, durationMs: end };
 }
 
 /** A step's label as a sentence says it: `tool “weather”`, `model call “gpt-4o”`. The collector's labels are

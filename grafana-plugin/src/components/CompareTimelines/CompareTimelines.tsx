@@ -46,15 +46,7 @@ function observeRectOrWindow(
 function useCompareRows({ alignment, a, b }: CompareTimelinesProps) {
   const rows = useMemo(() => alignedRows(alignment), [alignment]);
   const divergences = useMemo(() => divergenceStarts(rows), [rows]);
-  const outputs = useMemo(
-    () =>
-      outputDifferences(
-        rows,
-        (i) => a.spans.get(a.steps[i]!.spanId),
-        (i) => b.spans.get(b.steps[i]!.spanId),
-      ),
-    [rows, a, b],
-  );
+  const outputs = useMemo(() => outputDifferences(rows, a, b), [rows, a, b]);
   return { rows, divergences, outputs, outputSet: useMemo(() => new Set(outputs), [outputs]) };
 }
 

@@ -6,7 +6,6 @@ import { Link } from 'react-router-dom';
 import { usePaths } from '../../api/context';
 import type { CompareSide, RowKind } from '../../utils/compare';
 import { formatDuration } from '../../utils/format';
-import { endMs, isError, startMs } from '../../utils/spans';
 import { getStyles, indentOf } from './styles';
 
 export interface StepCellProps {
@@ -31,11 +30,10 @@ export function StepCell({ side, which, index, kind, outputDiffers }: StepCellPr
     );
   }
   const step = side.steps[index]!;
-  const span = side.spans.get(step.spanId);
   const divergent = kind === 'changed' || kind === 'removed' || kind === 'added';
-  const left = span && side.durationMs > 0 ? ((startMs(span) - side.startMs) / side.durationMs) * 100 : 0;
-  const width = span && side.durationMs > 0 ? ((endMs(span) - startMs(span)) / side.durationMs) * 100 : 0;
-  const failed = span !== undefined && isError(span);
+  const left = side.durationMs > 0 ? (step.startMs / side.durationMs) * 100 : 0;
+  const width = side.durationMs > 0 ? (step.durationMs / side.durationMs) * 100 : 0;
+  const failed = step.error !== null;
   return (
     <div className={styles.cell} data-testid={`compare-step-${which}`} data-step={index + 1}>
       <span className={styles.number}>{index + 1}</span>
@@ -43,24 +41,20 @@ export function StepCell({ side, which, index, kind, outputDiffers }: StepCellPr
         className={cx(styles.label, failed && styles.errorText)}
         style={{ paddingLeft: indentOf(step.depth) }}
         data-testid={divergent ? 'diverging-step' : undefined}
-        title={`${step.label}${failed ? ` (failed: ${span.statusMessage})` : ''}`}
+        title={`${step.label}${failed ? ` (failed: ${step.error})` : ''}`}
       >
         <Link to={paths.trace(side.traceId, step.spanId)} onClick={(e) => e.stopPropagation()}>
           {step.label}
         </Link>
       </span>
       {outputDiffers && <span className={styles.badge}>output differs</span>}
-      {span && (
-        <>
-          <span className={styles.track} aria-hidden>
-            <span
-              className={cx(styles.bar, failed && styles.barError)}
-              style={{ left: `${Math.min(left, 100)}%`, width: `${Math.min(width, 100 - left)}%` }}
-            />
-          </span>
-          <span className={styles.duration}>{formatDuration(span.durationMs)}</span>
-        </>
-      )}
+      <span className={styles.track} aria-hidden>
+        <span
+          className={cx(styles.bar, failed && styles.barError)}
+          style={{ left: `${Math.min(left, 100)}%`, width: `${Math.min(width, 100 - left)}%` }}
+        />
+      </span>
+      <span className={styles.duration}>{formatDuration(step.durationMs)}</span>
     </div>
   );
 }

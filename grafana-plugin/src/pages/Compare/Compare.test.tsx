@@ -1,8 +1,15 @@
-import type { AnalysisResponse, SpanView, StepAlignment, StepEdit } from '@beacon/collector/api-contract';
+import type {
+  AnalysisResponse,
+  SpanView,
+  StepAlignment,
+  StepEdit,
+  TraceDetailResponse,
+} from '@beacon/collector/api-contract';
 import { fireEvent, screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { agentTrace, genai, span, traceDetail } from '../../../test/fixtures';
 import { fakeClient, location, renderPage } from '../../../test/render';
+import { BeaconApiError } from '../../api/client';
 import { ComparePage } from './Compare';
 
 const URL = '/a/beacon-agents-app/compare';
@@ -16,18 +23,49 @@ function labelOf(s: SpanView): string {
   return `span "${s.name}"`;
 }
 
+/** What the collector's compare says a call answered (analysis/steps.ts outputOf), for the fixtures' calls. */
+function outputOf(s: SpanView): string | null {
+  const g = s.genai;
+  if (g?.operation === 'execute_tool') return g.toolResult ?? '';
+  if (g?.operation !== 'chat') return null;
+  return g.outputMessages
+    .map((m) =>
+      m.parts
+        .map((p) => (p.type === 'text' ? String(p.content) : p.type === 'tool_call' ? `→ ${p.name}()` : ''))
+        .join('\n'),
+    )
+    .join('\n\n');
+}
+
 /** What POST /analysis/compare with alignment answers: both runs' steps (in the tree order given) and the edits. */
-function compareAnswer(a: SpanView[], aOrder: string[], b: SpanView[], bOrder: string[], edits: StepEdit[]) {
-  const steps = (spans: SpanView[], order: string[]) =>
+function compareAnswer(
+  a: TraceDetailResponse,
+  aOrder: string[],
+  b: TraceDetailResponse,
+  bOrder: string[],
+  edits: StepEdit[],
+) {
+  const steps = (detail: TraceDetailResponse, order: string[]) =>
     order.map((id) => {
-      const s = spans.find((x) => x.spanId === id)!;
-      return { spanId: id, label: labelOf(s), depth: s.parentSpanId ? 1 : 0 };
+      const s = detail.spans.find((x) => x.spanId === id)!;
+      return {
+        spanId: id,
+        label: labelOf(s),
+        depth: s.parentSpanId ? 1 : 0,
+        startMs: Number(BigInt(s.startTimeUnixNano) - BigInt(detail.trace.startTimeUnixNano)) / 1e6,
+        durationMs: s.durationMs,
+        error: s.statusCode === 'Error' ? s.statusMessage : null,
+        output: outputOf(s),
+        arguments: s.genai?.operation === 'execute_tool' ? (s.genai.toolArguments ?? '') : null,
+      };
     });
   const alignment: StepAlignment = {
     baselineSteps: steps(a, aOrder),
     steps: steps(b, bOrder),
     edits,
     exact: true,
+    baselineTrace: a.trace,
+    trace: b.trace,
   };
   return { kind: 'compare', findings: [], text: '', alignment } as unknown as AnalysisResponse;
 }
@@ -68,12 +106,11 @@ describe('Compare page', () => {
     });
 
     const client = fakeClient();
-    client.getTrace.mockImplementation((id) => Promise.resolve(id === 'aaaa' ? a : b));
     client.analyze.mockResolvedValue(
       compareAnswer(
-        a.spans,
+        a,
         ['root', 'llm1', 'tool2', 'tool1', 'llm2', 'save'],
-        b.spans,
+        b,
         ['root', 'llm1', 'tool1', 'extra', 'llm2', 'save'],
         [{ kind: 'changed', step: 2, baselineStep: 2 }],
       ),
@@ -103,8 +140,7 @@ describe('Compare page', () => {
 
   it('says when the structure is the same, asks for ids when missing, and reports a missing trace', async () => {
     const client = fakeClient();
-    client.getTrace.mockImplementation((id) => Promise.resolve(traceDetail(agentTrace(), { traceId: id })));
-    client.analyze.mockResolvedValue(compareAnswer(agentTrace(), TREE_ORDER, agentTrace(), TREE_ORDER, []));
+    client.analyze.mockResolvedValue(compareAnswer(traceDetail(), TREE_ORDER, traceDetail(), TREE_ORDER, []));
     const first = renderPage(<ComparePage />, { client, url: `${URL}?a=x&b=y` });
     expect(await screen.findByText('Same structure')).toBeTruthy();
     expect(screen.getByTestId('divergence').textContent).toContain('The two runs match step for step');
@@ -124,9 +160,8 @@ describe('Compare page', () => {
     expect(await screen.findByText('Same structure')).toBeTruthy();
     second.unmount();
 
-    client.getTrace.mockImplementation((id) =>
-      id === 'gone' ? Promise.reject(new Error('not found')) : Promise.resolve(traceDetail()),
-    );
+    // the collector's answer when B is not stored
+    client.analyze.mockRejectedValue(new BeaconApiError(404, 'not_found', 'traceId: trace gone not found'));
     renderPage(<ComparePage />, { client, url: `${URL}?a=ok&b=gone` });
     expect(await screen.findByText('Could not load the traces')).toBeTruthy();
     expect(screen.getByText('Trace B (gone): not found')).toBeTruthy();
@@ -146,12 +181,11 @@ describe('Compare page: the two timelines', () => {
       ],
     };
     const client = fakeClient();
-    client.getTrace.mockImplementation((id) => Promise.resolve(traceDetail(id === 'aaaa' ? aSpans : bSpans)));
     client.analyze.mockResolvedValue(
       compareAnswer(
-        aSpans,
+        traceDetail(aSpans),
         TREE_ORDER,
-        bSpans,
+        traceDetail(bSpans),
         ['root', 'llm1', 'tool1', 'llm2', 'save'],
         [{ kind: 'removed', step: 3, baselineStep: 3 }],
       ),
@@ -191,7 +225,7 @@ describe('Compare page: the two timelines', () => {
 
     // an aligned pair with the same output says so
     fireEvent.click(within(timelines).getAllByTestId('compare-row')[1]!);
-    expect((await screen.findByTestId('outputs-identical')).textContent).toContain(
+    expect((await screen.findByTestId('output-identical')).textContent).toContain(
       'The outputs are identical',
     );
     // back to the divergence
@@ -199,12 +233,18 @@ describe('Compare page: the two timelines', () => {
     expect(within(timelines).getAllByTestId('compare-row')[3]!.getAttribute('aria-current')).toBe('true');
   });
 
-  it('reports a comparison the collector could not make', async () => {
+  it('reports a comparison the collector could not make, naming the trace at fault', async () => {
     const client = fakeClient();
-    client.getTrace.mockImplementation(() => Promise.resolve(traceDetail()));
-    client.analyze.mockRejectedValue(new Error('baselineTraceId: expected 32 hex characters'));
-    renderPage(<ComparePage />, { client, url: `${URL}?a=x&b=y` });
+    client.analyze.mockRejectedValue(
+      new BeaconApiError(400, 'invalid_argument', 'baselineTraceId: expected 32 hex characters'),
+    );
+    const first = renderPage(<ComparePage />, { client, url: `${URL}?a=x&b=y` });
     expect(await screen.findByText('Could not load the traces')).toBeTruthy();
-    expect(screen.getByText('Comparison: baselineTraceId: expected 32 hex characters')).toBeTruthy();
+    expect(screen.getByText('Trace A (x): expected 32 hex characters')).toBeTruthy();
+    first.unmount();
+
+    client.analyze.mockRejectedValue(new BeaconApiError(503, 'unavailable', 'storage is starting'));
+    renderPage(<ComparePage />, { client, url: `${URL}?a=x&b=y` });
+    expect(await screen.findByText('Comparison: storage is starting')).toBeTruthy();
   });
 });

@@ -1,10 +1,10 @@
 // Two traces side by side: metric deltas (duration, cost, tokens, spans, errors), where their steps diverge (the
 // collector's compare aligns them: spans in tree order, by edit distance), both runs' steps as two synchronized
 // timelines with the divergences marked, and a diff of what aligned model and tool calls answered.
-import type { StepAlignment, TraceDetailResponse } from '@beacon/collector/api-contract';
+import type { StepAlignment, TraceSummary } from '@beacon/collector/api-contract';
 import { css, cx } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
-import { Alert, Button, EmptyState, Field, Input, LoadingPlaceholder, Text, useStyles2 } from '@grafana/ui';
+import { Button, EmptyState, Field, Input, LoadingPlaceholder, Text, useStyles2 } from '@grafana/ui';
 import { type FormEvent, useEffect, useMemo, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import type { BeaconClient } from '../../api/client';
@@ -43,7 +43,7 @@ function formatDelta(row: MetricRow): string {
   return `${sign}${abs}${pct}`;
 }
 
-function Metrics({ a, b }: { a: TraceDetailResponse; b: TraceDetailResponse }) {
+function Metrics({ a, b }: { a: TraceSummary; b: TraceSummary }) {
   const styles = useStyles2(getStyles);
   const rows = compareMetrics(a, b);
   return (
@@ -79,66 +79,48 @@ function Metrics({ a, b }: { a: TraceDetailResponse; b: TraceDetailResponse }) {
   );
 }
 
-interface Compared {
-  a: TraceDetailResponse;
-  b: TraceDetailResponse;
-  alignment: StepAlignment;
+/** What the collector said, as the user reads it: which trace is missing ("Trace B (…): not found"). */
+function explain(err: unknown, a: string, b: string): Error {
+  const message = err instanceof Error ? err.message : String(err);
+  const field = /^(traceId|baselineTraceId): (?:trace \S+ )?(.*)$/.exec(message);
+  if (!field) return new Error(`Comparison: ${message}`);
+  const [label, id] = field[1] === 'traceId' ? ['B', b] : ['A', a];
+  return new Error(`Trace ${label} (${id}): ${field[2]}`);
 }
 
-/** Both traces (their spans: timing, outputs) and the collector's alignment of their steps, B against A. */
+/** The collector's comparison of B against A with both runs' steps: one request, no trace detail (at 10,000 spans
+ * a trace's detail is tens of MB of messages the comparison does not need). */
 async function loadComparison(
   client: BeaconClient,
   a: string,
   b: string,
   signal: AbortSignal,
-): Promise<Compared> {
-  const [da, db, compared] = await Promise.allSettled([
-    client.getTrace(a, { signal }),
-    client.getTrace(b, { signal }),
-    client.analyze('compare', { traceId: b, baselineTraceId: a, refine: false, alignment: true }, { signal }),
-  ]);
-  if (da.status === 'rejected') throw new Error(`Trace A (${a}): ${(da.reason as Error).message}`);
-  if (db.status === 'rejected') throw new Error(`Trace B (${b}): ${(db.reason as Error).message}`);
-  if (compared.status === 'rejected') throw new Error(`Comparison: ${(compared.reason as Error).message}`);
-  const alignment = compared.value.alignment;
-  if (!alignment)
+): Promise<StepAlignment> {
+  const request = { traceId: b, baselineTraceId: a, refine: false, alignment: true };
+  const answer = await client.analyze('compare', request, { signal }).catch((err: unknown) => {
+    throw explain(err, a, b);
+  });
+  if (!answer.alignment)
     throw new Error('Comparison: the collector answered no alignment (is it older than this UI?)');
-  return { a: da.value, b: db.value, alignment };
+  return answer.alignment;
 }
 
-/** Says when a trace view left spans out: their steps still show, without timing or output. */
-function Truncation({ label, detail }: { label: string; detail: TraceDetailResponse }) {
-  const truncated = detail.truncated;
-  if (!truncated) return null;
-  return (
-    <Alert
-      severity="warning"
-      title={`Trace ${label}: ${truncated.returnedSpans} of ${truncated.totalSpans} spans loaded`}
-    >
-      The trace is over the view's size limit (BEACON_MAX_SPANS_PER_TRACE_VIEW). Every step is compared, but
-      those left out show no timing or output here; export the trace to see them all.
-    </Alert>
-  );
-}
-
-function Result({ value, ids }: { value: Compared; ids: [string, string] }) {
+function Result({ alignment }: { alignment: StepAlignment }) {
   const styles = useStyles2(getStyles);
-  const rows = useMemo(() => alignedRows(value.alignment), [value.alignment]);
+  const rows = useMemo(() => alignedRows(alignment), [alignment]);
   const sides = useMemo(
     () => [
-      compareSide(ids[0], value.alignment.baselineSteps, value.a),
-      compareSide(ids[1], value.alignment.steps, value.b),
+      compareSide(alignment.baselineTrace, alignment.baselineSteps),
+      compareSide(alignment.trace, alignment.steps),
     ],
-    [ids, value],
+    [alignment],
   );
   return (
     <div className={styles.result}>
-      <Metrics a={value.a} b={value.b} />
+      <Metrics a={alignment.baselineTrace} b={alignment.trace} />
       <div className={styles.steps} data-testid="divergence">
-        <Divergence alignment={value.alignment} rows={rows} />
-        <Truncation label="A" detail={value.a} />
-        <Truncation label="B" detail={value.b} />
-        {rows.length > 0 && <CompareTimelines alignment={value.alignment} a={sides[0]!} b={sides[1]!} />}
+        <Divergence alignment={alignment} rows={rows} />
+        {rows.length > 0 && <CompareTimelines alignment={alignment} a={sides[0]!} b={sides[1]!} />}
       </div>
     </div>
   );
@@ -153,7 +135,7 @@ export function ComparePage() {
   const [draft, setDraft] = useState({ a, b });
   useEffect(() => setDraft({ a, b }), [a, b]);
 
-  const state = useAsync<Compared | null>(
+  const state = useAsync<StepAlignment | null>(
     (signal) => (a && b ? loadComparison(client, a, b, signal) : Promise.resolve(null)),
     [client, a, b],
   );
@@ -211,7 +193,7 @@ export function ComparePage() {
           <Text element="p">Or tick two traces in the Traces list and press “Compare selected”.</Text>
         </EmptyState>
       )}
-      {state.status === 'success' && state.value !== null && <Result value={state.value} ids={[a, b]} />}
+      {state.status === 'success' && state.value !== null && <Result alignment={state.value} />}
     </Page>
   );
 }
