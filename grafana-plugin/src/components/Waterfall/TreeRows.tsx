@@ -70,6 +70,8 @@ export function TreeRows({
     estimateSize: () => ROW_HEIGHT,
     overscan: 10,
     scrollMargin: RULER_HEIGHT,
+    // the sticky ruler covers the box's top: a row scrolled to the start goes below it
+    scrollPaddingStart: RULER_HEIGHT,
     getItemKey: (index) => rows[index]!.span.spanId,
     observeElementRect: observeRectOrWindow,
   });
