@@ -5,6 +5,7 @@ import {
   loadSpans,
   loadTraceView,
   type QueryContext,
+  SharedMessages,
   traceBounds,
   traceSummary,
 } from '../storage/queries/index.js';
@@ -29,11 +30,17 @@ export async function traceDetail(
   ctx: QueryContext,
   traceId: string,
   maxSpans: number,
+  messages: 'inline' | 'shared' = 'inline',
 ): Promise<TraceDetailResponse> {
   const [trace, bounds] = await Promise.all([traceSummary(ctx, traceId), traceBounds(ctx, traceId)]);
   if (!trace || !bounds) throw notFound(`trace ${traceId} not found`);
-  const view = await loadTraceView(ctx, traceId, bounds, maxSpans);
-  return { trace, spans: view.spans, truncated: view.truncated };
+  if (messages === 'inline') {
+    const view = await loadTraceView(ctx, traceId, bounds, maxSpans);
+    return { trace, spans: view.spans, truncated: view.truncated };
+  }
+  const sharedMessages = new SharedMessages();
+  const view = await loadTraceView(ctx, traceId, bounds, maxSpans, { sharedMessages });
+  return { trace, spans: view.spans, truncated: view.truncated, messages: sharedMessages.list };
 }
 
 /** The trace's summary and every span, for the export (which is how a user gets what a view left out). */

@@ -159,6 +159,15 @@ const getTraceRoute = (maxSpans: number) =>
     method: 'GET',
     path: `${API_PREFIX}/traces/{traceId}`,
     pathParams: traceIdParam,
+    query: {
+      messages: oneOf(
+        ['inline', 'shared'] as const,
+        'inline: each span carries its messages. shared: each message once, in the `messages` list, and each ' +
+          "span's genai.messageRefs names its own (message arrays empty; attribute copies of message histories " +
+          'replaced by a note) — a long conversation resent with every model call is sent once. The UI reads shared.',
+        'inline',
+      ),
+    },
     doc: {
       operationId: 'getTrace',
       summary: 'A trace: its summary and its spans with GenAI facts, messages and annotations',
@@ -168,7 +177,9 @@ const getTraceRoute = (maxSpans: number) =>
         '200': { description: 'The trace.', content: { 'application/json': ref('TraceDetailResponse') } },
       },
     },
-    handler: async ({ path, storage }) => ({ json: await traceDetail(storage, path.traceId, maxSpans) }),
+    handler: async ({ path, query, storage }) => ({
+      json: await traceDetail(storage, path.traceId, maxSpans, query.messages),
+    }),
   });
 
 const getTraceGraphRoute = (maxSpans: number) =>

@@ -95,6 +95,19 @@ export interface GenAISpanView {
   systemInstructions: MessagePart[];
   inputMessages: Message[];
   outputMessages: Message[];
+  /**
+   * Added (optional): set instead of the three message fields (then empty) when the trace was read with
+   * `messages=shared` — positions in TraceDetailResponse.messages, in order.
+   */
+  messageRefs?: MessageRefs;
+}
+
+/** A span's messages as positions in the trace's shared message list (GET /traces/{traceId}?messages=shared). */
+export interface MessageRefs {
+  /** The system instructions' messages: their parts, in order, are the span's systemInstructions. */
+  system: number[];
+  input: number[];
+  output: number[];
 }
 
 export interface SpanEventView {
@@ -160,6 +173,11 @@ export interface TraceDetailResponse {
   spans: SpanView[];
   /** Added (optional): set by the API, null when every span is in spans. */
   truncated?: TraceTruncation | null;
+  /**
+   * Added (optional), with `messages=shared`: every message the spans name (genai.messageRefs, by position), once.
+   * A long conversation resent with each model call is then sent once, not once per call.
+   */
+  messages?: Message[];
 }
 
 export type GraphNodeKind = 'agent' | 'llm' | 'tool' | 'retrieval' | 'workflow' | 'other';

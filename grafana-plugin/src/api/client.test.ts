@@ -33,11 +33,48 @@ describe('fetch client', () => {
     await client.search({ q: 'refund' });
     expect(fetch.mock.calls.map((c) => c[0])).toEqual([
       'http://collector:4320/api/v1/traces?status=error&cursor=c%2F2&limit=10',
-      'http://collector:4320/api/v1/traces/ab%2Fcd',
+      // The detail with each message once (sharedMessages.ts fills the spans back).
+      'http://collector:4320/api/v1/traces/ab%2Fcd?messages=shared',
       'http://collector:4320/api/v1/traces/abcd/graph',
       'http://collector:4320/api/v1/search?q=refund',
     ]);
     expect((fetch.mock.calls[0]![1]!.headers as Record<string, string>).authorization).toBe('Bearer k1');
+  });
+
+  it('fills each span back with its messages from the shared list, the same objects for the same message', async () => {
+    const system = { role: 'system', parts: [{ type: 'text', content: 'Be brief.' }] };
+    const question = { role: 'user', parts: [{ type: 'text', content: 'Weather in Oslo?' }] };
+    const answer = { role: 'assistant', parts: [{ type: 'text', content: 'Rain.' }] };
+    const genai = (input: number[], output: number[]) => ({
+      operation: 'chat',
+      systemInstructions: [],
+      inputMessages: [],
+      outputMessages: [],
+      messageRefs: { system: [0], input, output },
+    });
+    const body = {
+      trace: { traceId: 't' },
+      truncated: null,
+      messages: [system, question, answer],
+      spans: [
+        { spanId: 'a', genai: genai([1], [2]) },
+        { spanId: 'b', genai: genai([1, 2], []) },
+        { spanId: 'c', genai: null },
+      ],
+    };
+    const fetch = vi.fn<typeof globalThis.fetch>(async () => jsonResponse(200, body));
+    const detail = await createFetchClient({ baseUrl: '', fetch }).getTrace('t');
+    const [a, b, c] = detail.spans;
+    expect(a!.genai).toMatchObject({
+      systemInstructions: system.parts,
+      inputMessages: [question],
+      outputMessages: [answer],
+    });
+    expect(b!.genai!.inputMessages).toEqual([question, answer]);
+    expect(b!.genai!.inputMessages[0]).toBe(a!.genai!.inputMessages[0]);
+    expect(a!.genai).not.toHaveProperty('messageRefs');
+    expect(c!.genai).toBeNull();
+    expect(detail).not.toHaveProperty('messages');
   });
 
   it("turns the collector's error body, other failures and network errors into BeaconApiError", async () => {

@@ -29,6 +29,7 @@ import type {
   TraceListResponse,
   TraceStatus,
 } from '@beacon/collector/api-contract';
+import { withMessagesInline } from './sharedMessages';
 import { readServerSentEvents } from './sse';
 
 /** Query of GET /api/v1/traces. Times are RFC 3339 or epoch milliseconds. */
@@ -233,8 +234,13 @@ export function createBeaconClient(request: Transport, stream?: StreamTransport)
   return {
     listTraces: (query, options = {}) =>
       get(apiPath('/traces', { ...query }), options) as Promise<TraceListResponse>,
-    getTrace: (traceId, options = {}) =>
-      get(apiPath(`/traces/${id(traceId)}`), options) as Promise<TraceDetailResponse>,
+    getTrace: async (traceId, options = {}) =>
+      withMessagesInline(
+        (await get(
+          apiPath(`/traces/${id(traceId)}`, { messages: 'shared' }),
+          options,
+        )) as TraceDetailResponse,
+      ),
     getTraceGraph: (traceId, options = {}) =>
       get(apiPath(`/traces/${id(traceId)}/graph`), options) as Promise<TraceGraphResponse>,
     exportTrace: (traceId, options = {}) =>

@@ -17,7 +17,14 @@ export {
 } from './prompts.js';
 export { type SearchFilter, search } from './search.js';
 export { loadTraceView, type TraceView, VIEW_ATTRIBUTE_VALUE_CHARS } from './span-selection.js';
-export { type LoadSpansOptions, loadSpans, spanExists, storedSpanKeys, tracesLinkingTo } from './spans.js';
+export {
+  type LoadSpansOptions,
+  loadSpans,
+  SharedMessages,
+  spanExists,
+  storedSpanKeys,
+  tracesLinkingTo,
+} from './spans.js';
 export {
   bucketCount,
   defaultStepSeconds,

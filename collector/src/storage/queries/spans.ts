@@ -97,7 +97,28 @@ export interface SpanFilter {
   maxRows: number;
   /** Span attribute values longer than this are cut, saying so (a view's bytes stay bounded); unset: whole. */
   attributeValueChars?: number;
+  /**
+   * With attributeValueChars: message content attributes (MESSAGE_CONTENT_KEYS) longer than a line are replaced by
+   * a note, as the view carries them as the span's messages already (shared messages: once per trace).
+   */
+  messageContentNote?: boolean;
 }
+
+/** The attributes (or key prefixes) whose values are message histories the normalizer reads into messages. */
+const MESSAGE_CONTENT_KEYS = [
+  'gen_ai.input.messages',
+  'gen_ai.output.messages',
+  'gen_ai.system_instructions',
+  'ai.prompt.messages',
+];
+const MESSAGE_CONTENT_PREFIXES = [
+  'gen_ai.prompt.',
+  'gen_ai.completion.',
+  'llm.input_messages.',
+  'llm.output_messages.',
+];
+/** A message content value this long or shorter stays whole even in a view that notes the rest. */
+const MESSAGE_CONTENT_LINE = 256;
 
 /**
  * SpanAttributes with each value longer than {attrChars} characters cut to that many, followed by a note of its
@@ -107,6 +128,15 @@ const CUT_ATTRIBUTES = `mapApply((k, v) -> (k, if(lengthUTF8(v) <= {attrChars:UI
       concat(substringUTF8(v, 1, {attrChars:UInt32}), '… [', toString(lengthUTF8(v)),
         ' characters: cut in this view, whole in the export]'))), SpanAttributes)`;
 
+/** CUT_ATTRIBUTES, and message content attributes past a line replaced by a note (the view has them as messages). */
+const NOTE_MESSAGE_CONTENT = `mapApply((k, v) -> (k,
+      if(lengthUTF8(v) > ${MESSAGE_CONTENT_LINE}
+          AND (has({contentKeys:Array(String)}, k) OR arrayExists(p -> startsWith(k, p), {contentPrefixes:Array(String)})),
+        concat('[', toString(lengthUTF8(v)), ' characters of message content: shown as the span''s messages, whole in the export]'),
+        if(lengthUTF8(v) <= {attrChars:UInt32}, v,
+          concat(substringUTF8(v, 1, {attrChars:UInt32}), '… [', toString(lengthUTF8(v)),
+            ' characters: cut in this view, whole in the export]')))), SpanAttributes)`;
+
 function filterClause(filter: SpanFilter | undefined): {
   where: string;
   limit: string;
@@ -115,11 +145,17 @@ function filterClause(filter: SpanFilter | undefined): {
 } {
   if (!filter) return { where: '', limit: '', attributes: 'SpanAttributes', params: {} };
   const cut = filter.attributeValueChars;
+  const note = cut !== undefined && filter.messageContentNote === true;
   return {
     where: ` AND (${filter.sql})`,
     limit: '\nLIMIT {maxRows:UInt32}',
-    attributes: cut === undefined ? 'SpanAttributes' : CUT_ATTRIBUTES,
-    params: { ...filter.params, maxRows: filter.maxRows, ...(cut === undefined ? {} : { attrChars: cut }) },
+    attributes: cut === undefined ? 'SpanAttributes' : note ? NOTE_MESSAGE_CONTENT : CUT_ATTRIBUTES,
+    params: {
+      ...filter.params,
+      maxRows: filter.maxRows,
+      ...(cut === undefined ? {} : { attrChars: cut }),
+      ...(note ? { contentKeys: MESSAGE_CONTENT_KEYS, contentPrefixes: MESSAGE_CONTENT_PREFIXES } : {}),
+    },
   };
 }
 
@@ -204,8 +240,37 @@ function resolve(hashes: string[], messages: Map<string, Message>): Message[] {
   return hashes.map((hash) => messages.get(hash)).filter((m): m is Message => m !== undefined);
 }
 
-function toGenAIView(row: GenAIRow, messages: Map<string, Message>): GenAISpanView {
-  const systemInstructions: MessagePart[] = resolve(row.systemHashes, messages).flatMap((m) => m.parts);
+/** The messages of a trace view, each once, and where each hash is in the list. */
+export class SharedMessages {
+  readonly list: Message[] = [];
+  readonly #position = new Map<string, number>();
+
+  /** Positions of the hashes' messages (added on first sight); hashes with no stored message are left out. */
+  refs(hashes: string[], messages: Map<string, Message>): number[] {
+    const refs: number[] = [];
+    for (const hash of hashes) {
+      let position = this.#position.get(hash);
+      if (position === undefined) {
+        const message = messages.get(hash);
+        if (!message) continue;
+        position = this.list.push(message) - 1;
+        this.#position.set(hash, position);
+      }
+      refs.push(position);
+    }
+    return refs;
+  }
+}
+
+function toGenAIView(row: GenAIRow, messages: Map<string, Message>, shared?: SharedMessages): GenAISpanView {
+  const refs = shared && {
+    system: shared.refs(row.systemHashes, messages),
+    input: shared.refs(row.inputHashes, messages),
+    output: shared.refs(row.outputHashes, messages),
+  };
+  const systemInstructions: MessagePart[] = shared
+    ? []
+    : resolve(row.systemHashes, messages).flatMap((m) => m.parts);
   return {
     operation: row.operation,
     provider: orNull(row.provider),
@@ -233,8 +298,9 @@ function toGenAIView(row: GenAIRow, messages: Map<string, Message>): GenAISpanVi
     finishReasons: row.finishReasons,
     errorType: orNull(row.errorType),
     systemInstructions,
-    inputMessages: resolve(row.inputHashes, messages),
-    outputMessages: resolve(row.outputHashes, messages),
+    inputMessages: shared ? [] : resolve(row.inputHashes, messages),
+    outputMessages: shared ? [] : resolve(row.outputHashes, messages),
+    ...(refs ? { messageRefs: refs } : {}),
   };
 }
 
@@ -283,6 +349,12 @@ export interface LoadSpansOptions {
   messages?: boolean;
   /** Attach annotations (default true). */
   annotations?: boolean;
+  /**
+   * Messages once per trace: each span's genai names its messages by position in this list (messageRefs, arrays
+   * left empty), which receives every message named. A conversation resent with each of 4,000 model calls is then
+   * sent once, not 4,000 times (the 10,000-span run's detail: 58 MB inline).
+   */
+  sharedMessages?: SharedMessages;
 }
 
 /** Every span of a trace, ordered by start time (then span id), with GenAI facts, messages and annotations. */
@@ -303,8 +375,10 @@ export async function loadFilteredSpans(
   options: LoadSpansOptions,
   filter?: SpanFilter,
 ): Promise<SpanView[]> {
+  // A reader that takes the messages once per trace takes their attribute copies as a note.
+  const spanFilter = filter && options.sharedMessages ? { ...filter, messageContentNote: true } : filter;
   const [spans, genai, annotations] = await Promise.all([
-    spanRows(ctx, traceId, bounds, filter),
+    spanRows(ctx, traceId, bounds, spanFilter),
     genaiRows(ctx, traceId, bounds, filter),
     options.annotations === false ? new Map<string, Annotation[]>() : latestAnnotations(ctx, traceId),
   ]);
@@ -313,7 +387,8 @@ export async function loadFilteredSpans(
       ? []
       : [...new Set(genai.flatMap((row) => [...row.systemHashes, ...row.inputHashes, ...row.outputHashes]))];
   const messages = await messagesByHash(ctx, hashes);
-  const genaiBySpan = new Map(genai.map((row) => [row.spanId, toGenAIView(row, messages)]));
+  const shared = options.sharedMessages;
+  const genaiBySpan = new Map(genai.map((row) => [row.spanId, toGenAIView(row, messages, shared)]));
   return spans.map((row) =>
     toSpanView(traceId, row, genaiBySpan.get(row.spanId) ?? null, annotations.get(row.spanId) ?? []),
   );
