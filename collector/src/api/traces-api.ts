@@ -66,7 +66,8 @@ function graphTruncation(views: TraceView[]): TraceTruncation | null {
  */
 async function traceGraph(ctx: QueryContext, traceId: string, maxSpans: number): Promise<TraceGraphResponse> {
   const bounds = await requireBounds(ctx, traceId);
-  const spanOptions = { messages: false, annotations: false };
+  // The graph reads names, kinds, times, status, links and GenAI facts: no messages, attributes or annotations.
+  const spanOptions = { messages: false, annotations: false, attributes: false };
   const mainView = await loadTraceView(ctx, traceId, bounds, maxSpans, spanOptions);
   const main: GraphTrace = { traceId, spans: mainView.spans };
   const outgoing = main.spans.flatMap((span) => span.links.map((link) => link.traceId));
