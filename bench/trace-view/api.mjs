@@ -4,7 +4,8 @@
 import { timedGet } from '../lib/http.mjs';
 import { summarize } from '../lib/stats.mjs';
 
-const ENDPOINTS = /** @type {const} */ ({ detail: '', graph: '/graph' });
+// `detail` is what the UI asks (each message once); `detailInline` the API's default, for comparison.
+const ENDPOINTS = /** @type {const} */ ({ detail: '?messages=shared', detailInline: '', graph: '/graph' });
 
 /**
  * @typedef {object} EndpointTiming
