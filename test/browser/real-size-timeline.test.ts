@@ -1,7 +1,8 @@
 // The timeline on the real-size runs (≈600 and ≈10,000 spans, test/browser/agent-runs.ts): it opens with each agent
 // invocation one row, collapses and expands per agent, finds a span by name inside a collapsed invocation (the row
 // shows and is marked), zooms by dragging on the ruler, marks the errors on its minimap, says the run is sequential
-// instead of highlighting every span — and the page stays short and the row DOM bounded. Screenshots:
+// instead of highlighting every span, and lays the zoomed range out compactly with labels — and the page stays short
+// and the row DOM bounded. Screenshots:
 // test-results/browser/real-size-<size>-timeline-*.png.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -189,6 +190,17 @@ describe.each(sizes)('the $size run', ({ size, run }) => {
     };
     await poll(inRange).toBeGreaterThan(0);
     await shot(page, `real-size-${size}-timeline-zoomed`);
+
+    // The compact layout of the same range: each row says what it holds; bars wide enough carry name and duration.
+    await page.getByRole('radio', { name: 'Compact' }).click();
+    const compact = page.getByTestId('waterfall-compact');
+    await compact.waitFor();
+    const labelled = compact.locator('[data-testid^="span-bar-"]').filter({ hasText: ' · ' });
+    await poll(() => labelled.count()).toBeGreaterThan(0);
+    expect(await compact.locator('[data-testid^="span-bar-"]').count()).toBeLessThanOrEqual(2000);
+    await shot(page, `real-size-${size}-timeline-compact`);
+    await page.getByRole('radio', { name: 'Tree' }).click();
+    await scroller().waitFor();
 
     await page.getByRole('button', { name: 'Reset zoom' }).click();
     await poll(() => zoomText.textContent()).toMatch(/^Whole trace/);

@@ -6,7 +6,12 @@ import { formatDuration } from '../../utils/format';
 import type { CriticalPathSummary, SlowSpan, SpanSelfTime } from '../../utils/timeline';
 import { getStyles } from './styles';
 
-const share = (ms: number, total: number) => (total > 0 ? `${Math.round((ms / total) * 100)}%` : '–');
+/** A share of the run; a tenth of a percent below 1% (a 30 s call in a 2-hour run is 0.4%, not "0%"). */
+function share(ms: number, total: number): string {
+  if (!(total > 0)) return '–';
+  const pct = (ms / total) * 100;
+  return pct >= 1 || pct === 0 ? `${Math.round(pct)}%` : pct < 0.1 ? '<0.1%' : `${pct.toFixed(1)}%`;
+}
 
 /** One line: the path, and when it is the whole run or too long to mark, what is marked instead. */
 export function CriticalPathNote({
@@ -24,7 +29,7 @@ export function CriticalPathNote({
     <Text color="secondary" variant="bodySmall" data-testid="critical-path-note">
       {path}
       {!wholePathMarked &&
-        ` Marked: its ${heavyLinks.length} heaviest links (the spans with the most self time: ${Math.round(heavyShare * 100)}% of the run) and the spans they ran in.`}
+        ` Marked: its ${heavyLinks.length} heaviest links (the spans with the most self time: ${share(heavyShare, 1)} of the run) and the spans they ran in.`}
     </Text>
   );
 }

@@ -219,7 +219,7 @@ const rowStyles = (theme: GrafanaTheme2) => ({
     all: 'unset',
     cursor: 'pointer',
     display: 'grid',
-    gridTemplateColumns: 'minmax(0, 1fr) 80px 100px',
+    gridTemplateColumns: 'minmax(0, 1fr) 72px minmax(120px, max-content)',
     gap: theme.spacing(1),
     padding: theme.spacing(0.25, 0.5),
     '&:hover': { background: theme.colors.action.hover },
