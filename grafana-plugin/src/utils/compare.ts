@@ -140,8 +140,8 @@ export function describeStep(label: string): string {
   return match ? `${match[1]} “${match[2]}”` : label;
 }
 
-/** The entry of `sorted` after (direction 1) or before (−1) `current`; the first (or last) when nothing is
- * current; null past either end. */
+/** The entry of `sorted` after (direction 1) or before (−1) `current`, wrapping round at either end; the first
+ * (or last) when nothing is current; null when there is no other entry to go to. */
 export function stepFrom(
   sorted: readonly number[],
   current: number | null,
@@ -149,9 +149,11 @@ export function stepFrom(
 ): number | null {
   if (sorted.length === 0) return null;
   if (current === null) return direction === 1 ? sorted[0]! : sorted[sorted.length - 1]!;
-  if (direction === 1) return sorted.find((i) => i > current) ?? null;
-  for (let k = sorted.length - 1; k >= 0; k--) if (sorted[k]! < current) return sorted[k]!;
-  return null;
+  const next =
+    direction === 1
+      ? (sorted.find((i) => i > current) ?? sorted[0]!)
+      : (sorted.findLast((i) => i < current) ?? sorted[sorted.length - 1]!);
+  return next === current ? null : next;
 }
 
 /** 1-based position of `current` among `sorted` groups starting at each entry (the last start at or before it). */

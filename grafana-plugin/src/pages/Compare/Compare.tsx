@@ -39,43 +39,37 @@ function formatDelta(row: MetricRow): string {
   if (row.delta === 0) return '±0';
   const sign = row.delta > 0 ? '+' : '−';
   const abs = formatValue(row.unit, Math.abs(row.delta));
-  const pct = row.ratio !== null ? ` (${sign}${Math.abs(row.ratio * 100).toFixed(0)}%)` : '';
+  const percent = row.ratio === null ? null : Math.abs(row.ratio * 100);
+  // A change too small to round to 1% still reads as one, never as "−0%".
+  const pct = percent === null ? '' : ` (${sign}${percent < 0.5 ? '<1' : percent.toFixed(0)}%)`;
   return `${sign}${abs}${pct}`;
 }
 
+/** One card per metric, in a row: the page's room goes to the steps below. */
 function Metrics({ a, b }: { a: TraceSummary; b: TraceSummary }) {
   const styles = useStyles2(getStyles);
   const rows = compareMetrics(a, b);
   return (
-    <table className={styles.table} data-testid="compare-metrics">
-      <thead>
-        <tr>
-          <th>Metric</th>
-          <th className={styles.num}>A</th>
-          <th className={styles.num}>B</th>
-          <th className={styles.num}>B − A</th>
-        </tr>
-      </thead>
-      <tbody>
-        {rows.map((row) => (
-          <tr key={row.key} data-testid={`metric-${row.key}`}>
-            <td>{row.label}</td>
-            <td className={styles.num}>{formatValue(row.unit, row.a)}</td>
-            <td className={styles.num}>{formatValue(row.unit, row.b)}</td>
-            <td
-              className={cx(
-                styles.num,
-                COSTLY.has(row.key) && row.delta !== null && row.delta > 0 && styles.worse,
-                COSTLY.has(row.key) && row.delta !== null && row.delta < 0 && styles.better,
-              )}
-              data-testid="delta"
-            >
-              {formatDelta(row)}
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    <dl className={styles.metrics} data-testid="compare-metrics" aria-label="Metrics, A → B">
+      {rows.map((row) => (
+        <div key={row.key} className={styles.metric} data-testid={`metric-${row.key}`}>
+          <dt className={styles.metricLabel}>{row.label}</dt>
+          <dd className={styles.metricValues}>
+            {formatValue(row.unit, row.a)} → {formatValue(row.unit, row.b)}
+          </dd>
+          <dd
+            className={cx(
+              styles.num,
+              COSTLY.has(row.key) && row.delta !== null && row.delta > 0 && styles.worse,
+              COSTLY.has(row.key) && row.delta !== null && row.delta < 0 && styles.better,
+            )}
+            data-testid="delta"
+          >
+            {formatDelta(row)}
+          </dd>
+        </div>
+      ))}
+    </dl>
   );
 }
 
@@ -214,15 +208,25 @@ const getStyles = (theme: GrafanaTheme2) => ({
     flexDirection: 'column',
     gap: theme.spacing(3),
   }),
-  table: css({
-    borderCollapse: 'collapse',
-    minWidth: 480,
-    'th, td': {
-      padding: theme.spacing(0.5, 1.5),
-      borderBottom: `1px solid ${theme.colors.border.weak}`,
-      textAlign: 'left',
-    },
-    th: { color: theme.colors.text.secondary, fontWeight: theme.typography.fontWeightMedium },
+  metrics: css({
+    display: 'grid',
+    gridTemplateColumns: 'repeat(auto-fill, minmax(150px, 1fr))',
+    gap: theme.spacing(1),
+    margin: 0,
+  }),
+  metric: css({
+    padding: theme.spacing(0.75, 1),
+    border: `1px solid ${theme.colors.border.weak}`,
+    borderRadius: theme.shape.radius.default,
+    dd: { margin: 0 },
+  }),
+  metricLabel: css({
+    color: theme.colors.text.secondary,
+    fontSize: theme.typography.bodySmall.fontSize,
+  }),
+  metricValues: css({
+    fontVariantNumeric: 'tabular-nums',
+    whiteSpace: 'nowrap',
   }),
   steps: css({
     display: 'flex',
@@ -230,7 +234,6 @@ const getStyles = (theme: GrafanaTheme2) => ({
     gap: theme.spacing(1),
   }),
   num: css({
-    textAlign: 'right !important' as 'right',
     fontVariantNumeric: 'tabular-nums',
     whiteSpace: 'nowrap',
   }),
