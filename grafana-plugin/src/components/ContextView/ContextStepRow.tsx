@@ -38,6 +38,7 @@ export function ContextStepRow({ step, maxTokens, expanded, selected, onToggle }
         <span className={styles.title}>
           Call {step.index + 1}: {step.span.name}
         </span>
+        {step.span.statusCode === 'Error' && <span className={styles.failed}>failed</span>}
         {step.model && !step.span.name.includes(step.model) && (
           <span className={styles.muted}>{step.model}</span>
         )}
@@ -119,6 +120,10 @@ const getStyles = (theme: GrafanaTheme2) => ({
   }),
   shrank: css({
     color: theme.colors.success.text,
+  }),
+  failed: css({
+    color: theme.colors.error.text,
+    fontSize: theme.typography.bodySmall.fontSize,
   }),
   warning: css({
     color: theme.colors.warning.text,

@@ -109,7 +109,9 @@ export const LONG_HISTORY = 8;
 const COLLAPSE_OVER = 16;
 const TAIL = 6;
 
-type Entry = { message: Message; output: boolean; index: number } | { hidden: number; index: number };
+type Entry =
+  | { message: Message; output: boolean; index: number }
+  | { hidden: number; systemHidden: boolean; index: number };
 
 /** The messages shown, with one placeholder where the hidden ones are. */
 function visibleEntries(
@@ -118,7 +120,7 @@ function visibleEntries(
   output: Message[],
   since: ConversationSince | undefined,
   showAll: boolean,
-): { entries: Entry[]; hidden: number } {
+): Entry[] {
   const system = systemInstructions.length > 0 ? [{ role: 'system', parts: systemInstructions }] : [];
   const all = [
     ...system.map((message) => ({ message, output: false })),
@@ -132,12 +134,11 @@ function visibleEntries(
   } else if (!showAll && input.length > COLLAPSE_OVER) {
     hide = [system.length + 1, system.length + input.length - TAIL];
   }
-  if (!hide || hide[1] <= hide[0]) return { entries: all, hidden: 0 };
+  if (!hide || hide[1] <= hide[0]) return all;
   const [from, to] = hide;
-  return {
-    entries: [...all.slice(0, from), { hidden: to - from, index: from }, ...all.slice(to)],
-    hidden: to - from,
-  };
+  const systemHidden = system.length > 0 && from === 0;
+  const placeholder = { hidden: to - from - (systemHidden ? 1 : 0), systemHidden, index: from };
+  return [...all.slice(0, from), placeholder, ...all.slice(to)];
 }
 
 export function Conversation({ systemInstructions = [], input, output, since }: ConversationProps) {
@@ -153,7 +154,7 @@ export function Conversation({ systemInstructions = [], input, output, since }: 
       </div>
     );
   }
-  const { entries } = visibleEntries(systemInstructions, input, output, since, showAll);
+  const entries = visibleEntries(systemInstructions, input, output, since, showAll);
   const newCount = since ? input.length - since.newFrom : 0;
   return (
     <div className={styles.conversation} data-testid="conversation">
@@ -177,6 +178,7 @@ export function Conversation({ systemInstructions = [], input, output, since }: 
           <div key="hidden" className={styles.hidden} data-testid="conversation-hidden">
             <span>
               {entry.hidden} earlier message{entry.hidden === 1 ? '' : 's'}
+              {entry.systemHidden ? ' and the system instructions' : ''}
               {since ? ', as the previous call sent them' : ''}
             </span>
             <Button size="sm" variant="secondary" fill="text" onClick={() => setShowAll(true)}>

@@ -57,7 +57,7 @@ function SplitPane({ main, detail, detailLabel, top }: DetailSplitPaneProps & { 
   });
   return (
     // the splitter's container hides its overflow, which would make it the sticky panel's scroll box (the page is)
-    <div {...containerProps} className={`${containerProps.className} ${styles.container}`}>
+    <div {...containerProps} style={{ overflow: 'visible' }}>
       <div
         {...primaryProps}
         className={`${primaryProps.className} ${styles.main}`}
@@ -74,9 +74,10 @@ function SplitPane({ main, detail, detailLabel, top }: DetailSplitPaneProps & { 
         style={{ ...secondaryProps.style, minWidth: MIN_WIDTH, maxWidth: '75%' }}
         data-testid="span-detail-pane"
       >
+        {/* shorter than the window by more than the page's bottom padding, so that at the page's end it still fits */}
         <aside
           className={styles.side}
-          style={{ top, maxHeight: `calc(100vh - ${top + 8}px)` }}
+          style={{ top, maxHeight: `calc(100vh - ${top + 32}px)` }}
           aria-label={detailLabel}
         >
           {detail}
@@ -87,9 +88,6 @@ function SplitPane({ main, detail, detailLabel, top }: DetailSplitPaneProps & { 
 }
 
 const getStyles = (theme: GrafanaTheme2) => ({
-  container: css({
-    overflow: 'visible',
-  }),
   main: css({
     flexDirection: 'column',
   }),
