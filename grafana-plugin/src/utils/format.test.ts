@@ -9,13 +9,16 @@ describe('formatCost', () => {
     expect(formatCost(0)).toBe('$0');
   });
 
-  it('shows two significant digits below a cent, cents above', () => {
+  it('shows two significant digits below ten cents, cents above', () => {
     expect(formatCost(0.000042)).toBe('$0.000042');
     expect(formatCost(0.00015)).toBe('$0.00015');
     expect(formatCost(0.0029)).toBe('$0.0029');
     expect(formatCost(0.0009)).toBe('$0.0009');
     expect(formatCost(0.005)).toBe('$0.0050');
-    expect(formatCost(0.009999)).toBe('$0.01');
+    expect(formatCost(0.0116)).toBe('$0.012');
+    expect(formatCost(0.009999)).toBe('$0.010');
+    expect(formatCost(0.0999)).toBe('$0.10');
+    expect(formatCost(0.14)).toBe('$0.14');
     expect(formatCost(12.345)).toBe('$12.35');
     expect(formatCost(250.4)).toBe('$250');
   });

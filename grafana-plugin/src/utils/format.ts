@@ -11,20 +11,27 @@ export function formatDuration(ms: number | null | undefined): string {
 /** Below this a cost shows as "<$0.000001" rather than as a rounded zero. */
 const SMALLEST_COST = 0.000001;
 
+/** Decimals for two significant digits under $0.10 (at least four under a cent), else cents, whole dollars from 100. */
+function costDecimals(abs: number): number {
+  if (abs >= 100) return 0;
+  if (abs >= 0.1) return 2;
+  return Math.max(abs < 0.01 ? 4 : 3, 1 - Math.floor(Math.log10(abs)));
+}
+
 /**
- * Dollars with enough digits that a non-zero cost never reads "$0.0000": cents from $0.01, under that at least
- * four decimals and two significant digits ($0.0029, $0.00015, $0.000042), "<$0.000001" below a millionth.
+ * Dollars with enough digits that a small cost keeps two significant ones and a non-zero cost never reads "$0.0000":
+ * $12.35, $0.14, $0.012, $0.0029, $0.00015, $0.000042, and "<$0.000001" below a millionth of a dollar.
  */
 export function formatCost(usd: number | null | undefined): string {
   if (usd === null || usd === undefined || !Number.isFinite(usd)) return '–';
   if (usd === 0) return '$0';
   const sign = usd < 0 ? '-' : '';
   const abs = Math.abs(usd);
-  // decimals for two significant digits, trailing zeros past the fourth decimal dropped ($0.0009, not $0.00090)
-  const decimals = Math.max(4, 1 - Math.floor(Math.log10(abs)));
-  if (Number(abs.toFixed(decimals)) >= 0.01) return `${sign}$${abs.toFixed(abs < 100 ? 2 : 0)}`;
   if (abs < SMALLEST_COST) return `${sign}<$${SMALLEST_COST.toFixed(6)}`;
-  const digits = abs.toFixed(decimals).replace(/(\.\d{4}\d*?)0+$/, '$1');
+  // rounding may carry into the next band (0.0999 → 0.100): format the rounded value in its own band
+  const rounded = Number(abs.toFixed(costDecimals(abs)));
+  // trailing zeros past the fourth decimal dropped ($0.0009, not $0.00090)
+  const digits = rounded.toFixed(costDecimals(rounded)).replace(/(\.\d{4}\d*?)0+$/, '$1');
   return `${sign}$${digits}`;
 }
 
