@@ -11,11 +11,10 @@ import { useStyles2, useTheme2 } from '@grafana/ui';
 import {
   Background,
   Controls,
-  type Edge,
+  type EdgeTypes,
   MarkerType,
   MiniMap,
   type NodeTypes,
-  Panel,
   ReactFlow,
   ReactFlowProvider,
 } from '@xyflow/react';
@@ -24,6 +23,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { invocationsOf, rollUpModelCalls } from '../../utils/graph';
 import { startMs } from '../../utils/spans';
 import { kindColor } from '../common/kinds';
+import { CountEdge, type CountEdgeType } from './CountEdge';
 import { type BeaconNode, GraphNodeView } from './GraphNodeView';
 import { GraphToolbar, useGraphSearch } from './GraphToolbar';
 import { agentGroups, defaultExpanded, edgeLabel, graphView } from './groups';
@@ -50,7 +50,10 @@ export interface AgentGraphProps {
 
 const STYLE_ID = 'beacon-xyflow-css';
 const nodeTypes: NodeTypes = { beacon: GraphNodeView };
+const edgeTypes: EdgeTypes = { count: CountEdge };
 const EMPTY_SPANS: readonly SpanView[] = [];
+/** React Flow's MiniMap is 200 × 150 px, 15 px from the corner: the view opens with nodes left of it. */
+const MINIMAP_RESERVED_PX = 200 + 15 + 8;
 
 function useReactFlowCss() {
   useEffect(() => {
@@ -109,7 +112,9 @@ function AgentGraphInner(props: AgentGraphProps) {
   const [listNodeId, setListNodeId] = useState<string | null>(null);
   const selectedViewId =
     (selectedSpanId && view.nodes.find((v) => v.spanIds.has(selectedSpanId))?.node.id) || null;
-  const viewport = useGraphViewport(view, positions, selectedViewId);
+  // The invocation list takes the minimap's place beside the graph while it is open.
+  const showMinimap = listNodeId === null;
+  const viewport = useGraphViewport(view, positions, selectedViewId, showMinimap ? MINIMAP_RESERVED_PX : 0);
 
   const toggleGroup = (id: string) => {
     const next = new Set(expanded);
@@ -158,23 +163,24 @@ function AgentGraphInner(props: AgentGraphProps) {
       },
     }));
   const drawn = new Set(flowNodes.map((n) => n.id));
-  const flowEdges: Edge[] = view.edges
+  const flowEdges: CountEdgeType[] = view.edges
     .filter((e) => drawn.has(e.source) && drawn.has(e.target))
     .map((edge) => ({
       id: edge.id,
       source: edge.source,
       target: edge.target,
-      type: 'smoothstep',
+      type: 'count',
       animated: edge.kind === 'handoff',
       markerEnd: { type: MarkerType.ArrowClosed },
       style: edge.kind === 'link' ? { strokeDasharray: '6 4' } : undefined,
-      label: edgeLabel(edge),
-      labelStyle: { fontSize: 12, fill: theme.colors.text.primary },
-      labelBgStyle: { fill: theme.colors.background.primary },
-      labelBgPadding: [4, 2] as [number, number],
+      data: { label: edgeLabel(edge) },
     }));
 
   const listNode = listNodeId ? nodes.find((n) => n.id === listNodeId) : undefined;
+  const invocations = useMemo(
+    () => (listNode ? invocationsOf(listNode, facts.byId, facts.rollups) : []),
+    [listNode, facts],
+  );
   const anyCollapsed = [...groups.members.keys()].some((id) => !expanded.has(id));
   return (
     <div data-testid="agent-graph-panel">
@@ -197,45 +203,48 @@ function AgentGraphInner(props: AgentGraphProps) {
             : undefined
         }
       />
-      <div className={styles.container} style={{ height }} data-testid="agent-graph">
-        <ReactFlow<BeaconNode>
-          nodes={flowNodes}
-          edges={flowEdges}
-          nodeTypes={nodeTypes}
-          onNodeClick={(_, flowNode) => {
-            const node = flowNode.data.view.node;
-            setListNodeId(node.spanIds.length > 1 ? node.id : null);
-            onSelect?.(node);
-          }}
-          nodesDraggable={false}
-          nodesConnectable={false}
-          minZoom={0.05}
-          maxZoom={2}
-          colorMode={theme.isDark ? 'dark' : 'light'}
-        >
-          <Background gap={16} />
-          <Controls showInteractive={false} />
-          <MiniMap<BeaconNode>
-            pannable
-            zoomable
-            nodeColor={(n) => n.data.color}
-            ariaLabel="Minimap of the agent graph"
-            className={styles.minimap}
-          />
-          {listNode && (
-            <Panel position="top-right">
-              <InvocationList
-                node={listNode}
-                invocations={invocationsOf(listNode, facts.byId, facts.rollups)}
-                traceStartMs={facts.traceStartMs}
-                selectedSpanId={selectedSpanId}
-                onPick={(spanId) => onSelect?.(listNode, spanId)}
-                onClose={() => setListNodeId(null)}
-                maxHeight={height - 90}
+      <div className={styles.container} style={{ height }}>
+        <div className={styles.flow} data-testid="agent-graph">
+          <ReactFlow<BeaconNode, CountEdgeType>
+            nodes={flowNodes}
+            edges={flowEdges}
+            nodeTypes={nodeTypes}
+            edgeTypes={edgeTypes}
+            onNodeClick={(_, flowNode) => {
+              const node = flowNode.data.view.node;
+              setListNodeId(node.spanIds.length > 1 ? node.id : null);
+              onSelect?.(node);
+            }}
+            nodesDraggable={false}
+            nodesConnectable={false}
+            minZoom={0.05}
+            maxZoom={2}
+            colorMode={theme.isDark ? 'dark' : 'light'}
+          >
+            <Background gap={16} />
+            <Controls showInteractive={false} />
+            {showMinimap && (
+              <MiniMap<BeaconNode>
+                pannable
+                zoomable
+                nodeColor={(n) => n.data.color}
+                ariaLabel="Minimap of the agent graph"
+                className={styles.minimap}
               />
-            </Panel>
-          )}
-        </ReactFlow>
+            )}
+          </ReactFlow>
+        </div>
+        {listNode && (
+          <InvocationList
+            node={listNode}
+            invocations={invocations}
+            traceStartMs={facts.traceStartMs}
+            selectedSpanId={selectedSpanId}
+            onPick={(spanId) => onSelect?.(listNode, spanId)}
+            onClose={() => setListNodeId(null)}
+            maxHeight={height - 64}
+          />
+        )}
       </div>
     </div>
   );
@@ -252,11 +261,14 @@ export function AgentGraph(props: AgentGraphProps) {
 
 const getStyles = (theme: GrafanaTheme2) => ({
   container: css({
+    display: 'flex',
     width: '100%',
     border: `1px solid ${theme.colors.border.weak}`,
     borderRadius: theme.shape.radius.default,
     background: theme.colors.background.canvas,
   }),
+  // The invocation list sits beside the graph, not over it: the agents it lists stay in view.
+  flow: css({ flex: 1, minWidth: 0, height: '100%' }),
   minimap: css({
     border: `1px solid ${theme.colors.border.weak}`,
   }),

@@ -153,8 +153,12 @@ const getNodeStyles = (theme: GrafanaTheme2) => ({
   selected: css({ boxShadow: `0 0 0 3px ${theme.colors.primary.main}` }),
   current: css({ outline: `2px dashed ${theme.colors.warning.main}`, outlineOffset: 2 }),
   highlighted: css({ outline: `3px solid ${findingColor(theme)}`, outlineOffset: 2 }),
-  searchMatch: css({ background: theme.colors.emphasize(theme.colors.info.transparent, 0.1) }),
-  searchFocused: css({ outline: `3px solid ${theme.colors.info.main}`, outlineOffset: 2 }),
+  // Green, apart from the selection (blue), findings (yellow) and the time-travel cursor (orange, dashed).
+  searchMatch: css({ outline: `2px solid ${theme.visualization.getColorByName('green')}`, outlineOffset: 2 }),
+  searchFocused: css({
+    outline: `4px solid ${theme.visualization.getColorByName('green')}`,
+    outlineOffset: 2,
+  }),
   badges: css({ display: 'flex', gap: 4, alignItems: 'center' }),
   findingBadge: badge(theme, findingColor(theme), theme.colors.getContrastText(findingColor(theme))),
   errorBadge: badge(theme, theme.colors.error.main, theme.colors.error.contrastText),

@@ -85,6 +85,11 @@ export function InvocationList({
         </span>
         <IconButton name="times" size="sm" tooltip="Close the list" onClick={onClose} />
       </header>
+      <div className={styles.columns} aria-hidden>
+        <span className={styles.index}>#</span>
+        <span className={styles.facts}>start · duration · tokens · cost</span>
+        <span>status</span>
+      </div>
       <div
         ref={scroller}
         className={styles.scroller}
@@ -122,12 +127,19 @@ export function InvocationList({
 
 const getStyles = (theme: GrafanaTheme2) => ({
   panel: css({
-    width: 360,
+    width: 380,
+    flexShrink: 0,
     background: theme.colors.background.primary,
-    border: `1px solid ${theme.colors.border.medium}`,
-    borderRadius: theme.shape.radius.default,
-    boxShadow: theme.shadows.z2,
+    borderLeft: `1px solid ${theme.colors.border.medium}`,
     fontSize: 13,
+  }),
+  columns: css({
+    display: 'flex',
+    gap: theme.spacing(1),
+    padding: theme.spacing(0.25, 1),
+    color: theme.colors.text.secondary,
+    fontSize: 12,
+    borderBottom: `1px solid ${theme.colors.border.weak}`,
   }),
   header: css({
     display: 'flex',

@@ -1,6 +1,6 @@
 import { Graph, layout } from '@dagrejs/dagre';
 
-export const NODE_WIDTH = 220;
+export const NODE_WIDTH = 260;
 export const NODE_HEIGHT = 84;
 /** A node's name, in px; on screen it is this × the zoom (viewport.ts keeps that at 11 px or more). */
 export const LABEL_FONT_SIZE = 14;
@@ -23,8 +23,8 @@ export function layoutGraph(
   edges: readonly LayoutEdge[],
 ): Map<string, { x: number; y: number }> {
   const g = new Graph();
-  // ranksep leaves room for the edges' call-count labels.
-  g.setGraph({ rankdir: 'LR', nodesep: 12, ranksep: 96, marginx: 8, marginy: 8 });
+  // ranksep leaves room for the call-count labels CountEdge puts before each target.
+  g.setGraph({ rankdir: 'LR', nodesep: 12, ranksep: 140, marginx: 8, marginy: 8 });
   g.setDefaultEdgeLabel(() => ({}));
   for (const node of nodes) g.setNode(node.id, { width: NODE_WIDTH, height: NODE_HEIGHT });
   const ids = new Set(nodes.map((n) => n.id));

@@ -20,7 +20,13 @@ export function regionOfInterest(view: GraphView, selectedViewId: string | null)
   return ids;
 }
 
-export function useGraphViewport(view: GraphView, positions: Positions, selectedViewId: string | null) {
+export function useGraphViewport(
+  view: GraphView,
+  positions: Positions,
+  selectedViewId: string | null,
+  /** Screen pixels on the right to keep clear of nodes (the minimap's). */
+  reservedRight: number,
+) {
   const { setViewport, getViewport } = useReactFlow();
   const width = useStore((s) => s.width);
   const height = useStore((s) => s.height);
@@ -31,7 +37,7 @@ export function useGraphViewport(view: GraphView, positions: Positions, selected
 
   useEffect(() => {
     if (width <= 0 || height <= 0) return;
-    const pane = { width, height };
+    const pane = { width, height, reservedRight };
     if (target.kind === 'node') {
       const rect = boundsOf([target.id], positions);
       if (rect) void setViewport(viewportCentredOn(rect, pane, getViewport().zoom));
@@ -47,7 +53,7 @@ export function useGraphViewport(view: GraphView, positions: Positions, selected
     const ids = target.kind === 'region' ? target.ids : regionOfInterest(view, selected.current);
     const rect = boundsOf(ids, positions);
     if (rect) void setViewport(viewportFor(rect, pane));
-  }, [target, positions, view, width, height, setViewport, getViewport]);
+  }, [target, positions, view, width, height, reservedRight, setViewport, getViewport]);
 
   return {
     fitDefault: () => setTarget({ kind: 'default' }),

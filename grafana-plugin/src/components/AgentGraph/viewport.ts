@@ -23,6 +23,8 @@ export interface Rect {
 export interface Pane {
   width: number;
   height: number;
+  /** Screen pixels on the right that the view keeps clear (the minimap sits there). */
+  reservedRight?: number;
 }
 
 /** The box around these nodes (top-left positions), or null when none is laid out. */
@@ -51,7 +53,11 @@ export function boundsOf(
  * The region centred when it fits at a readable zoom; when it does not, readable zoom anchored at its top-left
  * (in a left-to-right layout: the root and the first agents), on each axis where it overflows.
  */
-export function viewportFor(region: Rect, pane: Pane): Viewport {
+export function viewportFor(region: Rect, fullPane: Pane): Viewport {
+  const pane = {
+    width: Math.max(fullPane.width - (fullPane.reservedRight ?? 0), 1),
+    height: fullPane.height,
+  };
   const room = {
     width: Math.max(pane.width - 2 * PADDING, 1),
     height: Math.max(pane.height - 2 * PADDING, 1),
@@ -68,7 +74,11 @@ export function viewportFor(region: Rect, pane: Pane): Viewport {
 }
 
 /** A node in the middle of the pane, at the current zoom or a readable one. */
-export function viewportCentredOn(rect: Rect, pane: Pane, currentZoom: number): Viewport {
+export function viewportCentredOn(rect: Rect, fullPane: Pane, currentZoom: number): Viewport {
+  const pane = {
+    width: Math.max(fullPane.width - (fullPane.reservedRight ?? 0), 1),
+    height: fullPane.height,
+  };
   const zoom = Math.min(Math.max(currentZoom, READABLE_ZOOM), MAX_FIT_ZOOM);
   return {
     zoom,
