@@ -54,8 +54,9 @@ export const getStyles = (theme: GrafanaTheme2) => ({
   }),
   scroller: css({
     flex: 1,
-    // its own scroll, a screen high: the page stays short whatever the number of steps
-    height: 'max(320px, calc(100vh - 460px))',
+    // its own scroll, most of a screen high (room left for the selected pair's diff below): the page stays short
+    // whatever the number of steps
+    height: 'max(320px, calc(100vh - 560px))',
     overflowY: 'auto',
     border: `1px solid ${theme.colors.border.weak}`,
     borderRadius: theme.shape.radius.default,

@@ -41,7 +41,7 @@ function formatDelta(row: MetricRow): string {
   const abs = formatValue(row.unit, Math.abs(row.delta));
   const percent = row.ratio === null ? null : Math.abs(row.ratio * 100);
   // A change too small to round to 1% still reads as one, never as "−0%".
-  const pct = percent === null ? '' : ` (${sign}${percent < 0.5 ? '<1' : percent.toFixed(0)}%)`;
+  const pct = percent === null ? '' : percent < 0.5 ? ' (under 1%)' : ` (${sign}${percent.toFixed(0)}%)`;
   return `${sign}${abs}${pct}`;
 }
 
@@ -210,7 +210,7 @@ const getStyles = (theme: GrafanaTheme2) => ({
   }),
   metrics: css({
     display: 'grid',
-    gridTemplateColumns: 'repeat(auto-fill, minmax(150px, 1fr))',
+    gridTemplateColumns: 'repeat(auto-fill, minmax(170px, 1fr))',
     gap: theme.spacing(1),
     margin: 0,
   }),
