@@ -66,27 +66,42 @@ function expected(run: AgentRun) {
   return { agents, invocations, counts, searched: http503 };
 }
 
-/** How an agent's name reads on screen: its font size × the graph's zoom, where it is, and what covers it. */
-function labelOnScreen(page: Page, nodeTestId: string) {
-  return page.evaluate((id) => {
-    const node = document.querySelector(`[data-testid="${id}"]`);
-    const label = node?.querySelector('[data-testid="node-label"]') as HTMLElement | null;
-    const viewport = document.querySelector('.react-flow__viewport') as HTMLElement | null;
-    const pane = document.querySelector('[data-testid="agent-graph"]');
-    if (!label || !viewport || !pane) return null;
-    const zoom = new DOMMatrixReadOnly(getComputedStyle(viewport).transform).a;
-    const box = label.getBoundingClientRect();
-    const area = pane.getBoundingClientRect();
-    const hit = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
-    return {
-      px: Number.parseFloat(getComputedStyle(label).fontSize) * zoom,
-      inside:
-        box.left >= area.left && box.right <= area.right && box.top >= area.top && box.bottom <= area.bottom,
-      uncovered: !!hit && label.contains(hit),
-      truncated: label.scrollWidth > label.clientWidth,
-      text: label.textContent,
-    };
-  }, nodeTestId);
+interface LabelOnScreen {
+  /** Computed font size × the React Flow viewport's scale. */
+  px: number;
+  /** Its box inside the graph's visible area. */
+  inside: boolean;
+  /** The element at its centre is the label (no minimap, control or panel over it). */
+  uncovered: boolean;
+  truncated: boolean;
+  text: string | null;
+}
+
+/**
+ * Evaluated in the page, as a string: the tests are type-checked without the DOM library. How a node's name reads
+ * on screen: its font size × the graph's zoom, where it is, and what covers it.
+ */
+const LABEL_ON_SCREEN = `(id) => {
+  const node = document.querySelector('[data-testid="' + id + '"]');
+  const label = node && node.querySelector('[data-testid="node-label"]');
+  const viewport = document.querySelector('.react-flow__viewport');
+  const pane = document.querySelector('[data-testid="agent-graph"]');
+  if (!label || !viewport || !pane) return null;
+  const zoom = new DOMMatrixReadOnly(getComputedStyle(viewport).transform).a;
+  const box = label.getBoundingClientRect();
+  const area = pane.getBoundingClientRect();
+  const hit = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
+  return {
+    px: Number.parseFloat(getComputedStyle(label).fontSize) * zoom,
+    inside: box.left >= area.left && box.right <= area.right && box.top >= area.top && box.bottom <= area.bottom,
+    uncovered: !!hit && label.contains(hit),
+    truncated: label.scrollWidth > label.clientWidth,
+    text: label.textContent,
+  };
+}`;
+
+function labelOnScreen(page: Page, nodeTestId: string): Promise<LabelOnScreen | null> {
+  return page.evaluate<LabelOnScreen | null>(`(${LABEL_ON_SCREEN})(${JSON.stringify(nodeTestId)})`);
 }
 
 /** Every row of the (virtualized) invocation list, scrolled through from top to bottom. */
@@ -184,6 +199,8 @@ describe.each(['small', 'large'] as const)('the agent graph of the %s run', (siz
     const memberLabels = await Promise.all(members.map((id) => labelOnScreen(page, `graph-node-${id}`)));
     expect(memberLabels.every((l) => l && l.px >= MIN_READABLE_PX)).toBe(true);
     expect(memberLabels.some((l) => l?.inside)).toBe(true);
+    // Part of the graph is out of view now: the minimap shows where the view is.
+    await page.locator('.react-flow__minimap').waitFor();
     await shot(page, `real-size-${size}-graph-expanded`);
     await byTestId(page, 'group-toggle-agent:researcher').click();
     await poll(() => byTestId(page, `graph-node-${members[0]}`).count()).toBe(0);

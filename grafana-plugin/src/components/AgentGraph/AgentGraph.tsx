@@ -13,7 +13,6 @@ import {
   Controls,
   type EdgeTypes,
   MarkerType,
-  MiniMap,
   type NodeTypes,
   ReactFlow,
   ReactFlowProvider,
@@ -24,12 +23,14 @@ import { invocationsOf, rollUpModelCalls } from '../../utils/graph';
 import { startMs } from '../../utils/spans';
 import { kindColor } from '../common/kinds';
 import { CountEdge, type CountEdgeType } from './CountEdge';
+import { GraphMiniMap, MINIMAP_RESERVED_PX } from './GraphMiniMap';
 import { type BeaconNode, GraphNodeView } from './GraphNodeView';
 import { GraphToolbar, useGraphSearch } from './GraphToolbar';
 import { agentGroups, defaultExpanded, edgeLabel, graphView } from './groups';
 import { InvocationList } from './InvocationList';
 import { layoutGraph, NODE_HEIGHT, NODE_WIDTH } from './layout';
 import { useGraphViewport } from './useGraphViewport';
+import { boundsOf } from './viewport';
 
 export interface AgentGraphProps {
   nodes: readonly GraphNode[];
@@ -52,8 +53,6 @@ const STYLE_ID = 'beacon-xyflow-css';
 const nodeTypes: NodeTypes = { beacon: GraphNodeView };
 const edgeTypes: EdgeTypes = { count: CountEdge };
 const EMPTY_SPANS: readonly SpanView[] = [];
-/** React Flow's MiniMap is 200 × 150 px, 15 px from the corner: the view opens with nodes left of it. */
-const MINIMAP_RESERVED_PX = 200 + 15 + 8;
 
 function useReactFlowCss() {
   useEffect(() => {
@@ -114,6 +113,7 @@ function AgentGraphInner(props: AgentGraphProps) {
     (selectedSpanId && view.nodes.find((v) => v.spanIds.has(selectedSpanId))?.node.id) || null;
   // The invocation list takes the minimap's place beside the graph while it is open.
   const showMinimap = listNodeId === null;
+  const bounds = useMemo(() => boundsOf(positions.keys(), positions), [positions]);
   const viewport = useGraphViewport(view, positions, selectedViewId, showMinimap ? MINIMAP_RESERVED_PX : 0);
 
   const toggleGroup = (id: string) => {
@@ -223,15 +223,7 @@ function AgentGraphInner(props: AgentGraphProps) {
           >
             <Background gap={16} />
             <Controls showInteractive={false} />
-            {showMinimap && (
-              <MiniMap<BeaconNode>
-                pannable
-                zoomable
-                nodeColor={(n) => n.data.color}
-                ariaLabel="Minimap of the agent graph"
-                className={styles.minimap}
-              />
-            )}
+            {showMinimap && <GraphMiniMap bounds={bounds} className={styles.minimap} />}
           </ReactFlow>
         </div>
         {listNode && (

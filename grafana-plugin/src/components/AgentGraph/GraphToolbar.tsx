@@ -88,7 +88,7 @@ export function GraphToolbar({ search, onFocusMatch, groups }: GraphToolbarProps
         <Button
           size="sm"
           variant="secondary"
-          icon={groups.anyCollapsed ? 'angle-double-down' : 'angle-double-up'}
+          icon={groups.anyCollapsed ? 'angle-double-down' : 'angle-up'}
           onClick={groups.anyCollapsed ? groups.onExpandAll : groups.onCollapseAll}
         >
           {groups.anyCollapsed ? 'Expand all agents' : 'Collapse all agents'}

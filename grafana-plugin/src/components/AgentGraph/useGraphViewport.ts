@@ -24,7 +24,7 @@ export function useGraphViewport(
   view: GraphView,
   positions: Positions,
   selectedViewId: string | null,
-  /** Screen pixels on the right to keep clear of nodes (the minimap's). */
+  /** Screen pixels on the right to keep clear of nodes (the minimap's) when not all of the graph is in view. */
   reservedRight: number,
 ) {
   const { setViewport, getViewport } = useReactFlow();
@@ -45,7 +45,8 @@ export function useGraphViewport(
     }
     const all = boundsOf(positions.keys(), positions);
     if (!all) return;
-    const whole = viewportFor(all, pane);
+    // The whole graph, if it reads: no minimap then (GraphMiniMap hides), so no room kept for it.
+    const whole = viewportFor(all, { width, height });
     if (target.kind === 'default' && whole.zoom > READABLE_ZOOM) {
       void setViewport(whole);
       return;
