@@ -108,7 +108,8 @@ describe('Analyze menu on the trace page', () => {
     await waitFor(() => expect(highlightedNodes()).toEqual(['llm1', 'tool2']));
     expect(within(screen.getByTestId('graph-node-tool2')).getByTestId('finding-marker')).toBeTruthy();
     expect(screen.getByTestId('graph-node-tool2').getAttribute('aria-description')).toMatch(/finding/);
-    expect(location()).toBe(`${BASE}/traces/${TRACE_ID}/tool2`);
+    // the selection follows the highlight in an effect, a render later
+    await waitFor(() => expect(location()).toBe(`${BASE}/traces/${TRACE_ID}/tool2`));
     expect(within(await screen.findByTestId('span-detail')).getByText('execute_tool weather')).toBeTruthy();
 
     // the same spans in the waterfall
