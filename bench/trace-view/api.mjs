@@ -4,8 +4,13 @@
 import { timedGet } from '../lib/http.mjs';
 import { summarize } from '../lib/stats.mjs';
 
-// `detail` is what the UI asks (each message once); `detailInline` the API's default, for comparison.
-const ENDPOINTS = /** @type {const} */ ({ detail: '?messages=shared', detailInline: '', graph: '/graph' });
+// `detail` and `graph` are what the trace page asks first (the spans in outline); `detailWhole` what its Context tab
+// asks for later (every span whole, each message once).
+const ENDPOINTS = /** @type {const} */ ({
+  detail: '?spans=outline',
+  graph: '/graph',
+  detailWhole: '?messages=shared',
+});
 
 /**
  * @typedef {object} EndpointTiming

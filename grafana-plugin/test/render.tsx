@@ -35,11 +35,20 @@ export function fakeClient() {
   const notFound = <T,>() => Promise.reject<T>(new BeaconApiError(404, 'not_found', 'not found'));
   const unavailable = <T,>() =>
     Promise.reject<T>(new BeaconApiError(503, 'unavailable', 'not available in this test'));
+  const getTrace = vi.fn<BeaconClient['getTrace']>(() => notFound<TraceDetailResponse>());
   return {
     listTraces: vi.fn<BeaconClient['listTraces']>(() =>
       Promise.resolve<TraceListResponse>({ traces: [], nextCursor: null }),
     ),
-    getTrace: vi.fn<BeaconClient['getTrace']>(() => notFound<TraceDetailResponse>()),
+    getTrace,
+    // A test sets the trace once (getTrace); its outline and each span are read from it, whole — the collector's
+    // tests check what an outline leaves out.
+    getTraceOutline: vi.fn<BeaconClient['getTraceOutline']>((traceId, options) => getTrace(traceId, options)),
+    getTraceSpan: vi.fn<BeaconClient['getTraceSpan']>(async (traceId, spanId, options) => {
+      const span = (await getTrace(traceId, options)).spans.find((s) => s.spanId === spanId);
+      if (!span) throw new BeaconApiError(404, 'not_found', `span ${spanId} not found`);
+      return { span };
+    }),
     getTraceGraph: vi.fn<BeaconClient['getTraceGraph']>(() => notFound<TraceGraphResponse>()),
     exportTrace: vi.fn<BeaconClient['exportTrace']>(() => notFound<TraceExportJson>()),
     search: vi.fn<BeaconClient['search']>(() => Promise.resolve<SearchResponse>({ hits: [] })),

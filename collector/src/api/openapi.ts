@@ -193,9 +193,21 @@ const SCHEMAS = {
         ...array(schemaRef('Message')),
         description: "With messages=shared: every message the spans' messageRefs name, once.",
       },
+      outline: {
+        ...boolean,
+        description:
+          'With spans=outline: true, and the spans carry no attributes, tool text or messages ' +
+          '(GET /traces/{traceId}/spans/{spanId} has each whole).',
+      },
+      // A $ref with siblings: the description sits beside it (OpenAPI 3.1).
+      graph: {
+        ...schemaRef('TraceGraphResponse'),
+        description: 'With include=graph: the agent graph of the trace.',
+      },
     },
-    ['truncated', 'messages'],
+    ['truncated', 'messages', 'outline', 'graph'],
   ),
+  SpanDetailResponse: object({ span: schemaRef('SpanView') }),
   GraphNode: object({
     id: string,
     kind: { type: 'string', enum: ['agent', 'llm', 'tool', 'retrieval', 'workflow', 'other'] },

@@ -1,13 +1,15 @@
 // What the trace route modules share: the trace / span id path parameters and reading a stored trace (404 when the
 // caller's tenant has no such trace).
-import type { TraceDetailResponse } from '../contract/index.js';
+import type { SpanDetailResponse, TraceDetailResponse } from '../contract/index.js';
 import {
+  loadSpan,
   loadSpans,
   loadTraceView,
   type QueryContext,
   SharedMessages,
   traceBounds,
   traceSummary,
+  VIEW_ATTRIBUTE_VALUE_CHARS,
 } from '../storage/queries/index.js';
 import { notFound } from './http.js';
 import { hexId } from './params.js';
@@ -31,9 +33,15 @@ export async function traceDetail(
   traceId: string,
   maxSpans: number,
   messages: 'inline' | 'shared' = 'inline',
+  spans: 'whole' | 'outline' = 'whole',
 ): Promise<TraceDetailResponse> {
   const [trace, bounds] = await Promise.all([traceSummary(ctx, traceId), traceBounds(ctx, traceId)]);
   if (!trace || !bounds) throw notFound(`trace ${traceId} not found`);
+  if (spans === 'outline') {
+    const outline = { attributes: false, content: false, messages: false };
+    const view = await loadTraceView(ctx, traceId, bounds, maxSpans, outline);
+    return { trace, spans: view.spans, truncated: view.truncated, outline: true };
+  }
   if (messages === 'inline') {
     const view = await loadTraceView(ctx, traceId, bounds, maxSpans);
     return { trace, spans: view.spans, truncated: view.truncated };
@@ -48,4 +56,16 @@ export async function wholeTrace(ctx: QueryContext, traceId: string): Promise<Tr
   const [trace, bounds] = await Promise.all([traceSummary(ctx, traceId), traceBounds(ctx, traceId)]);
   if (!trace || !bounds) throw notFound(`trace ${traceId} not found`);
   return { trace, spans: await loadSpans(ctx, traceId, bounds), truncated: null };
+}
+
+/** One span of a trace whole, messages inline (attribute values cut as in a view); 404 when either is not stored. */
+export async function traceSpan(
+  ctx: QueryContext,
+  traceId: string,
+  spanId: string,
+): Promise<SpanDetailResponse> {
+  const bounds = await requireBounds(ctx, traceId);
+  const span = await loadSpan(ctx, traceId, bounds, spanId, VIEW_ATTRIBUTE_VALUE_CHARS);
+  if (!span) throw notFound(`span ${spanId} not found in trace ${traceId}`);
+  return { span };
 }

@@ -31,7 +31,14 @@ import {
 } from './params.js';
 import { defineRoute } from './router.js';
 import { toCsv, toOtlpJson } from './trace-io.js';
-import { requireBounds, traceDetail, traceIdParam, wholeTrace } from './trace-lookup.js';
+import {
+  requireBounds,
+  spanParams,
+  traceDetail,
+  traceIdParam,
+  traceSpan,
+  wholeTrace,
+} from './trace-lookup.js';
 
 /** Traces linked to or from the one graphed, at most. */
 const MAX_LINKED_TRACES = 20;
@@ -66,9 +73,26 @@ function graphTruncation(views: TraceView[]): TraceTruncation | null {
  */
 async function traceGraph(ctx: QueryContext, traceId: string, maxSpans: number): Promise<TraceGraphResponse> {
   const bounds = await requireBounds(ctx, traceId);
-  // The graph reads names, kinds, times, status, links and GenAI facts: no messages, attributes or annotations.
-  const spanOptions = { messages: false, annotations: false, attributes: false };
-  const mainView = await loadTraceView(ctx, traceId, bounds, maxSpans, spanOptions);
+  return graphOfView(
+    ctx,
+    traceId,
+    await loadTraceView(ctx, traceId, bounds, maxSpans, GRAPH_SPAN_OPTIONS),
+    maxSpans,
+  );
+}
+
+/** The graph reads names, kinds, times, status, links and GenAI facts: no messages, attributes, tool text or
+ * annotations — a trace's outline. */
+const GRAPH_SPAN_OPTIONS = { messages: false, annotations: false, attributes: false, content: false };
+
+/** The graph of a trace view already read (the outline asked for with include=graph), with its linked traces. */
+async function graphOfView(
+  ctx: QueryContext,
+  traceId: string,
+  mainView: TraceView,
+  maxSpans: number,
+): Promise<TraceGraphResponse> {
+  const spanOptions = GRAPH_SPAN_OPTIONS;
   const main: GraphTrace = { traceId, spans: mainView.spans };
   const outgoing = main.spans.flatMap((span) => span.links.map((link) => link.traceId));
   const incoming = await linkingTraceIds(ctx, traceId, main.spans);
@@ -168,6 +192,18 @@ const getTraceRoute = (maxSpans: number) =>
           'replaced by a note) — a long conversation resent with every model call is sent once. The UI reads shared.',
         'inline',
       ),
+      spans: oneOf(
+        ['whole', 'outline'] as const,
+        'whole: each span with its attributes, tool text and messages. outline: without them (outline: true in the ' +
+          'answer) — names, times, status, links, events and GenAI facts, a tenth of the bytes; ' +
+          'GET /traces/{traceId}/spans/{spanId} has each span whole. The UI reads the outline, then the spans it shows.',
+        'whole',
+      ),
+      include: oneOf(
+        ['graph'] as const,
+        'graph: the answer carries the agent graph as GET /traces/{traceId}/graph gives it, built from the same ' +
+          'read of the spans (one request instead of two reading the trace twice; what the UI asks, with outline).',
+      ),
     },
     doc: {
       operationId: 'getTrace',
@@ -178,10 +214,31 @@ const getTraceRoute = (maxSpans: number) =>
         '200': { description: 'The trace.', content: { 'application/json': ref('TraceDetailResponse') } },
       },
     },
-    handler: async ({ path, query, storage }) => ({
-      json: await traceDetail(storage, path.traceId, maxSpans, query.messages),
-    }),
+    handler: async ({ path, query, storage }) => {
+      const detail = await traceDetail(storage, path.traceId, maxSpans, query.messages, query.spans);
+      if (query.include !== 'graph') return { json: detail };
+      const view = { spans: detail.spans, truncated: detail.truncated ?? null };
+      return { json: { ...detail, graph: await graphOfView(storage, path.traceId, view, maxSpans) } };
+    },
   });
+
+const getTraceSpanRoute = defineRoute({
+  method: 'GET',
+  path: `${API_PREFIX}/traces/{traceId}/spans/{spanId}`,
+  pathParams: spanParams,
+  doc: {
+    operationId: 'getTraceSpan',
+    summary: 'One span of a trace, whole: attributes, tool text, messages and annotations',
+    description:
+      `As GET /traces/{traceId} gives it: messages inline, attribute values over ${VIEW_ATTRIBUTE_VALUE_CHARS} ` +
+      'characters cut with a note (the export has them whole).',
+    tags: ['traces'],
+    responses: {
+      '200': { description: 'The span.', content: { 'application/json': ref('SpanDetailResponse') } },
+    },
+  },
+  handler: async ({ path, storage }) => ({ json: await traceSpan(storage, path.traceId, path.spanId) }),
+});
 
 const getTraceGraphRoute = (maxSpans: number) =>
   defineRoute({
@@ -267,6 +324,7 @@ export function createTracesApi(maxSpansPerTraceView: number): ApiModule {
       listTracesRoute,
       getTraceRoute(maxSpansPerTraceView),
       getTraceGraphRoute(maxSpansPerTraceView),
+      getTraceSpanRoute,
       exportTraceRoute,
     ],
     schemas: {},

@@ -178,6 +178,18 @@ export interface TraceDetailResponse {
    * A long conversation resent with each model call is then sent once, not once per call.
    */
   messages?: Message[];
+  /**
+   * Added (optional), true with `spans=outline`: the spans carry no attributes, resource attributes, tool arguments
+   * or results, and no messages. GET /traces/{traceId}/spans/{spanId} has each span whole.
+   */
+  outline?: boolean;
+  /** Added (optional), with `include=graph`: the trace's agent graph, built from these spans. */
+  graph?: TraceGraphResponse;
+}
+
+/** GET /traces/{traceId}/spans/{spanId}: one span whole (messages inline), as a trace view gives it. */
+export interface SpanDetailResponse {
+  span: SpanView;
 }
 
 export type GraphNodeKind = 'agent' | 'llm' | 'tool' | 'retrieval' | 'workflow' | 'other';

@@ -23,6 +23,7 @@ import type {
   SharedTraceResponse,
   ShareLink,
   ShareListResponse,
+  SpanDetailResponse,
   TraceDetailResponse,
   TraceExportJson,
   TraceGraphResponse,
@@ -94,7 +95,16 @@ export interface ReplayStreamHandlers {
 
 export interface BeaconClient {
   listTraces(query: TraceListQuery, options?: RequestOptions): Promise<TraceListResponse>;
+  /** The trace with every span whole: messages (read shared, filled back in), attributes and tool text. */
   getTrace(traceId: string, options?: RequestOptions): Promise<TraceDetailResponse>;
+  /**
+   * The trace with its spans in outline (`spans=outline`): no attributes, tool text or messages — what the graph
+   * and the timeline draw, a fraction of the bytes — and its agent graph (`include=graph`, built from the same read).
+   * getTraceSpan has a span whole.
+   */
+  getTraceOutline(traceId: string, options?: RequestOptions): Promise<TraceDetailResponse>;
+  /** One span whole (GET /traces/{id}/spans/{spanId}). */
+  getTraceSpan(traceId: string, spanId: string, options?: RequestOptions): Promise<SpanDetailResponse>;
   getTraceGraph(traceId: string, options?: RequestOptions): Promise<TraceGraphResponse>;
   /** GET /traces/{id}/export?format=json: every span of the trace (a view may hold only some: `truncated`). */
   exportTrace(traceId: string, options?: RequestOptions): Promise<TraceExportJson>;
@@ -241,6 +251,13 @@ export function createBeaconClient(request: Transport, stream?: StreamTransport)
           options,
         )) as TraceDetailResponse,
       ),
+    getTraceOutline: (traceId, options = {}) =>
+      get(
+        apiPath(`/traces/${id(traceId)}`, { spans: 'outline', include: 'graph' }),
+        options,
+      ) as Promise<TraceDetailResponse>,
+    getTraceSpan: (traceId, spanId, options = {}) =>
+      get(apiPath(`/traces/${id(traceId)}/spans/${id(spanId)}`), options) as Promise<SpanDetailResponse>,
     getTraceGraph: (traceId, options = {}) =>
       get(apiPath(`/traces/${id(traceId)}/graph`), options) as Promise<TraceGraphResponse>,
     exportTrace: (traceId, options = {}) =>

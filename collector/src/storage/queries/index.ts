@@ -19,6 +19,7 @@ export { type SearchFilter, search } from './search.js';
 export { loadTraceView, type TraceView, VIEW_ATTRIBUTE_VALUE_CHARS } from './span-selection.js';
 export {
   type LoadSpansOptions,
+  loadSpan,
   loadSpans,
   SharedMessages,
   spanExists,

@@ -189,11 +189,23 @@ LIMIT 1 BY SpanId${clause.limit}`,
   );
 }
 
+/**
+ * The genai columns an outline leaves out: tool text and message hashes are most of the table's bytes (the
+ * 10,000-span run: 3.9 MB of input hashes alone), and reading them out of ClickHouse is what a read's time is spent
+ * on — counting the same rows takes 12 ms, returning every column 200.
+ */
+const GENAI_CONTENT_COLUMNS = `ToolArguments AS toolArguments, ToolResult AS toolResult,
+    InputMessageHashes AS inputHashes, OutputMessageHashes AS outputHashes, SystemInstructionHashes AS systemHashes`;
+const GENAI_NO_CONTENT = `'' AS toolArguments, '' AS toolResult,
+    CAST([], 'Array(String)') AS inputHashes, CAST([], 'Array(String)') AS outputHashes,
+    CAST([], 'Array(String)') AS systemHashes`;
+
 async function genaiRows(
   ctx: QueryContext,
   traceId: string,
   bounds: TraceBounds,
   filter?: SpanFilter,
+  withContent = true,
 ): Promise<GenAIRow[]> {
   const clause = filterClause(filter);
   // Its Timestamp is the span's start, so a filter over (Timestamp, SpanId) picks the same spans here.
@@ -202,13 +214,12 @@ async function genaiRows(
     `SELECT
     SpanId AS spanId, Operation AS operation, Provider AS provider,
     RequestModel AS requestModel, ResponseModel AS responseModel, AgentName AS agentName, AgentId AS agentId,
-    ToolName AS toolName, ToolCallId AS toolCallId, ToolArguments AS toolArguments, ToolResult AS toolResult,
+    ToolName AS toolName, ToolCallId AS toolCallId, ${withContent ? GENAI_CONTENT_COLUMNS : GENAI_NO_CONTENT},
     ConversationId AS conversationId,
     InputTokens AS inputTokens, OutputTokens AS outputTokens, CacheReadTokens AS cacheReadTokens,
     CacheWriteTokens AS cacheWriteTokens, ReasoningTokens AS reasoningTokens,
     CostUsd AS costUsd, PriceSource AS priceSource, PriceEntry AS priceEntry,
-    Unpriced AS unpriced, UsageMissing AS usageMissing, FinishReasons AS finishReasons, ErrorType AS errorType,
-    InputMessageHashes AS inputHashes, OutputMessageHashes AS outputHashes, SystemInstructionHashes AS systemHashes
+    Unpriced AS unpriced, UsageMissing AS usageMissing, FinishReasons AS finishReasons, ErrorType AS errorType
 FROM ${table(ctx, 'genaiSpans')}
 WHERE TraceId = {traceId:String} AND ${IN_RANGE}${clause.where}
 LIMIT 1 BY SpanId${clause.limit}`,
@@ -354,6 +365,11 @@ export interface LoadSpansOptions {
   /** Read span and resource attributes (default true; the graph does without: 21 MB of the 10,000-span run). */
   attributes?: boolean;
   /**
+   * Read tool arguments and results and message hashes (default true). Without: tool text is null and no message
+   * is read — the outline the graph and the trace view's first answer are made of.
+   */
+  content?: boolean;
+  /**
    * Messages once per trace: each span's genai names its messages by position in this list (messageRefs, arrays
    * left empty), which receives every message named. A conversation resent with each of 4,000 model calls is then
    * sent once, not 4,000 times (the 10,000-span run's detail: 58 MB inline).
@@ -383,7 +399,7 @@ export async function loadFilteredSpans(
   const spanFilter = filter && options.sharedMessages ? { ...filter, messageContentNote: true } : filter;
   const [spans, genai, annotations] = await Promise.all([
     spanRows(ctx, traceId, bounds, spanFilter, options.attributes !== false),
-    genaiRows(ctx, traceId, bounds, filter),
+    genaiRows(ctx, traceId, bounds, filter, options.content !== false),
     options.annotations === false ? new Map<string, Annotation[]>() : latestAnnotations(ctx, traceId),
   ]);
   const hashes =
@@ -396,6 +412,22 @@ export async function loadFilteredSpans(
   return spans.map((row) =>
     toSpanView(traceId, row, genaiBySpan.get(row.spanId) ?? null, annotations.get(row.spanId) ?? []),
   );
+}
+
+/**
+ * One span of a trace as a view gives it (messages inline, attribute values past attributeValueChars cut), or null
+ * when the trace does not hold it.
+ */
+export async function loadSpan(
+  ctx: QueryContext,
+  traceId: string,
+  bounds: TraceBounds,
+  spanId: string,
+  attributeValueChars: number,
+): Promise<SpanView | null> {
+  const filter = { sql: 'SpanId = {spanId:String}', params: { spanId }, maxRows: 1, attributeValueChars };
+  const [span] = await loadFilteredSpans(ctx, traceId, bounds, {}, filter);
+  return span ?? null;
 }
 
 /** True when the trace holds this span. */

@@ -50,15 +50,20 @@ describe('Trace page', () => {
     expect(screen.getByText(/Select a node in the graph/)).toBeTruthy();
     expect(screen.queryByText('Open in Jaeger/Explore')).toBeNull(); // no Grafana to link to
 
+    expect(client.getTraceOutline).toHaveBeenCalledWith(TRACE_ID, expect.anything());
+
     fireEvent.click(within(screen.getByTestId('graph-node-llm2')).getByText('LLM'));
     expect(location()).toBe(`${BASE}/traces/${TRACE_ID}/llm2`);
-    expect(within(screen.getByTestId('span-detail')).getByTestId('conversation')).toBeTruthy();
+    // the span is read whole (with the call before it, for "only what is new"); until then the panel says so
+    expect(screen.getByText('Loading chat gpt-4o…')).toBeTruthy();
+    expect(within(await screen.findByTestId('span-detail')).getByTestId('conversation')).toBeTruthy();
+    expect(client.getTraceSpan).toHaveBeenCalledWith(TRACE_ID, 'llm2', expect.anything());
 
     fireEvent.click(screen.getByText('Timeline'));
     expect(location()).toBe(`${BASE}/traces/${TRACE_ID}/llm2?view=timeline`);
     fireEvent.click(screen.getByTestId('span-bar-tool1'));
     expect(location()).toBe(`${BASE}/traces/${TRACE_ID}/tool1?view=timeline`);
-    expect(screen.getByTestId('tool-arguments').textContent).toContain('Lisbon hotels');
+    expect((await screen.findByTestId('tool-arguments')).textContent).toContain('Lisbon hotels');
 
     fireEvent.click(screen.getByText('Context'));
     expect(await screen.findByTestId('context-view')).toBeTruthy();

@@ -20,12 +20,10 @@ import { BeaconApiError } from '../../api/client';
 import { usePaths } from '../../api/context';
 import { AnalysisResults } from '../../components/Analysis/AnalysisResults';
 import { AnalyzeMenu } from '../../components/Analysis/AnalyzeMenu';
-import { ContextView } from '../../components/ContextView/ContextView';
 import { ErrorAlert } from '../../components/common/ErrorAlert';
 import { Page } from '../../components/Page/Page';
 import { ShareTrace } from '../../components/ShareTrace/ShareTrace';
 import { DetailSplitPane } from '../../components/SpanDetail/DetailSplitPane';
-import { SpanDetail } from '../../components/SpanDetail/SpanDetail';
 import { TimeTravel } from '../../components/TimeTravel/TimeTravel';
 import { TraceLinks } from '../../components/TraceLinks/TraceLinks';
 import { TruncatedTraceAlert } from '../../components/TruncatedTrace/TruncatedTraceAlert';
@@ -34,7 +32,8 @@ import { failureColor, failureLabel } from '../../utils/failures';
 import { formatCost, formatDuration, formatTime, formatTokens, shortId } from '../../utils/format';
 import { nsToMs } from '../../utils/spans';
 import { traceBounds } from '../../utils/timeline';
-import { type LoadedTrace, useAnalysis, useBaseline, useTrace } from './hooks';
+import { type LoadedTrace, useAnalysis, useBaseline, useTrace, useWholeTrace } from './hooks';
+import { SelectedSpanDetail, TraceContext } from './WholeSpanViews';
 
 type View = 'graph' | 'timeline' | 'context';
 const VIEWS: { id: View; label: string }[] = [
@@ -260,6 +259,7 @@ function TraceViews({
 }: TraceViewsProps) {
   const styles = useStyles2(getStyles);
   const paths = usePaths();
+  const whole = useWholeTrace(traceId, view === 'context');
   return (
     <DetailSplitPane
       detailLabel="Span detail"
@@ -290,7 +290,7 @@ function TraceViews({
               />
             )}
             {view === 'context' && (
-              <ContextView spans={detail.spans} selectedSpanId={spanId} onSelect={onSelect} />
+              <TraceContext whole={whole} spans={detail.spans} selectedSpanId={spanId} onSelect={onSelect} />
             )}
           </div>
         </div>
@@ -304,7 +304,12 @@ function TraceViews({
             </Alert>
           )}
           {selected ? (
-            <SpanDetail span={selected} traceStartMs={traceStartMs} spans={detail.spans} />
+            <SelectedSpanDetail
+              traceId={traceId}
+              span={selected}
+              spans={detail.spans}
+              traceStartMs={traceStartMs}
+            />
           ) : (
             !spanId && (
               <Text color="secondary" element="p">
