@@ -4,10 +4,12 @@
 import { timedGet } from '../lib/http.mjs';
 import { summarize } from '../lib/stats.mjs';
 
-// `detail` and `graph` are what the trace page asks first (the spans in outline); `detailWhole` what its Context tab
-// asks for later (every span whole, each message once).
+// `detail` is the detail API in outline, `detailWithGraph` what the trace page asks first (the outline and the graph
+// from one read), `graph` the graph alone, `detailWhole` what the Context tab asks for later (every span whole, each
+// message once).
 const ENDPOINTS = /** @type {const} */ ({
   detail: '?spans=outline',
+  detailWithGraph: '?spans=outline&include=graph',
   graph: '/graph',
   detailWhole: '?messages=shared',
 });

@@ -3,20 +3,12 @@
 // `Authorization: Bearer <key>`; 401 → a form asking for a key (with the collector's reason when a key was
 // refused); 403 → the same form, saying the key may not read traces. A 401 on any later call (the key was revoked
 // while the tab is open) brings the form back. With auth off the probe answers 200 and nothing of this shows.
+// The App renders (hidden) while the probe runs, so its own first reads do not wait for it.
 // A share link's page (/shared/<token>) skips all of it: its token is the credential.
 import { css } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
 import { Alert, Button, Field, Icon, Input, LoadingPlaceholder, Stack, Text, useStyles2 } from '@grafana/ui';
-import {
-  type FormEvent,
-  Fragment,
-  type ReactNode,
-  useCallback,
-  useEffect,
-  useMemo,
-  useRef,
-  useState,
-} from 'react';
+import { type FormEvent, type ReactNode, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { BeaconApiError, type BeaconClient } from '../src/api/client';
 import { createFetchClient } from '../src/api/fetchClient';
 import { forgetStoredKey, readStoredKey, storeKey, watchUnauthorized } from './apiKey';
@@ -45,7 +37,8 @@ interface Session {
 }
 
 type GateState =
-  | { view: 'checking' }
+  /** The start's check runs; the App already renders (hidden) with the key kept in this tab, if any. */
+  | { view: 'checking'; session: Session | null }
   | { view: 'app'; session: Session }
   | { view: 'form'; notice: Notice | null; checking: boolean };
 
@@ -65,13 +58,39 @@ function KeylessApp({ baseUrl, fetch: doFetch = browserFetch, children }: ApiKey
 }
 
 function KeyGate({ baseUrl, fetch: doFetch = browserFetch, children }: ApiKeyGateProps) {
-  const [state, setState] = useState<GateState>({ view: 'checking' });
+  const styles = useStyles2(getStyles);
+  const [state, setState] = useState<GateState>({ view: 'checking', session: null });
   /** Bumped by every check, sign-in and sign-out: results and 401s of earlier ones are stale. */
   const generation = useRef(0);
+
+  /** The App's client for a key: a 401 on any of its calls brings the form back (the key was revoked). */
+  const openSession = useCallback(
+    (key: string | null, gen: number): Session => ({
+      generation: gen,
+      key,
+      client: createFetchClient({
+        baseUrl,
+        apiKey: key ?? undefined,
+        fetch: watchUnauthorized(doFetch, (message) => {
+          if (gen !== generation.current) return;
+          generation.current++;
+          forgetStoredKey();
+          // Without a key nothing was refused: just the form (as the check says too).
+          const notice: Notice | null = key === null ? null : { kind: 'refused', message };
+          setState({ view: 'form', notice, checking: false });
+        }),
+      }),
+    }),
+    [baseUrl, doFetch],
+  );
 
   const check = useCallback(
     async (key: string | null, from: 'start' | 'form') => {
       const gen = ++generation.current;
+      // At start the App renders at once, hidden, so that its first reads go out beside the check rather than
+      // after it (a round trip and a render saved on every page load); it shows when the check passes.
+      const early = from === 'start' ? openSession(key, gen) : null;
+      if (early) setState({ view: 'checking', session: early });
       const probe = createFetchClient({ baseUrl, apiKey: key ?? undefined, fetch: doFetch });
       let failure: BeaconApiError | Error | null = null;
       try {
@@ -99,19 +118,9 @@ function KeyGate({ baseUrl, fetch: doFetch = browserFetch, children }: ApiKeyGat
       }
       // 200, or (at start) another failure (unreachable, 5xx): the App shows that itself.
       if (key !== null) storeKey(key);
-      const client = createFetchClient({
-        baseUrl,
-        apiKey: key ?? undefined,
-        fetch: watchUnauthorized(doFetch, (message) => {
-          if (gen !== generation.current) return;
-          generation.current++;
-          forgetStoredKey();
-          setState({ view: 'form', notice: { kind: 'refused', message }, checking: false });
-        }),
-      });
-      setState({ view: 'app', session: { generation: gen, key, client } });
+      setState({ view: 'app', session: early ?? openSession(key, gen) });
     },
-    [baseUrl, doFetch],
+    [baseUrl, doFetch, openSession],
   );
 
   useEffect(() => {
@@ -132,15 +141,21 @@ function KeyGate({ baseUrl, fetch: doFetch = browserFetch, children }: ApiKeyGat
     setState({ view: 'form', notice: null, checking: false });
   };
 
-  if (state.view === 'checking') return <Checking />;
   if (state.view === 'form') {
     return <KeyForm notice={state.notice} checking={state.checking} onSubmit={signIn} />;
   }
   const { session } = state;
+  const checking = state.view === 'checking';
+  // One tree whether checking or not, so that the App the check lets through is the one already rendered.
   return (
     <>
-      <Fragment key={session.generation}>{children(session.client)}</Fragment>
-      {session.key !== null && <ForgetKeyButton onForget={forget} />}
+      {checking && <Checking />}
+      {session && (
+        <div key={session.generation} className={checking ? styles.hidden : undefined} aria-hidden={checking}>
+          {children(session.client)}
+        </div>
+      )}
+      {!checking && session?.key != null && <ForgetKeyButton onForget={forget} />}
     </>
   );
 }
@@ -148,7 +163,7 @@ function KeyGate({ baseUrl, fetch: doFetch = browserFetch, children }: ApiKeyGat
 function Checking() {
   const styles = useStyles2(getStyles);
   return (
-    <div className={styles.screen} data-testid="api-key-checking">
+    <div className={styles.checking} data-testid="api-key-checking">
       <LoadingPlaceholder text="Checking access to the Beacon collector…" />
     </div>
   );
@@ -245,6 +260,17 @@ function ForgetKeyButton({ onForget }: { onForget(): void }) {
 }
 
 const getStyles = (theme: GrafanaTheme2) => ({
+  // Laid out (so that views measuring their size get it) but not shown, under the check's screen.
+  hidden: css({ visibility: 'hidden' }),
+  checking: css({
+    position: 'fixed',
+    inset: 0,
+    zIndex: 1,
+    display: 'flex',
+    alignItems: 'center',
+    justifyContent: 'center',
+    background: theme.colors.background.canvas,
+  }),
   screen: css({
     minHeight: '100vh',
     display: 'flex',
