@@ -45,6 +45,86 @@ const statsMeasures = {
   unpriced: { ...integer, description: 'Calls whose model has no price.' },
 };
 
+/** GenAISpanView's properties (also those of the outline's GenAIOutline). */
+const GENAI_VIEW_PROPERTIES: Record<string, JsonSchema> = {
+  operation: string,
+  provider: nullableString,
+  requestModel: nullableString,
+  responseModel: nullableString,
+  agentName: nullableString,
+  agentId: nullableString,
+  toolName: nullableString,
+  toolCallId: nullableString,
+  toolArguments: nullableString,
+  toolResult: nullableString,
+  conversationId: nullableString,
+  usage: schemaRef('TokenUsageView'),
+  costUsd: nullableNumber,
+  priceSource: nullableString,
+  priceEntry: nullableString,
+  unpriced: boolean,
+  usageMissing: boolean,
+  finishReasons: array(string),
+  errorType: nullableString,
+  systemInstructions: array(schemaRef('MessagePart')),
+  inputMessages: array(schemaRef('Message')),
+  outputMessages: array(schemaRef('Message')),
+  messageRefs: {
+    ...object({ system: array(integer), input: array(integer), output: array(integer) }),
+    description:
+      'With messages=shared: positions in TraceDetailResponse.messages (the three arrays above are empty).',
+  },
+};
+
+/** SpanView's properties (also those of the outline's SpanOutline). */
+const SPAN_VIEW_PROPERTIES: Record<string, JsonSchema> = {
+  traceId: string,
+  spanId: string,
+  parentSpanId: { ...string, description: "'' for a root span." },
+  name: string,
+  kind: { type: 'string', enum: ['Unspecified', 'Internal', 'Server', 'Client', 'Producer', 'Consumer'] },
+  serviceName: string,
+  scopeName: string,
+  startTimeUnixNano: nanos,
+  durationMs: number,
+  statusCode: { type: 'string', enum: ['Unset', 'Ok', 'Error'] },
+  statusMessage: string,
+  attributes: stringMap,
+  resourceAttributes: stringMap,
+  events: array(schemaRef('SpanEventView')),
+  links: array(schemaRef('SpanLinkView')),
+  genai: { oneOf: [schemaRef('GenAISpanView'), { type: 'null' }] },
+  annotations: array(schemaRef('Annotation')),
+  traceState: string,
+  scopeVersion: string,
+};
+
+const GRAPH_INCLUDED = {
+  ...schemaRef('TraceGraphResponse'),
+  description: 'With include=graph: the agent graph of the trace, built from the same read of its spans.',
+};
+
+/**
+ * An outline's object: these properties but `drop`, each left out when at its empty default except `kept`. A span
+ * outline's genai is a GenAIOutline, whose usage leaves out each token count that is null.
+ */
+function withDefaultsLeftOut(
+  properties: Record<string, JsonSchema>,
+  kept: string[],
+  drop: string[],
+): JsonSchema {
+  const props = Object.fromEntries(Object.entries(properties).filter(([key]) => !drop.includes(key)));
+  if ('usage' in props) {
+    const counts = ['inputTokens', 'outputTokens', 'cacheReadTokens', 'cacheWriteTokens', 'reasoningTokens'];
+    props.usage = object(Object.fromEntries(counts.map((key) => [key, number])), counts);
+  }
+  if ('genai' in props) props.genai = schemaRef('GenAIOutline');
+  return object(
+    props,
+    Object.keys(props).filter((key) => !kept.includes(key)),
+  );
+}
+
 const SCHEMAS = {
   ApiErrorBody: object({ error: object({ code: string, message: string }) }),
   TraceSummary: object({
@@ -114,67 +194,13 @@ const SCHEMAS = {
     ]),
     additionalProperties: true,
   },
-  GenAISpanView: object(
-    {
-      operation: string,
-      provider: nullableString,
-      requestModel: nullableString,
-      responseModel: nullableString,
-      agentName: nullableString,
-      agentId: nullableString,
-      toolName: nullableString,
-      toolCallId: nullableString,
-      toolArguments: nullableString,
-      toolResult: nullableString,
-      conversationId: nullableString,
-      usage: schemaRef('TokenUsageView'),
-      costUsd: nullableNumber,
-      priceSource: nullableString,
-      priceEntry: nullableString,
-      unpriced: boolean,
-      usageMissing: boolean,
-      finishReasons: array(string),
-      errorType: nullableString,
-      systemInstructions: array(schemaRef('MessagePart')),
-      inputMessages: array(schemaRef('Message')),
-      outputMessages: array(schemaRef('Message')),
-      messageRefs: {
-        ...object({ system: array(integer), input: array(integer), output: array(integer) }),
-        description:
-          'With messages=shared: positions in TraceDetailResponse.messages (the three arrays above are empty).',
-      },
-    },
-    ['messageRefs'],
-  ),
+  GenAISpanView: object(GENAI_VIEW_PROPERTIES, ['messageRefs']),
   SpanEventView: object({ timeUnixNano: nanos, name: string, attributes: stringMap }),
   SpanLinkView: object({ traceId: string, spanId: string, attributes: stringMap, traceState: string }, [
     'traceState',
   ]),
   Annotation: object({ id: string, text: string, author: nullableString, createdAt: nanos }),
-  SpanView: object(
-    {
-      traceId: string,
-      spanId: string,
-      parentSpanId: { ...string, description: "'' for a root span." },
-      name: string,
-      kind: { type: 'string', enum: ['Unspecified', 'Internal', 'Server', 'Client', 'Producer', 'Consumer'] },
-      serviceName: string,
-      scopeName: string,
-      startTimeUnixNano: nanos,
-      durationMs: number,
-      statusCode: { type: 'string', enum: ['Unset', 'Ok', 'Error'] },
-      statusMessage: string,
-      attributes: stringMap,
-      resourceAttributes: stringMap,
-      events: array(schemaRef('SpanEventView')),
-      links: array(schemaRef('SpanLinkView')),
-      genai: { oneOf: [schemaRef('GenAISpanView'), { type: 'null' }] },
-      annotations: array(schemaRef('Annotation')),
-      traceState: string,
-      scopeVersion: string,
-    },
-    ['traceState', 'scopeVersion'],
-  ),
+  SpanView: object(SPAN_VIEW_PROPERTIES, ['traceState', 'scopeVersion']),
   TraceTruncation: {
     ...object({
       totalSpans: { ...integer, description: 'Spans the trace holds.' },
@@ -193,19 +219,35 @@ const SCHEMAS = {
         ...array(schemaRef('Message')),
         description: "With messages=shared: every message the spans' messageRefs name, once.",
       },
-      outline: {
-        ...boolean,
-        description:
-          'With spans=outline: true, and the spans carry no attributes, tool text or messages ' +
-          '(GET /traces/{traceId}/spans/{spanId} has each whole).',
-      },
       // A $ref with siblings: the description sits beside it (OpenAPI 3.1).
-      graph: {
-        ...schemaRef('TraceGraphResponse'),
-        description: 'With include=graph: the agent graph of the trace.',
-      },
+      graph: GRAPH_INCLUDED,
     },
-    ['truncated', 'messages', 'outline', 'graph'],
+    ['truncated', 'messages', 'graph'],
+  ),
+  TraceOutlineResponse: object(
+    {
+      trace: schemaRef('TraceSummary'),
+      spans: array(schemaRef('SpanOutline')),
+      truncated: { oneOf: [schemaRef('TraceTruncation'), { type: 'null' }] },
+      outline: { const: true },
+      graph: GRAPH_INCLUDED,
+    },
+    ['graph'],
+  ),
+  SpanOutline: {
+    ...withDefaultsLeftOut(
+      SPAN_VIEW_PROPERTIES,
+      ['spanId', 'kind', 'startTimeUnixNano', 'durationMs', 'statusCode'],
+      ['traceId', 'attributes', 'resourceAttributes'],
+    ),
+    description:
+      'A SpanView without traceId, attributes, resourceAttributes, tool text and messages, and without the ' +
+      "fields at their empty default ('', null, false, [], {}): absent means empty.",
+  },
+  GenAIOutline: withDefaultsLeftOut(
+    GENAI_VIEW_PROPERTIES,
+    [],
+    ['toolArguments', 'toolResult', 'systemInstructions', 'inputMessages', 'outputMessages', 'messageRefs'],
   ),
   SpanDetailResponse: object({ span: schemaRef('SpanView') }),
   GraphNode: object({

@@ -1,18 +1,20 @@
 // What the trace route modules share: the trace / span id path parameters and reading a stored trace (404 when the
 // caller's tenant has no such trace).
-import type { SpanDetailResponse, TraceDetailResponse } from '../contract/index.js';
+import type { SpanDetailResponse, TraceDetailResponse, TraceOutlineResponse } from '../contract/index.js';
 import {
   loadSpan,
   loadSpans,
   loadTraceView,
   type QueryContext,
   SharedMessages,
+  type TraceView,
   traceBounds,
   traceSummary,
   VIEW_ATTRIBUTE_VALUE_CHARS,
 } from '../storage/queries/index.js';
 import { notFound } from './http.js';
 import { hexId } from './params.js';
+import { spanOutline } from './span-outline.js';
 
 export const traceIdParam = { traceId: hexId(16, 'Trace id: 32 hex characters.') };
 export const spanParams = { ...traceIdParam, spanId: hexId(8, 'Span id: 16 hex characters.') };
@@ -33,22 +35,35 @@ export async function traceDetail(
   traceId: string,
   maxSpans: number,
   messages: 'inline' | 'shared' = 'inline',
-  spans: 'whole' | 'outline' = 'whole',
 ): Promise<TraceDetailResponse> {
   const [trace, bounds] = await Promise.all([traceSummary(ctx, traceId), traceBounds(ctx, traceId)]);
   if (!trace || !bounds) throw notFound(`trace ${traceId} not found`);
-  if (spans === 'outline') {
-    const outline = { attributes: false, content: false, messages: false };
-    const view = await loadTraceView(ctx, traceId, bounds, maxSpans, outline);
-    return { trace, spans: view.spans, truncated: view.truncated, outline: true };
-  }
   if (messages === 'inline') {
-    const view = await loadTraceView(ctx, traceId, bounds, maxSpans);
+    const view = await loadTraceView(ctx, traceId, bounds, maxSpans, {}, trace.spanCount);
     return { trace, spans: view.spans, truncated: view.truncated };
   }
   const sharedMessages = new SharedMessages();
-  const view = await loadTraceView(ctx, traceId, bounds, maxSpans, { sharedMessages });
+  const view = await loadTraceView(ctx, traceId, bounds, maxSpans, { sharedMessages }, trace.spanCount);
   return { trace, spans: view.spans, truncated: view.truncated, messages: sharedMessages.list };
+}
+
+/**
+ * The trace's outline (spans read without attributes, tool text or messages: a fraction of the bytes a read of the
+ * whole spans costs), and the view it was made of, which the graph is built from too.
+ */
+export async function traceOutline(
+  ctx: QueryContext,
+  traceId: string,
+  maxSpans: number,
+): Promise<{ outline: TraceOutlineResponse; view: TraceView }> {
+  const [trace, bounds] = await Promise.all([traceSummary(ctx, traceId), traceBounds(ctx, traceId)]);
+  if (!trace || !bounds) throw notFound(`trace ${traceId} not found`);
+  const options = { attributes: false, content: false, messages: false };
+  const view = await loadTraceView(ctx, traceId, bounds, maxSpans, options, trace.spanCount);
+  return {
+    outline: { trace, spans: view.spans.map(spanOutline), truncated: view.truncated, outline: true },
+    view,
+  };
 }
 
 /** The trace's summary and every span, for the export (which is how a user gets what a view left out). */

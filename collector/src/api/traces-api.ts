@@ -18,7 +18,7 @@ import {
 } from '../storage/queries/index.js';
 import { buildTraceGraph, type GraphTrace } from './graph.js';
 import { API_PREFIX, type ApiModule } from './module.js';
-import { ref } from './openapi.js';
+import { ref, schemaRef } from './openapi.js';
 import {
   checkRange,
   cursor,
@@ -36,6 +36,7 @@ import {
   spanParams,
   traceDetail,
   traceIdParam,
+  traceOutline,
   traceSpan,
   wholeTrace,
 } from './trace-lookup.js';
@@ -194,9 +195,10 @@ const getTraceRoute = (maxSpans: number) =>
       ),
       spans: oneOf(
         ['whole', 'outline'] as const,
-        'whole: each span with its attributes, tool text and messages. outline: without them (outline: true in the ' +
-          'answer) — names, times, status, links, events and GenAI facts, a tenth of the bytes; ' +
-          'GET /traces/{traceId}/spans/{spanId} has each span whole. The UI reads the outline, then the spans it shows.',
+        'whole: each span with its attributes, tool text and messages. outline: a TraceOutlineResponse — names, ' +
+          'times, status, links, events and GenAI facts, each span without its trace id and without fields at their ' +
+          "empty default ('', null, false, [], {}); GET /traces/{traceId}/spans/{spanId} has each span whole. The " +
+          'UI reads the outline, then the spans it shows.',
         'whole',
       ),
       include: oneOf(
@@ -211,14 +213,27 @@ const getTraceRoute = (maxSpans: number) =>
       description: truncationDoc(maxSpans),
       tags: ['traces'],
       responses: {
-        '200': { description: 'The trace.', content: { 'application/json': ref('TraceDetailResponse') } },
+        '200': {
+          description: 'The trace (spans=outline: its outline).',
+          content: {
+            'application/json': {
+              schema: { oneOf: [schemaRef('TraceDetailResponse'), schemaRef('TraceOutlineResponse')] },
+            },
+          },
+        },
       },
     },
     handler: async ({ path, query, storage }) => {
-      const detail = await traceDetail(storage, path.traceId, maxSpans, query.messages, query.spans);
-      if (query.include !== 'graph') return { json: detail };
-      const view = { spans: detail.spans, truncated: detail.truncated ?? null };
-      return { json: { ...detail, graph: await graphOfView(storage, path.traceId, view, maxSpans) } };
+      if (query.spans === 'whole' && query.include !== 'graph')
+        return { json: await traceDetail(storage, path.traceId, maxSpans, query.messages) };
+      if (query.spans === 'whole') {
+        const detail = await traceDetail(storage, path.traceId, maxSpans, query.messages);
+        const view = { spans: detail.spans, truncated: detail.truncated ?? null };
+        return { json: { ...detail, graph: await graphOfView(storage, path.traceId, view, maxSpans) } };
+      }
+      const { outline, view } = await traceOutline(storage, path.traceId, maxSpans);
+      if (query.include !== 'graph') return { json: outline };
+      return { json: { ...outline, graph: await graphOfView(storage, path.traceId, view, maxSpans) } };
     },
   });
 

@@ -178,12 +178,41 @@ export interface TraceDetailResponse {
    * A long conversation resent with each model call is then sent once, not once per call.
    */
   messages?: Message[];
-  /**
-   * Added (optional), true with `spans=outline`: the spans carry no attributes, resource attributes, tool arguments
-   * or results, and no messages. GET /traces/{traceId}/spans/{spanId} has each span whole.
-   */
-  outline?: boolean;
-  /** Added (optional), with `include=graph`: the trace's agent graph, built from these spans. */
+  /** Added (optional), with `include=graph`: the trace's agent graph, built from the same read of its spans. */
+  graph?: TraceGraphResponse;
+}
+
+/** A span's GenAI facts in an outline: no tool text or messages, and each field at its empty default left out. */
+export type GenAIOutline = Partial<
+  Omit<
+    GenAISpanView,
+    | 'usage'
+    | 'toolArguments'
+    | 'toolResult'
+    | 'systemInstructions'
+    | 'inputMessages'
+    | 'outputMessages'
+    | 'messageRefs'
+  >
+> & { usage?: Partial<TokenUsageView> };
+
+/**
+ * A span in an outline (GET /traces/{traceId}?spans=outline): a SpanView without its trace id (the answer's),
+ * attributes, resource attributes, tool text and messages, and without any field whose value is its empty default
+ * ('', null, false, [], {}) — restore those to get the SpanView. Keys are most of a 10,000-span trace's bytes.
+ */
+export type SpanOutline = Partial<Omit<SpanView, 'traceId' | 'attributes' | 'resourceAttributes' | 'genai'>> &
+  Pick<SpanView, 'spanId' | 'kind' | 'startTimeUnixNano' | 'durationMs' | 'statusCode'> & {
+    genai?: GenAIOutline;
+  };
+
+/** GET /traces/{traceId}?spans=outline: what the trace page draws first. */
+export interface TraceOutlineResponse {
+  trace: TraceSummary;
+  spans: SpanOutline[];
+  truncated: TraceTruncation | null;
+  outline: true;
+  /** With `include=graph`: the trace's agent graph, built from the same read of its spans. */
   graph?: TraceGraphResponse;
 }
 

@@ -28,8 +28,10 @@ import type {
   TraceExportJson,
   TraceGraphResponse,
   TraceListResponse,
+  TraceOutlineResponse,
   TraceStatus,
 } from '@beacon/collector/api-contract';
+import { detailOfOutline } from './outline';
 import { withMessagesInline } from './sharedMessages';
 import { readServerSentEvents } from './sse';
 
@@ -251,11 +253,13 @@ export function createBeaconClient(request: Transport, stream?: StreamTransport)
           options,
         )) as TraceDetailResponse,
       ),
-    getTraceOutline: (traceId, options = {}) =>
-      get(
-        apiPath(`/traces/${id(traceId)}`, { spans: 'outline', include: 'graph' }),
-        options,
-      ) as Promise<TraceDetailResponse>,
+    getTraceOutline: async (traceId, options = {}) =>
+      detailOfOutline(
+        (await get(
+          apiPath(`/traces/${id(traceId)}`, { spans: 'outline', include: 'graph' }),
+          options,
+        )) as TraceOutlineResponse,
+      ),
     getTraceSpan: (traceId, spanId, options = {}) =>
       get(apiPath(`/traces/${id(traceId)}/spans/${id(spanId)}`), options) as Promise<SpanDetailResponse>,
     getTraceGraph: (traceId, options = {}) =>

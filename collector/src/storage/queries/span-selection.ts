@@ -136,7 +136,8 @@ function selectionFilter(earliest: SpanKey[], chain: Map<string, SpanKey>, maxSp
 
 /**
  * At most maxSpans spans of a trace (every one when it holds no more), chosen as the file header says, with how
- * many it holds. Reads the full rows of the chosen spans only.
+ * many it holds. Reads the full rows of the chosen spans only. spanCountHint: how many spans the trace's summary
+ * counts, when the caller has it.
  */
 export async function loadTraceView(
   ctx: QueryContext,
@@ -144,7 +145,20 @@ export async function loadTraceView(
   bounds: TraceBounds,
   maxSpans: number,
   options: LoadSpansOptions = {},
+  spanCountHint?: number,
 ): Promise<TraceView> {
+  // A trace its summary says fits is read at once, one row past the cap to tell whether the summary was behind:
+  // no key read first (each query has a fixed cost on the embedded engine, ~20 ms).
+  if (spanCountHint !== undefined && spanCountHint > 0 && spanCountHint <= maxSpans) {
+    const all: SpanFilter = {
+      sql: '1',
+      params: {},
+      maxRows: maxSpans + 1,
+      attributeValueChars: VIEW_ATTRIBUTE_VALUE_CHARS,
+    };
+    const spans = await loadFilteredSpans(ctx, traceId, bounds, options, all);
+    if (spans.length <= maxSpans) return { spans, truncated: null };
+  }
   const earliest = await keyRows(ctx, traceId, bounds, '1', {}, maxSpans + 1);
   if (earliest.length <= maxSpans) {
     const all: SpanFilter = {
