@@ -12,7 +12,6 @@ import { type FormEvent, type ReactNode, useCallback, useEffect, useMemo, useRef
 import { BeaconApiError, type BeaconClient } from '../src/api/client';
 import { createFetchClient } from '../src/api/fetchClient';
 import { forgetStoredKey, readStoredKey, storeKey, watchUnauthorized } from './apiKey';
-import { type PrefetchSource, withPrefetched } from './prefetch';
 
 export interface ApiKeyGateProps {
   /** Origin (and path prefix) of the collector's API: '' = this origin, which serves the UI. */
@@ -43,10 +42,7 @@ type GateState =
   | { view: 'app'; session: Session }
   | { view: 'form'; notice: Notice | null; checking: boolean };
 
-const browserFetch: typeof fetch = withPrefetched(
-  (input, init) => fetch(input, init),
-  window as PrefetchSource,
-);
+const browserFetch: typeof fetch = (input, init) => fetch(input, init);
 
 /** A share link's page (`/shared/<token>`): the token in the URL is its credential, so no key is asked for. */
 const SHARE_LINK_PATH = /^\/shared\/[^/]+\/?$/;
