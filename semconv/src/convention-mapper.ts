@@ -19,4 +19,14 @@ export interface ConventionMapper {
   normalize(input: SpanInput): GenAIFacts | null;
   /** The span's messages as this convention writes them (`normalize` fills the facts' messages with these). */
   messages(input: SpanInput): ConventionMessages;
+  /**
+   * The attributes `messages` reads message content from: exact keys and key prefixes. A view that shows the
+   * messages replaces these attributes' long values with a note rather than send the content twice.
+   */
+  readonly contentAttributes: MessageContentAttributes;
+}
+
+export interface MessageContentAttributes {
+  readonly keys: readonly string[];
+  readonly prefixes: readonly string[];
 }

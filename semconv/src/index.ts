@@ -1,7 +1,7 @@
 // @beacon/semconv public API: the normalized GenAI span model, convention mappers, message parsing and cost.
 export * from './attributes.js';
-export type { ConventionMapper, ConventionMessages } from './convention-mapper.js';
-export { CONVENTIONS } from './conventions/index.js';
+export type { ConventionMapper, ConventionMessages, MessageContentAttributes } from './convention-mapper.js';
+export { CONVENTIONS, MESSAGE_CONTENT_ATTRIBUTES } from './conventions/index.js';
 export {
   normalizeOpenInference,
   OPENINFERENCE,

@@ -8,7 +8,7 @@
 //
 // Add a new convention here: one file in conventions/ exporting a ConventionMapper (its attribute names, its
 // message parsing, its normalize), and one line in this list at the place of its precedence.
-import type { ConventionMapper } from '../convention-mapper.js';
+import type { ConventionMapper, MessageContentAttributes } from '../convention-mapper.js';
 import { openInference } from './openinference.js';
 import { openLLMetry } from './openllmetry.js';
 import { otelCurrent, otelDeprecated } from './otel.js';
@@ -21,3 +21,9 @@ export const CONVENTIONS: readonly ConventionMapper[] = [
   openLLMetry,
   otelDeprecated,
 ];
+
+/** Every convention's message content attributes (ConventionMapper.contentAttributes), merged. */
+export const MESSAGE_CONTENT_ATTRIBUTES: MessageContentAttributes = {
+  keys: [...new Set(CONVENTIONS.flatMap((c) => c.contentAttributes.keys))],
+  prefixes: [...new Set(CONVENTIONS.flatMap((c) => c.contentAttributes.prefixes))],
+};

@@ -268,4 +268,8 @@ export const openInference: ConventionMapper = {
   detect: (input) => hasKeyWithPrefix(input.attributes, SIGNAL_PREFIXES),
   normalize: normalizeOpenInference,
   messages: openInferenceMessages,
+  contentAttributes: {
+    keys: [],
+    prefixes: [`${OPENINFERENCE.LLM_INPUT_MESSAGES}.`, `${OPENINFERENCE.LLM_OUTPUT_MESSAGES}.`],
+  },
 };

@@ -214,4 +214,8 @@ export const openLLMetry: ConventionMapper = {
   detect: (input) => hasKeyWithPrefix(input.attributes, SIGNAL_PREFIXES),
   normalize: normalizeOpenLLMetry,
   messages: openLLMetryMessages,
+  contentAttributes: {
+    keys: [],
+    prefixes: [`${OPENLLMETRY.PROMPT_PREFIX}.`, `${OPENLLMETRY.COMPLETION_PREFIX}.`],
+  },
 };

@@ -295,11 +295,18 @@ function hasCurrentProviderName(input: SpanInput): boolean {
 }
 
 /** OTel spans with gen_ai.provider.name: the most authoritative convention. */
+/** OTel's message content: JSON in three attributes (the deprecated gen_ai.prompt.* are OpenLLMetry's). */
+const OTEL_CONTENT = {
+  keys: [GEN_AI.INPUT_MESSAGES, GEN_AI.OUTPUT_MESSAGES, GEN_AI.SYSTEM_INSTRUCTIONS],
+  prefixes: [],
+};
+
 export const otelCurrent: ConventionMapper = {
   name: 'otel-current',
   detect: (input) => hasCurrentProviderName(input) && detectOtel(input),
   normalize: (input) => (hasCurrentProviderName(input) ? normalizeOtel(input) : null),
   messages: otelMessages,
+  contentAttributes: OTEL_CONTENT,
 };
 
 /**
@@ -311,4 +318,5 @@ export const otelDeprecated: ConventionMapper = {
   detect: (input) => !hasCurrentProviderName(input) && detectOtel(input),
   normalize: (input) => (hasCurrentProviderName(input) ? null : normalizeOtel(input)),
   messages: otelMessages,
+  contentAttributes: OTEL_CONTENT,
 };

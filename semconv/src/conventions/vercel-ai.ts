@@ -278,4 +278,5 @@ export const vercelAI: ConventionMapper = {
   detect: (input) => operationIdOf(input) !== null,
   normalize: normalizeVercelAI,
   messages: vercelMessages,
+  contentAttributes: { keys: [VERCEL_AI.PROMPT_MESSAGES], prefixes: [] },
 };

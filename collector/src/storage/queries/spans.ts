@@ -4,7 +4,7 @@
 // ClickHouse data source finds it: the lookup table otel_traces_trace_id_ts (ordered by TraceId) gives the seconds
 // the trace's spans start in, and that Timestamp range prunes partitions before the TraceId index is consulted.
 // beacon_genai_spans is ordered by (TraceId, SpanId) and beacon_messages by Hash: both are primary-key reads.
-import type { Message, MessagePart } from '@beacon/semconv';
+import { MESSAGE_CONTENT_ATTRIBUTES, type Message, type MessagePart } from '@beacon/semconv';
 import type {
   Annotation,
   GenAISpanView,
@@ -98,25 +98,12 @@ export interface SpanFilter {
   /** Span attribute values longer than this are cut, saying so (a view's bytes stay bounded); unset: whole. */
   attributeValueChars?: number;
   /**
-   * With attributeValueChars: message content attributes (MESSAGE_CONTENT_KEYS) longer than a line are replaced by
+   * With attributeValueChars: message content attributes (the conventions' contentAttributes) longer than a line are replaced by
    * a note, as the view carries them as the span's messages already (shared messages: once per trace).
    */
   messageContentNote?: boolean;
 }
 
-/** The attributes (or key prefixes) whose values are message histories the normalizer reads into messages. */
-const MESSAGE_CONTENT_KEYS = [
-  'gen_ai.input.messages',
-  'gen_ai.output.messages',
-  'gen_ai.system_instructions',
-  'ai.prompt.messages',
-];
-const MESSAGE_CONTENT_PREFIXES = [
-  'gen_ai.prompt.',
-  'gen_ai.completion.',
-  'llm.input_messages.',
-  'llm.output_messages.',
-];
 /** A message content value this long or shorter stays whole even in a view that notes the rest. */
 const MESSAGE_CONTENT_LINE = 256;
 
@@ -154,7 +141,12 @@ function filterClause(filter: SpanFilter | undefined): {
       ...filter.params,
       maxRows: filter.maxRows,
       ...(cut === undefined ? {} : { attrChars: cut }),
-      ...(note ? { contentKeys: MESSAGE_CONTENT_KEYS, contentPrefixes: MESSAGE_CONTENT_PREFIXES } : {}),
+      ...(note
+        ? {
+            contentKeys: MESSAGE_CONTENT_ATTRIBUTES.keys,
+            contentPrefixes: MESSAGE_CONTENT_ATTRIBUTES.prefixes,
+          }
+        : {}),
     },
   };
 }
