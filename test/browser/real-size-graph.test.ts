@@ -152,6 +152,11 @@ describe.each(['small', 'large'] as const)('the agent graph of the %s run', (siz
 
     // Default view: every agent collapsed, each name readable and in view.
     let dataArrived = 0;
+    const traceReads: string[] = [];
+    page.on('request', (request) => {
+      const url = new URL(request.url());
+      if (url.pathname.startsWith(`/api/v1/traces/${traceId}`)) traceReads.push(url.pathname + url.search);
+    });
     page.on('requestfinished', (request) => {
       if (new URL(request.url()).pathname === `/api/v1/traces/${traceId}`) dataArrived = Date.now();
     });
@@ -171,6 +176,8 @@ describe.each(['small', 'large'] as const)('the agent graph of the %s run', (siz
     };
     console.log(`graph of the ${size} run: ${JSON.stringify(firstRender[size])}`);
     expect(dataArrived).toBeGreaterThan(0);
+    // One read opens the page: the outline with its graph (no whole trace, no second read of the spans for the graph).
+    expect(traceReads).toEqual([`/api/v1/traces/${traceId}?spans=outline&include=graph`]);
     expect(firstRender[size].dataToReadableMs).toBeLessThan(MAX_RENDER_AFTER_DATA_MS);
     for (const agent of want.agents) {
       const label = await labelOnScreen(page, `graph-node-agent:${agent}`);
