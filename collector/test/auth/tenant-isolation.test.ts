@@ -172,7 +172,10 @@ const coreCases: IsolationCases = {
     listTraces: { run: (key) => call(`${api}/traces?${window()}&limit=200`, { key }), ok: [200] },
     getTrace: { run: (key) => call(`${api}/traces/${A.traceId}`, { key }), ok: [404] },
     getTraceGraph: { run: (key) => call(`${api}/traces/${A.traceId}/graph`, { key }), ok: [404] },
-    getTraceSpan: { run: (key) => call(`${api}/traces/${A.traceId}/spans/${A.chatSpan}`, { key }), ok: [404] },
+    getTraceSpan: {
+      run: (key) => call(`${api}/traces/${A.traceId}/spans/${A.chatSpan}`, { key }),
+      ok: [404],
+    },
     exportTrace: { run: (key) => call(`${api}/traces/${A.traceId}/export?format=otlp`, { key }), ok: [404] },
     importTraces: {
       // B can only import into B: an export of its own trace, re-imported (already stored: nothing new).
