@@ -6,6 +6,7 @@ import type {
   TraceDetailResponse,
   TraceSummary,
 } from '@beacon/collector/api-contract';
+import { genaiView } from '../src/api/outline';
 
 export const TRACE_ID = '5b8efff798038103d269b633813fc60c';
 /** Epoch ms of the trace start. */
@@ -17,37 +18,7 @@ export function ns(offsetMs: number): string {
 }
 
 export function genai(over: Partial<GenAISpanView> = {}): GenAISpanView {
-  return {
-    operation: 'chat',
-    provider: null,
-    requestModel: null,
-    responseModel: null,
-    agentName: null,
-    agentId: null,
-    toolName: null,
-    toolCallId: null,
-    toolArguments: null,
-    toolResult: null,
-    conversationId: null,
-    usage: {
-      inputTokens: null,
-      outputTokens: null,
-      cacheReadTokens: null,
-      cacheWriteTokens: null,
-      reasoningTokens: null,
-    },
-    costUsd: null,
-    priceSource: null,
-    priceEntry: null,
-    unpriced: false,
-    usageMissing: false,
-    finishReasons: [],
-    errorType: null,
-    systemInstructions: [],
-    inputMessages: [],
-    outputMessages: [],
-    ...over,
-  };
+  return genaiView({ operation: 'chat', ...over });
 }
 
 export interface SpanInit extends Partial<SpanView> {

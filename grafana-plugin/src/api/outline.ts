@@ -18,7 +18,8 @@ const NO_USAGE: GenAISpanView['usage'] = {
   reasoningTokens: null,
 };
 
-function genaiView(outline: GenAIOutline): GenAISpanView {
+/** GenAI facts with every field not given at its empty default (an outline's, or a test's few facts). */
+export function genaiView(outline: GenAIOutline & Partial<Omit<GenAISpanView, 'usage'>>): GenAISpanView {
   return {
     operation: '',
     provider: null,
