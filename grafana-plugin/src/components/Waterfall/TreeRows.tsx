@@ -86,9 +86,11 @@ export function TreeRows({
     virtualizer.scrollToIndex(index, { align: focus.align });
     if (focus.align === 'start') return;
     // The box may reach below the window: once the row is drawn, bring it into the page's view too.
+    // Matched by attribute value rather than a selector: no escaping needed (jsdom has no CSS.escape), and only the
+    // rendered rows (a screenful) are looked at.
     const frame = requestAnimationFrame(() =>
-      scroller.current
-        ?.querySelector(`[data-span-id="${CSS.escape(focus.spanId)}"]`)
+      [...(scroller.current?.querySelectorAll('[data-span-id]') ?? [])]
+        .find((row) => row.getAttribute('data-span-id') === focus.spanId)
         ?.scrollIntoView?.({ block: 'nearest' }),
     );
     return () => cancelAnimationFrame(frame);
