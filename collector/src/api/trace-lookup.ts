@@ -55,13 +55,13 @@ export async function traceOutline(
   ctx: QueryContext,
   traceId: string,
   maxSpans: number,
-): Promise<{ outline: TraceOutlineResponse; view: TraceView }> {
+): Promise<{ answer: TraceOutlineResponse; view: TraceView }> {
   const [trace, bounds] = await Promise.all([traceSummary(ctx, traceId), traceBounds(ctx, traceId)]);
   if (!trace || !bounds) throw notFound(`trace ${traceId} not found`);
   const options = { attributes: false, content: false, messages: false };
   const view = await loadTraceView(ctx, traceId, bounds, maxSpans, options, trace.spanCount);
   return {
-    outline: { trace, spans: view.spans.map(spanOutline), truncated: view.truncated, outline: true },
+    answer: { trace, spans: view.spans.map(spanOutline), truncated: view.truncated, outline: true },
     view,
   };
 }

@@ -224,16 +224,15 @@ const getTraceRoute = (maxSpans: number) =>
       },
     },
     handler: async ({ path, query, storage }) => {
-      if (query.spans === 'whole' && query.include !== 'graph')
-        return { json: await traceDetail(storage, path.traceId, maxSpans, query.messages) };
-      if (query.spans === 'whole') {
-        const detail = await traceDetail(storage, path.traceId, maxSpans, query.messages);
-        const view = { spans: detail.spans, truncated: detail.truncated ?? null };
-        return { json: { ...detail, graph: await graphOfView(storage, path.traceId, view, maxSpans) } };
-      }
-      const { outline, view } = await traceOutline(storage, path.traceId, maxSpans);
-      if (query.include !== 'graph') return { json: outline };
-      return { json: { ...outline, graph: await graphOfView(storage, path.traceId, view, maxSpans) } };
+      const { answer, view } =
+        query.spans === 'outline'
+          ? await traceOutline(storage, path.traceId, maxSpans)
+          : await traceDetail(storage, path.traceId, maxSpans, query.messages).then((detail) => ({
+              answer: detail,
+              view: { spans: detail.spans, truncated: detail.truncated ?? null },
+            }));
+      if (query.include !== 'graph') return { json: answer };
+      return { json: { ...answer, graph: await graphOfView(storage, path.traceId, view, maxSpans) } };
     },
   });
 

@@ -106,6 +106,11 @@ async function errorChains(
   return chain;
 }
 
+/** Every span of the trace, at most maxRows of them, attribute values cut as in any view. */
+function everySpan(maxRows: number): SpanFilter {
+  return { sql: '1', params: {}, maxRows, attributeValueChars: VIEW_ATTRIBUTE_VALUE_CHARS };
+}
+
 /** The condition picking the chains plus the earliest spans, maxSpans in all. */
 function selectionFilter(earliest: SpanKey[], chain: Map<string, SpanKey>, maxSpans: number): SpanFilter {
   const picked = new Set(chain.keys());
@@ -150,23 +155,13 @@ export async function loadTraceView(
   // A trace its summary says fits is read at once, one row past the cap to tell whether the summary was behind:
   // no key read first (each query has a fixed cost on the embedded engine, ~20 ms).
   if (spanCountHint !== undefined && spanCountHint > 0 && spanCountHint <= maxSpans) {
-    const all: SpanFilter = {
-      sql: '1',
-      params: {},
-      maxRows: maxSpans + 1,
-      attributeValueChars: VIEW_ATTRIBUTE_VALUE_CHARS,
-    };
+    const all = everySpan(maxSpans + 1);
     const spans = await loadFilteredSpans(ctx, traceId, bounds, options, all);
     if (spans.length <= maxSpans) return { spans, truncated: null };
   }
   const earliest = await keyRows(ctx, traceId, bounds, '1', {}, maxSpans + 1);
   if (earliest.length <= maxSpans) {
-    const all: SpanFilter = {
-      sql: '1',
-      params: {},
-      maxRows: maxSpans,
-      attributeValueChars: VIEW_ATTRIBUTE_VALUE_CHARS,
-    };
+    const all = everySpan(maxSpans);
     return { spans: await loadFilteredSpans(ctx, traceId, bounds, options, all), truncated: null };
   }
   earliest.pop();
