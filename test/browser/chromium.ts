@@ -8,7 +8,8 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 import { expect } from 'vitest';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const SHOTS = path.join(ROOT, 'test-results/browser');
+/** Where the browser tests leave their screenshots (and the files they write beside them). */
+export const SHOTS = path.join(ROOT, 'test-results/browser');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
   '--headless',
@@ -40,6 +41,10 @@ export const pollUi = <T>(read: () => Promise<T>, timeout = 15_000) =>
 
 export const screenshot = (page: Page, name: string) =>
   page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+
+/** The viewport only: a full-page shot of a 10,000-span page would be a picture hundreds of thousands of px high. */
+export const viewportScreenshot = (page: Page, name: string) =>
+  page.screenshot({ path: path.join(SHOTS, `${name}.png`) });
 
 /** Records in `problems` what goes wrong in the page: uncaught errors and failed requests. */
 export function recordProblems(page: Page, problems: string[]): void {

@@ -4,15 +4,13 @@
 // both timelines and scrolled into view, its outputs diffed; the page's DOM stays a screen of rows whatever the
 // runs' size. Screenshots: test-results/browser/real-size-<size>-compare-*.png.
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { generateAgentRun } from '../../bench/lib/agent-run/index.mjs';
 import { postTracesOk } from '../../collector/test/support/otlp-json.js';
 import { type AgentRun, type RealSizeRuns, startWithRealSizeRuns } from './agent-runs.js';
-import { launchChromium, prepareBrowserTest, recordProblems } from './chromium.js';
+import { launchChromium, prepareBrowserTest, recordProblems, SHOTS, viewportScreenshot } from './chromium.js';
 
-const SHOTS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../test-results/browser');
 const VIEWPORT = { width: 1600, height: 1000 };
 /** The side-by-side view's budget of DOM nodes, whatever the number of steps. */
 const MAX_COMPARE_NODES = 3_000;
@@ -34,8 +32,7 @@ const variants: Record<'small' | 'large', { again: AgentRun; changed: AgentRun }
   },
 };
 
-// Viewport screenshots: the list scrolls inside the page.
-const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SHOTS, `${name}.png`) });
+const shot = viewportScreenshot;
 
 beforeAll(async () => {
   prepareBrowserTest();

@@ -3,15 +3,18 @@
 // messages; a late model call with a long history shows only what is new since the previous call; the span detail
 // stays in view while the views and the page scroll; no cost reads $0.0000. Screenshots:
 // test-results/browser/real-size-<size>-*.png.
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { TraceDetailResponse } from '../../collector/src/contract/index.js';
 import { type RealSizeRuns, startWithRealSizeRuns } from './agent-runs.js';
-import { launchChromium, pollUi as poll, prepareBrowserTest, recordProblems } from './chromium.js';
+import {
+  launchChromium,
+  pollUi as poll,
+  prepareBrowserTest,
+  recordProblems,
+  viewportScreenshot,
+} from './chromium.js';
 
-const SHOTS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../test-results/browser');
 const VIEWPORT = { width: 1600, height: 1000 };
 /** The Context tab's budget of DOM nodes, whatever the size of the run. */
 const MAX_CONTEXT_NODES = 3_000;
@@ -22,8 +25,7 @@ let runs: RealSizeRuns;
 let browser: Browser;
 const problems: string[] = [];
 
-// Viewport screenshots: a full-page one of a 10,000-span page would be a picture hundreds of thousands of px high.
-const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SHOTS, `${name}.png`) });
+const shot = viewportScreenshot;
 
 beforeAll(async () => {
   prepareBrowserTest();

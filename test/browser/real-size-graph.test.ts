@@ -6,14 +6,19 @@
 // Screenshots: test-results/browser/real-size-<size>-graph-*.png.
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { TraceGraphResponse } from '../../collector/src/contract/index.js';
 import { type AgentRun, type RealSizeRuns, startWithRealSizeRuns } from './agent-runs.js';
-import { launchChromium, pollUi as poll, prepareBrowserTest, recordProblems } from './chromium.js';
+import {
+  launchChromium,
+  pollUi as poll,
+  prepareBrowserTest,
+  recordProblems,
+  SHOTS,
+  viewportScreenshot,
+} from './chromium.js';
 
-const SHOTS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../test-results/browser');
 const VIEWPORT = { width: 1600, height: 1000 };
 /** Smallest on-screen text of a name that reads. */
 const MIN_READABLE_PX = 11;
@@ -32,7 +37,7 @@ const firstRender: Record<
   { spans: number; navigationToReadableMs: number; dataToReadableMs: number }
 > = {};
 
-const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SHOTS, `${name}.png`) });
+const shot = viewportScreenshot;
 const byTestId = (page: Page | Locator, id: string) => page.locator(`[data-testid="${id}"]`);
 
 beforeAll(async () => {

@@ -4,14 +4,17 @@
 // instead of highlighting every span, and lays the zoomed range out compactly with labels — and the page stays short
 // and the row DOM bounded. Screenshots:
 // test-results/browser/real-size-<size>-timeline-*.png.
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type AgentRun, type RealSizeRuns, startWithRealSizeRuns } from './agent-runs.js';
-import { launchChromium, pollUi as poll, prepareBrowserTest, recordProblems } from './chromium.js';
+import {
+  launchChromium,
+  pollUi as poll,
+  prepareBrowserTest,
+  recordProblems,
+  viewportScreenshot,
+} from './chromium.js';
 
-const SHOTS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../test-results/browser');
 const VIEWPORT = { width: 1600, height: 1000 };
 /** The rows in the DOM at most, however many spans: the rows are virtualized. */
 const MAX_ROW_ELEMENTS = 300;
@@ -22,7 +25,7 @@ let runs: RealSizeRuns;
 let browser: Browser;
 const problems: string[] = [];
 
-const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SHOTS, `${name}.png`) });
+const shot = viewportScreenshot;
 
 beforeAll(async () => {
   prepareBrowserTest();
