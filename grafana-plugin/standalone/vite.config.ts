@@ -50,6 +50,10 @@ export default defineConfig({
   logLevel: 'warn',
   oxc: { jsx: { runtime: 'automatic', importSource: 'react' } },
   plugins: [grafanaIcons()],
+  resolve: {
+    // @grafana/ui's TruncatedText imports the whole server renderer for a tooltip's text (react-dom-server-text.ts).
+    alias: [{ find: /^react-dom\/server$/, replacement: path.join(here, 'react-dom-server-text.ts') }],
+  },
   build: {
     outDir: OUT_DIR,
     emptyOutDir: true,
