@@ -4,7 +4,7 @@
 // without `read`, acme's trace list for acme's key — still there after a reload (the key is in sessionStorage) — the
 // form again after "Forget key", and an empty list for the other tenant's read-only key. Screenshots of every step:
 // test-results/browser/api-key-*.png.
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { TraceListResponse } from '../../collector/src/contract/index.js';
 import { call, postSpans, writeKeys } from '../../collector/test/auth/helpers.js';
@@ -29,6 +29,8 @@ const TITLE = 'This Beacon collector requires an API key';
 const STORAGE_KEY = 'beacon.apiKey';
 
 let collector: TestCollector;
+/** acme's one trace. */
+let traceId = '';
 let browser: Browser;
 let page: Page;
 /** What went wrong in the page: uncaught errors, failed requests. */
@@ -55,9 +57,9 @@ beforeAll(async () => {
   await collector.writer.flush();
   const listed = await call(`${collector.apiUrl}/api/v1/traces`, { key: keys.acme });
   expect(listed.status).toBe(200);
-  expect((JSON.parse(listed.text) as TraceListResponse).traces.map((t) => t.rootSpanName)).toContain(
-    ROOT_SPAN,
-  );
+  const listedTraces = (JSON.parse(listed.text) as TraceListResponse).traces;
+  expect(listedTraces.map((t) => t.rootSpanName)).toContain(ROOT_SPAN);
+  traceId = listedTraces.find((t) => t.rootSpanName === ROOT_SPAN)?.traceId ?? '';
 
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
@@ -121,6 +123,27 @@ describe('standalone UI with API keys', () => {
     await rows.filter({ hasText: ROOT_SPAN }).waitFor();
     expect(await heading.count()).toBe(0);
     await shot('5-after-reload');
+
+    // A link to acme's trace, opened with the key kept in the tab: the trace, read once, with the key (the read the
+    // page sends before its bundle has evaluated carries the kept key too; the App takes that answer).
+    const traceReads: { url: string; authorization: string | undefined }[] = [];
+    const onRequest = (request: Request) => {
+      if (new URL(request.url()).pathname === `/api/v1/traces/${traceId}`)
+        traceReads.push({ url: request.url(), authorization: request.headers().authorization });
+    };
+    page.on('request', onRequest);
+    await page.goto(`${collector.apiUrl}/traces/${traceId}`);
+    await page.getByRole('heading', { name: ROOT_SPAN }).waitFor();
+    page.off('request', onRequest);
+    expect(traceReads).toEqual([
+      {
+        url: `${collector.apiUrl}/api/v1/traces/${traceId}?spans=outline&include=graph`,
+        authorization: `Bearer ${keys.acme}`,
+      },
+    ]);
+    await shot('5b-trace-with-key');
+    await page.goto(`${collector.apiUrl}/traces`);
+    await rows.filter({ hasText: ROOT_SPAN }).waitFor();
 
     // Forget key: the form again, nothing kept.
     await forget.click();

@@ -173,6 +173,11 @@ export function apiError(status: number, body: unknown, fallback: string): Beaco
 export type QueryParams = Record<string, string | number | undefined | null>;
 
 /** `/api/v1<path>?<params>`, leaving out empty parameters. */
+/** The trace page's first read: the trace in outline with its agent graph (one request opens the page). */
+export function traceOutlinePath(traceId: string): string {
+  return apiPath(`/traces/${encodeURIComponent(traceId)}`, { spans: 'outline', include: 'graph' });
+}
+
 export function apiPath(path: string, params: QueryParams = {}): string {
   const search = new URLSearchParams();
   for (const [key, value] of Object.entries(params)) {
@@ -254,12 +259,7 @@ export function createBeaconClient(request: Transport, stream?: StreamTransport)
         )) as TraceDetailResponse,
       ),
     getTraceOutline: async (traceId, options = {}) =>
-      detailOfOutline(
-        (await get(
-          apiPath(`/traces/${id(traceId)}`, { spans: 'outline', include: 'graph' }),
-          options,
-        )) as TraceOutlineResponse,
-      ),
+      detailOfOutline((await get(traceOutlinePath(traceId), options)) as TraceOutlineResponse),
     getTraceSpan: (traceId, spanId, options = {}) =>
       get(apiPath(`/traces/${id(traceId)}/spans/${id(spanId)}`), options) as Promise<SpanDetailResponse>,
     getTraceGraph: (traceId, options = {}) =>
