@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { agentTrace } from '../../test/fixtures';
+import type { SpanView } from '@beacon/collector/api-contract';
+import { agentTrace, span } from '../../test/fixtures';
 import { sequentialRun } from '../components/Waterfall/sequential-run';
-import { buildTree } from './spans';
+import { buildTree, endMs, type SpanTree, sortByStart, startMs } from './spans';
 import {
   criticalPathTiming,
   HEAVY_LINKS_MAX,
@@ -11,7 +12,73 @@ import {
   traceBounds,
 } from './timeline';
 
+/** The critical path as first written: each pick scans every candidate (quadratic; the reference for the fast one). */
+function criticalPathByScan(spans: SpanView[], tree: SpanTree) {
+  const partMs = new Map<string, number>();
+  const selfMs = new Map<string, number>();
+  const walk = (candidates: readonly SpanView[], limit: number): number => {
+    let cursor = limit;
+    let covered = 0;
+    for (;;) {
+      let best: SpanView | undefined;
+      let bestEnd = Number.NEGATIVE_INFINITY;
+      for (const child of candidates) {
+        if (partMs.has(child.spanId) || startMs(child) >= cursor) continue;
+        const clippedEnd = Math.min(endMs(child), cursor);
+        if (clippedEnd > bestEnd || (clippedEnd === bestEnd && best && startMs(child) < startMs(best))) {
+          best = child;
+          bestEnd = clippedEnd;
+        }
+      }
+      if (!best) return covered;
+      const part = Math.max(0, bestEnd - startMs(best));
+      partMs.set(best.spanId, part);
+      selfMs.set(best.spanId, Math.max(0, part - walk(tree.children.get(best.spanId) ?? [], bestEnd)));
+      covered += part;
+      cursor = startMs(best);
+    }
+  };
+  if (tree.roots.length > 0) walk(tree.roots, Math.max(...tree.roots.map(endMs)) + 1e-9);
+  return { spanIds: sortByStart(spans.filter((s) => partMs.has(s.spanId))).map((s) => s.spanId), selfMs };
+}
+
+/** A random trace on a coarse time grid (so starts and ends tie often), children inside or overlapping parents. */
+function randomTrace(seed: number, size: number): SpanView[] {
+  let state = seed;
+  const next = (n: number) => {
+    state = (state * 1103515245 + 12345) % 2147483648;
+    return state % n;
+  };
+  const spans: SpanView[] = [];
+  for (let i = 0; i < size; i++) {
+    const parent = i === 0 || next(8) === 0 ? undefined : spans[next(i)];
+    const base = parent ? startMs(parent) : 0;
+    spans.push(
+      span({
+        spanId: `s${i}`,
+        parentSpanId: parent?.spanId ?? '',
+        name: `op ${next(5)}`,
+        start: base + next(10) * 5,
+        duration: next(6) * 10,
+      }),
+    );
+  }
+  return spans;
+}
+
 describe('critical path by self time', () => {
+  it('picks the same path and self times as scanning every candidate, ties included', () => {
+    for (let seed = 1; seed <= 200; seed++) {
+      const spans = randomTrace(seed, 5 + (seed % 60));
+      const tree = buildTree(spans);
+      const fast = criticalPathTiming(spans, tree);
+      const reference = criticalPathByScan(spans, tree);
+      expect(fast.spanIds, `seed ${seed}`).toEqual(reference.spanIds);
+      expect([...fast.selfMs].sort(), `seed ${seed}`).toEqual([...reference.selfMs].sort());
+    }
+  });
+
+
   it('attributes every instant of the trace to one span of the path', () => {
     const spans = agentTrace();
     const { spanIds, selfMs } = criticalPathTiming(spans);
