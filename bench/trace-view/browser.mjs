@@ -102,22 +102,47 @@ async function timeSteps(page, url, started, timeoutMs, problems) {
 }
 
 /**
- * `runs` timed measurements per trace after one untimed warm-up each, traces interleaved run by run.
- * @param {{ name: string; url: string }[]} traces
- * @param {{ runs: number; timeoutMs: number }} options
- * @returns {Promise<Record<string, UsableTiming[]>>}
+ * A floor page (floor.mjs) in a fresh context: ms from navigation start to its one element visible.
+ * @param {import('playwright-core').Browser} browser
+ * @param {string} url
+ * @param {number} timeoutMs
  */
-export async function measureUsable(traces, { runs, timeoutMs }) {
+async function floorOnce(browser, url, timeoutMs) {
+  const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
+  try {
+    const page = await context.newPage();
+    const started = performance.now();
+    await page.goto(url, { waitUntil: 'commit', timeout: timeoutMs });
+    await page.locator('[data-testid="floor"]').waitFor({ state: 'visible', timeout: timeoutMs });
+    return Math.round(performance.now() - started);
+  } finally {
+    await context.close();
+  }
+}
+
+/**
+ * `runs` timed measurements per trace and per floor page after one untimed warm-up each, all interleaved run by
+ * run (so a slow moment of the machine touches every row alike).
+ * @param {{ name: string; url: string }[]} traces
+ * @param {{ name: string; url: string }[]} floors
+ * @param {{ runs: number; timeoutMs: number }} options
+ * @returns {Promise<{ usable: Record<string, UsableTiming[]>; floors: Record<string, number[]> }>}
+ */
+export async function measureUsable(traces, floors, { runs, timeoutMs }) {
   mkdirSync(SHOTS, { recursive: true });
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   try {
     /** @type {Record<string, UsableTiming[]>} */
-    const out = Object.fromEntries(traces.map((t) => [t.name, []]));
+    const usable = Object.fromEntries(traces.map((t) => [t.name, []]));
+    /** @type {Record<string, number[]>} */
+    const floorMs = Object.fromEntries(floors.map((f) => [f.name, []]));
     for (const trace of traces) await measureOnce(browser, trace.url, timeoutMs);
+    for (const floor of floors) await floorOnce(browser, floor.url, timeoutMs);
     for (let run = 0; run < runs; run++) {
-      for (const trace of traces) out[trace.name]?.push(await measureOnce(browser, trace.url, timeoutMs));
+      for (const trace of traces) usable[trace.name]?.push(await measureOnce(browser, trace.url, timeoutMs));
+      for (const floor of floors) floorMs[floor.name]?.push(await floorOnce(browser, floor.url, timeoutMs));
     }
-    return out;
+    return { usable, floors: floorMs };
   } finally {
     await browser.close();
   }

@@ -2,11 +2,17 @@
 import { fmt, formatTable } from '../lib/results.mjs';
 import { median } from '../lib/stats.mjs';
 
+/** @type {Record<string, string>} */
+const FLOOR_LABELS = {
+  react: 'React, one element',
+  'grafana-ui': '@grafana/ui shell: theme, global styles, a button',
+};
+
 /**
  * @param {{
  *   runs: { name: string; label: string; spans: number; targetMs: number }[];
  *   api: Record<string, Record<string, import('./api.mjs').EndpointTiming>>;
- *   browser: Record<string, import('./browser.mjs').UsableTiming[]> | null;
+ *   browser: { usable: Record<string, import('./browser.mjs').UsableTiming[]>; floors: Record<string, number[]> } | null;
  *   targets: { apiMs: number };
  *   settings: Record<string, unknown>;
  *   profile: unknown;
@@ -39,7 +45,7 @@ export function report({ runs, api, browser, targets, settings, profile }) {
         judged ? `≤ ${targets.apiMs} ms: ${ok ? 'ok' : 'MISS'}` : '',
       ]);
     }
-    const samples = browser?.[run.name] ?? [];
+    const samples = browser?.usable[run.name] ?? [];
     /** @type {{ usableMedianMs: number; graphMedianMs: number; timelineMedianMs: number } | null} */
     let usable = null;
     if (samples.length > 0) {
@@ -70,6 +76,20 @@ export function report({ runs, api, browser, targets, settings, profile }) {
       targetUsableMs: run.targetMs,
     };
   }
+  const floorRows = Object.entries(browser?.floors ?? {}).map(([name, ms]) => [
+    FLOOR_LABELS[name] ?? name,
+    ms.length,
+    median(ms),
+    ms.join(' '),
+  ]);
+  /** @type {Record<string, number>} */
+  const floorMedians = Object.fromEntries(
+    Object.entries(browser?.floors ?? {}).map(([n, ms]) => [n, median(ms)]),
+  );
+  if (floorMedians['grafana-ui'] !== undefined)
+    verdicts.push(
+      `an empty @grafana/ui page opens in ${floorMedians['grafana-ui']} ms and a React one in ${floorMedians.react} ms in this run: the floor under both usable targets`,
+    );
   const lines = [
     `${date}. Runs of bench/lib/agent-run (seed 1 small, seed 2 large) stored in a collector on embedded ClickHouse.`,
     '',
@@ -90,6 +110,15 @@ export function report({ runs, api, browser, targets, settings, profile }) {
       ),
     );
   }
+  if (floorRows.length > 0) {
+    lines.push(
+      '',
+      'Floors, in the same browser, interleaved with the runs above (bench/trace-view/floor.mjs): navigation start → ' +
+        "the page's one element visible, for pages that do nothing, built and served like the standalone UI.",
+      '',
+      formatTable(['page', 'runs', 'first content ms', 'runs (ms)'], floorRows),
+    );
+  }
   lines.push('', ...verdicts.map((v) => `- ${v}`));
   return {
     result: {
@@ -98,6 +127,7 @@ export function report({ runs, api, browser, targets, settings, profile }) {
       targets: { ...targets, usableMs: Object.fromEntries(runs.map((r) => [r.name, r.targetMs])) },
       settings,
       runs: perRun,
+      floors: browser ? { samplesMs: browser.floors, medianMs: floorMedians } : null,
       verdicts,
       profile,
     },

@@ -12,6 +12,7 @@ import { log } from '../lib/progress.mjs';
 import { updateReadme, writeResult } from '../lib/results.mjs';
 import { timeApi } from './api.mjs';
 import { checkChromium, measureUsable, SELECTORS } from './browser.mjs';
+import { buildFloors, serveFloors } from './floor.mjs';
 import { buildUi, collectorProfile, PROFILE_DIR } from './prepare.mjs';
 import { report } from './report.mjs';
 
@@ -58,6 +59,7 @@ if (!flags['skip-build']) buildAll();
 if (!flags['skip-browser']) {
   checkChromium();
   if (!flags['skip-ui-build']) buildUi();
+  await buildFloors();
 }
 
 const runsToStore = [
@@ -118,12 +120,14 @@ try {
     for (const [endpoint, t] of Object.entries(endpoints))
       log(`${endpoint} ${name}: p50 ${t.ms.p50} ms, p95 ${t.ms.p95} ms, ${t.bytes} bytes`);
 
-  const browser = flags['skip-browser']
-    ? null
-    : await measureUsable(
+  const floors = flags['skip-browser'] ? null : await serveFloors();
+  const browser = floors
+    ? await measureUsable(
         runsToStore.map((r) => ({ name: r.name, url: `${collector.apiUrl}/traces/${r.run.traceId}` })),
+        Object.entries(floors.urls).map(([name, url]) => ({ name, url })),
         { runs, timeoutMs: flags['timeout-ms'] },
-      );
+      ).finally(() => floors.close())
+    : null;
   await collector.stop();
   const profile = flags.profile ? collectorProfile(collector.pid) : null;
 
