@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
 import type { SpanView } from '@beacon/collector/api-contract';
+import { describe, expect, it } from 'vitest';
 import { agentTrace, span } from '../../test/fixtures';
 import { sequentialRun } from '../components/Waterfall/sequential-run';
 import { buildTree, endMs, type SpanTree, sortByStart, startMs } from './spans';
@@ -77,7 +77,6 @@ describe('critical path by self time', () => {
       expect([...fast.selfMs].sort(), `seed ${seed}`).toEqual([...reference.selfMs].sort());
     }
   });
-
 
   it('attributes every instant of the trace to one span of the path', () => {
     const spans = agentTrace();
