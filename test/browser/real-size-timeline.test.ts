@@ -114,6 +114,18 @@ describe.each(sizes)('the $size run', ({ size, run }) => {
     expect(await page.getByTestId('minimap-error').count()).toBe(want.errors);
     expect(want.errors).toBe(manifest.errorSpans);
     await shot(page, `real-size-${size}-timeline-default`);
+
+    // A click on a row's empty track, far from its bar (a sliver on this axis), selects that row's span.
+    const second = page.getByTestId('waterfall-row').nth(1);
+    const spanId = (await second.getAttribute('data-span-id'))!;
+    const track = (await second.getByTestId('row-track').boundingBox())!;
+    const barBox = (await page.getByTestId(`span-bar-${spanId}`).boundingBox())!;
+    const click = { x: track.x + track.width - 40, y: track.y + track.height / 2 };
+    expect(click.x).toBeGreaterThan(barBox.x + barBox.width + 100);
+    await page.mouse.click(click.x, click.y);
+    await poll(async () => page.url()).toContain(`/${spanId}`);
+    const name = spans.find((s) => s.spanId === spanId)!.name;
+    await page.getByTestId('span-detail').filter({ hasText: name }).waitFor();
   });
 
   test('finds the root cause by name inside a collapsed invocation: the row shows, highlighted', async () => {

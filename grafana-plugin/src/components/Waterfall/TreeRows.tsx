@@ -220,6 +220,16 @@ function TreeRow({ row, index, offset, view, marks, onToggle, onSelect }: TreeRo
         )}
       </div>
       <div className={styles.track}>
+        {/* Anywhere on the track selects the row's span: on a long run most bars are a pixel wide. Under the bar;
+            the name button is the way in for the keyboard and screen readers, so this one is hidden from both. */}
+        <button
+          type="button"
+          tabIndex={-1}
+          aria-hidden="true"
+          className={styles.trackHit}
+          data-testid="row-track"
+          onClick={() => onSelect?.(span.spanId)}
+        />
         <SpanBar
           span={span}
           view={view}

@@ -149,6 +149,16 @@ const rowStyles = (theme: GrafanaTheme2) => ({
     lineHeight: '16px',
   }),
   track: css({ position: 'relative', height: ROW_HEIGHT, overflow: 'hidden' }),
+  trackHit: css({
+    position: 'absolute',
+    inset: 0,
+    width: '100%',
+    margin: 0,
+    padding: 0,
+    border: 'none',
+    background: 'transparent',
+    cursor: 'pointer',
+  }),
   bar: css({
     position: 'absolute',
     height: ROW_HEIGHT - 6,
