@@ -4,12 +4,12 @@
 // both timelines and scrolled into view, its outputs diffed; the page's DOM stays a screen of rows whatever the
 // runs' size. Screenshots: test-results/browser/real-size-<size>-compare-*.png.
 import path from 'node:path';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { generateAgentRun } from '../../bench/lib/agent-run/index.mjs';
 import { postTracesOk } from '../../collector/test/support/otlp-json.js';
-import { type AgentRun, type RealSizeRuns, startWithRealSizeRuns } from './agent-runs.js';
-import { launchChromium, prepareBrowserTest, recordProblems, SHOTS, viewportScreenshot } from './chromium.js';
+import { type AgentRun, realSizeSuite } from './agent-runs.js';
+import { recordProblems, SHOTS, viewportScreenshot } from './chromium.js';
 
 const VIEWPORT = { width: 1600, height: 1000 };
 /** The side-by-side view's budget of DOM nodes, whatever the number of steps. */
@@ -17,8 +17,6 @@ const MAX_COMPARE_NODES = 3_000;
 /** A step label must read at this size or more. */
 const MIN_FONT_PX = 12;
 
-let runs: RealSizeRuns;
-let browser: Browser;
 const problems: string[] = [];
 /** Per size: another instance of its seed, and one with one tool call changed. */
 const variants: Record<'small' | 'large', { again: AgentRun; changed: AgentRun }> = {
@@ -34,25 +32,20 @@ const variants: Record<'small' | 'large', { again: AgentRun; changed: AgentRun }
 
 const shot = viewportScreenshot;
 
-beforeAll(async () => {
-  prepareBrowserTest();
-  runs = await startWithRealSizeRuns();
-  for (const { again, changed } of Object.values(variants))
-    for (const run of [again, changed])
-      for (const body of run.requests) await postTracesOk(runs.collector.httpUrl, body);
-  await runs.collector.writer.flush();
-  browser = await launchChromium();
-}, 600_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await runs?.collector.dispose();
+const suite = realSizeSuite({
+  timeoutMs: 600_000,
+  storeMore: async (runs) => {
+    for (const { again, changed } of Object.values(variants))
+      for (const run of [again, changed])
+        for (const body of run.requests) await postTracesOk(runs.collector.httpUrl, body);
+    await runs.collector.writer.flush();
+  },
 });
 
 /** Opens the Compare page for A and B; answers how long until both timelines showed. */
 async function openCompare(page: Page, a: string, b: string): Promise<{ view: Locator; ms: number }> {
   const started = Date.now();
-  await page.goto(`${runs.collector.apiUrl}/compare?a=${a}&b=${b}`);
+  await page.goto(`${suite.runs.collector.apiUrl}/compare?a=${a}&b=${b}`);
   const view = page.getByTestId('compare-timelines');
   await view.waitFor({ timeout: 60_000 });
   await view.getByTestId('compare-row').first().waitFor();
@@ -62,14 +55,14 @@ async function openCompare(page: Page, a: string, b: string): Promise<{ view: Lo
 const nodeCount = (view: Locator) => view.evaluate((el) => el.querySelectorAll('*').length);
 
 const sizes = [
-  { size: 'small', run: () => runs.small },
-  { size: 'large', run: () => runs.large },
+  { size: 'small', run: () => suite.runs.small },
+  { size: 'large', run: () => suite.runs.large },
 ] as const;
 
 describe.each(sizes)('the $size run', ({ size, run }) => {
   let page: Page;
   beforeAll(async () => {
-    page = await browser.newPage({ viewport: VIEWPORT });
+    page = await suite.browser.newPage({ viewport: VIEWPORT });
     recordProblems(page, problems);
   });
   afterAll(() => page?.close());

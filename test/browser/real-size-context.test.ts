@@ -3,17 +3,11 @@
 // messages; a late model call with a long history shows only what is new since the previous call; the span detail
 // stays in view while the views and the page scroll; no cost reads $0.0000. Screenshots:
 // test-results/browser/real-size-<size>-*.png.
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { TraceDetailResponse } from '../../collector/src/contract/index.js';
-import { type RealSizeRuns, startWithRealSizeRuns } from './agent-runs.js';
-import {
-  launchChromium,
-  pollUi as poll,
-  prepareBrowserTest,
-  recordProblems,
-  viewportScreenshot,
-} from './chromium.js';
+import { realSizeSuite } from './agent-runs.js';
+import { pollUi as poll, recordProblems, viewportScreenshot } from './chromium.js';
 
 const VIEWPORT = { width: 1600, height: 1000 };
 /** The Context tab's budget of DOM nodes, whatever the size of the run. */
@@ -21,22 +15,11 @@ const MAX_CONTEXT_NODES = 3_000;
 /** A cost rounded to nothing: "$0.0000" (and "$0.00", "$0.000") with no digit after it. */
 const ZERO_COST = /\$0\.0+(?![0-9])/;
 
-let runs: RealSizeRuns;
-let browser: Browser;
 const problems: string[] = [];
 
 const shot = viewportScreenshot;
 
-beforeAll(async () => {
-  prepareBrowserTest();
-  runs = await startWithRealSizeRuns();
-  browser = await launchChromium();
-}, 300_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await runs?.collector.dispose();
-});
+const suite = realSizeSuite();
 
 type Message = { role: string; parts: unknown[] };
 /** What the page functions below use of the browser's globals (this project's TypeScript has no DOM library). */
@@ -49,7 +32,7 @@ type ScrollBox = { scrollHeight: number; clientHeight: number; scrollTop: number
 
 /** The model call with the longest input history (the orchestrator's late calls), and the call before it. */
 async function lateCall(traceId: string) {
-  const res = await fetch(`${runs.collector.apiUrl}/api/v1/traces/${traceId}`);
+  const res = await fetch(`${suite.runs.collector.apiUrl}/api/v1/traces/${traceId}`);
   expect(res.ok).toBe(true);
   const detail = (await res.json()) as TraceDetailResponse;
   const calls = detail.spans
@@ -65,8 +48,8 @@ async function lateCall(traceId: string) {
 }
 
 const sizes = [
-  { size: 'small', run: () => runs.small },
-  { size: 'large', run: () => runs.large },
+  { size: 'small', run: () => suite.runs.small },
+  { size: 'large', run: () => suite.runs.large },
 ] as const;
 
 /** Loading a 10,000-span trace takes a while on a busy 2-core machine. */
@@ -76,7 +59,7 @@ const TEST_TIMEOUT = 300_000;
 describe.each(sizes)('the $size run', ({ size, run }) => {
   let page: Page;
   beforeAll(async () => {
-    page = await browser.newPage({ viewport: VIEWPORT });
+    page = await suite.browser.newPage({ viewport: VIEWPORT });
     recordProblems(page, problems);
   });
   afterAll(() => page?.close());
@@ -85,7 +68,7 @@ describe.each(sizes)('the $size run', ({ size, run }) => {
     'the Context tab stays under 3,000 DOM nodes, and opening a call shows its messages',
     async () => {
       const { traceId } = run();
-      await page.goto(`${runs.collector.apiUrl}/traces/${traceId}?view=context`);
+      await page.goto(`${suite.runs.collector.apiUrl}/traces/${traceId}?view=context`);
       const view = page.getByTestId('context-view');
       await view.waitFor(LOAD);
       const nodes = () => view.evaluate((el) => el.querySelectorAll('*').length);
@@ -131,7 +114,7 @@ describe.each(sizes)('the $size run', ({ size, run }) => {
       const { traceId } = run();
       const { call, fresh } = await lateCall(traceId);
       const g = call.genai!;
-      await page.goto(`${runs.collector.apiUrl}/traces/${traceId}/${call.spanId}?view=timeline`);
+      await page.goto(`${suite.runs.collector.apiUrl}/traces/${traceId}/${call.spanId}?view=timeline`);
       const detail = page.getByTestId('span-detail');
       await detail.waitFor(LOAD);
       const messages = detail.getByTestId('message');
@@ -193,7 +176,7 @@ describe.each(sizes)('the $size run', ({ size, run }) => {
   test(
     'the trace list shows no cost as $0.0000',
     async () => {
-      await page.goto(`${runs.collector.apiUrl}/traces`);
+      await page.goto(`${suite.runs.collector.apiUrl}/traces`);
       const rows = page.getByTestId('trace-row');
       await poll(() => rows.count(), LOAD.timeout).toBeGreaterThan(0);
       for (const text of await rows.allTextContents()) expect(text).not.toMatch(ZERO_COST);

@@ -6,18 +6,11 @@
 // Screenshots: test-results/browser/real-size-<size>-graph-*.png.
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
+import { afterAll, describe, expect, test } from 'vitest';
 import type { TraceGraphResponse } from '../../collector/src/contract/index.js';
-import { type AgentRun, type RealSizeRuns, startWithRealSizeRuns } from './agent-runs.js';
-import {
-  launchChromium,
-  pollUi as poll,
-  prepareBrowserTest,
-  recordProblems,
-  SHOTS,
-  viewportScreenshot,
-} from './chromium.js';
+import { type AgentRun, realSizeSuite } from './agent-runs.js';
+import { pollUi as poll, recordProblems, SHOTS, viewportScreenshot } from './chromium.js';
 
 const VIEWPORT = { width: 1600, height: 1000 };
 /** Smallest on-screen text of a name that reads. */
@@ -30,8 +23,6 @@ const MAX_RENDER_AFTER_DATA_MS = 8_000;
 /** The API can be slow on a loaded machine: wait this long for the graph at all. */
 const LOAD_TIMEOUT_MS = 120_000;
 
-let runs: RealSizeRuns;
-let browser: Browser;
 const firstRender: Record<
   string,
   { spans: number; navigationToReadableMs: number; dataToReadableMs: number }
@@ -40,15 +31,9 @@ const firstRender: Record<
 const shot = viewportScreenshot;
 const byTestId = (page: Page | Locator, id: string) => page.locator(`[data-testid="${id}"]`);
 
-beforeAll(async () => {
-  prepareBrowserTest();
-  runs = await startWithRealSizeRuns();
-  browser = await launchChromium();
-}, 300_000);
+const suite = realSizeSuite();
 
-afterAll(async () => {
-  await browser?.close();
-  await runs?.collector.dispose();
+afterAll(() => {
   if (Object.keys(firstRender).length > 0)
     writeFileSync(
       path.join(SHOTS, 'real-size-graph-first-render.json'),
@@ -145,13 +130,13 @@ async function pickInvocation(page: Page, index: number, spanId: string, traceId
 
 describe.each(['small', 'large'] as const)('the agent graph of the %s run', (size) => {
   test('opens readable, expands a group, lists every invocation, finds a span by name, steps in time', async () => {
-    const run = runs[size];
+    const run = suite.runs[size];
     const traceId = run.traceId;
     const want = expected(run);
     const apiGraph = (await (
-      await fetch(`${runs.collector.apiUrl}/api/v1/traces/${traceId}/graph`)
+      await fetch(`${suite.runs.collector.apiUrl}/api/v1/traces/${traceId}/graph`)
     ).json()) as TraceGraphResponse;
-    const page = await browser.newPage({ viewport: VIEWPORT });
+    const page = await suite.browser.newPage({ viewport: VIEWPORT });
     const problems: string[] = [];
     recordProblems(page, problems);
 
@@ -166,7 +151,7 @@ describe.each(['small', 'large'] as const)('the agent graph of the %s run', (siz
       if (new URL(request.url()).pathname === `/api/v1/traces/${traceId}`) dataArrived = Date.now();
     });
     const started = Date.now();
-    await page.goto(`${runs.collector.apiUrl}/traces/${traceId}`);
+    await page.goto(`${suite.runs.collector.apiUrl}/traces/${traceId}`);
     for (const agent of want.agents)
       await byTestId(page, `graph-node-agent:${agent}`).waitFor({ timeout: LOAD_TIMEOUT_MS });
     await poll(async () => {

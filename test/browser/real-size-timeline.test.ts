@@ -4,16 +4,10 @@
 // instead of highlighting every span, and lays the zoomed range out compactly with labels — and the page stays short
 // and the row DOM bounded. Screenshots:
 // test-results/browser/real-size-<size>-timeline-*.png.
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { type AgentRun, type RealSizeRuns, startWithRealSizeRuns } from './agent-runs.js';
-import {
-  launchChromium,
-  pollUi as poll,
-  prepareBrowserTest,
-  recordProblems,
-  viewportScreenshot,
-} from './chromium.js';
+import { type AgentRun, realSizeSuite } from './agent-runs.js';
+import { pollUi as poll, recordProblems, viewportScreenshot } from './chromium.js';
 
 const VIEWPORT = { width: 1600, height: 1000 };
 /** The rows in the DOM at most, however many spans: the rows are virtualized. */
@@ -21,22 +15,11 @@ const MAX_ROW_ELEMENTS = 300;
 /** The page's height at most: the rows scroll inside their own box. */
 const MAX_PAGE_HEIGHT = 3_000;
 
-let runs: RealSizeRuns;
-let browser: Browser;
 const problems: string[] = [];
 
 const shot = viewportScreenshot;
 
-beforeAll(async () => {
-  prepareBrowserTest();
-  runs = await startWithRealSizeRuns();
-  browser = await launchChromium();
-}, 300_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await runs?.collector.dispose();
-});
+const suite = realSizeSuite();
 
 /** What the run's spans say the timeline should show, worked out from the generator's spans, not the UI. */
 function expected(run: AgentRun) {
@@ -73,14 +56,14 @@ function expected(run: AgentRun) {
 }
 
 const sizes = [
-  { size: 'small', run: () => runs.small },
-  { size: 'large', run: () => runs.large },
+  { size: 'small', run: () => suite.runs.small },
+  { size: 'large', run: () => suite.runs.large },
 ] as const;
 
 describe.each(sizes)('the $size run', ({ size, run }) => {
   let page: Page;
   beforeAll(async () => {
-    page = await browser.newPage({ viewport: VIEWPORT });
+    page = await suite.browser.newPage({ viewport: VIEWPORT });
     recordProblems(page, problems);
   });
   afterAll(() => page?.close());
@@ -95,7 +78,7 @@ describe.each(sizes)('the $size run', ({ size, run }) => {
   test('opens collapsed per agent invocation, bounded, and says the run is sequential', async () => {
     const { traceId, manifest, spans } = run();
     const want = expected(run());
-    await page.goto(`${runs.collector.apiUrl}/traces/${traceId}?view=timeline`);
+    await page.goto(`${suite.runs.collector.apiUrl}/traces/${traceId}?view=timeline`);
     // Loading 10,000 spans on a busy 2-core machine takes a while (bench/ measures it): wait for it, then check.
     await scroller().waitFor({ timeout: 120_000 });
     await poll(rowCount).toBe(want.defaultRows);
