@@ -173,11 +173,6 @@ export function apiError(status: number, body: unknown, fallback: string): Beaco
 export type QueryParams = Record<string, string | number | undefined | null>;
 
 /** `/api/v1<path>?<params>`, leaving out empty parameters. */
-/** The trace page's first read: the trace in outline with its agent graph (one request opens the page). */
-export function traceOutlinePath(traceId: string): string {
-  return apiPath(`/traces/${encodeURIComponent(traceId)}`, { spans: 'outline', include: 'graph' });
-}
-
 export function apiPath(path: string, params: QueryParams = {}): string {
   const search = new URLSearchParams();
   for (const [key, value] of Object.entries(params)) {
@@ -187,6 +182,11 @@ export function apiPath(path: string, params: QueryParams = {}): string {
   }
   const qs = search.toString();
   return `/api/v1${path}${qs ? `?${qs}` : ''}`;
+}
+
+/** The trace page's first read: the trace in outline with its agent graph (one request opens the page). */
+export function traceOutlinePath(traceId: string): string {
+  return apiPath(`/traces/${encodeURIComponent(traceId)}`, { spans: 'outline', include: 'graph' });
 }
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT';
