@@ -41,17 +41,30 @@ export function checkChromium() {
 }
 
 /**
- * One measurement in a fresh browser context (empty cache, as a user opening a shared link): goto → graph nodes →
- * click Timeline → rows.
+ * `measure` on a new page in a fresh browser context (empty cache, as a user opening a shared link), closed after.
+ * @template T
+ * @param {import('playwright-core').Browser} browser
+ * @param {(page: import('playwright-core').Page) => Promise<T>} measure
+ * @returns {Promise<T>}
+ */
+async function inFreshPage(browser, measure) {
+  const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
+  try {
+    return await measure(await context.newPage());
+  } finally {
+    await context.close();
+  }
+}
+
+/**
+ * One measurement: goto → graph nodes → click Timeline → rows.
  * @param {import('playwright-core').Browser} browser
  * @param {string} url
  * @param {number} timeoutMs
  * @returns {Promise<UsableTiming>}
  */
-async function measureOnce(browser, url, timeoutMs) {
-  const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
-  try {
-    const page = await context.newPage();
+function measureOnce(browser, url, timeoutMs) {
+  return inFreshPage(browser, async (page) => {
     /** @type {string[]} */
     const problems = [];
     page.on('pageerror', (err) => problems.push(err.message));
@@ -70,9 +83,7 @@ async function measureOnce(browser, url, timeoutMs) {
         `${/** @type {Error} */ (err).message}\npage test ids: ${ids.join(', ')}\nscreenshot: ${FAILURE_SHOT}`,
       );
     }
-  } finally {
-    await context.close();
-  }
+  });
 }
 
 /**
@@ -102,22 +113,18 @@ async function timeSteps(page, url, started, timeoutMs, problems) {
 }
 
 /**
- * A floor page (floor.mjs) in a fresh context: ms from navigation start to its one element visible.
+ * A floor page (floor.mjs): ms from navigation start to its one element visible.
  * @param {import('playwright-core').Browser} browser
  * @param {string} url
  * @param {number} timeoutMs
  */
-async function floorOnce(browser, url, timeoutMs) {
-  const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
-  try {
-    const page = await context.newPage();
+function floorOnce(browser, url, timeoutMs) {
+  return inFreshPage(browser, async (page) => {
     const started = performance.now();
     await page.goto(url, { waitUntil: 'commit', timeout: timeoutMs });
     await page.locator('[data-testid="floor"]').waitFor({ state: 'visible', timeout: timeoutMs });
     return Math.round(performance.now() - started);
-  } finally {
-    await context.close();
-  }
+  });
 }
 
 /**
