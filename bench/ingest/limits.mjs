@@ -5,11 +5,13 @@
 //   decode  — the collector's own protobuf decoder (collector/dist/receivers/decode-protobuf.js: protobufjs and the
 //             conversion to Beacon's span model) over the same serialized ExportTraceServiceRequests the OTLP
 //             exporters send: spans/s, no storage;
-//   process — (diagnostic, not a limit) decode + redact + limits + normalize + enrich + row building + JSON, i.e.
-//             every CPU step of the collector between the socket and the insert;
+//   process — (diagnostic, not a limit) decode + redact + limits + normalize + enrich + row building + serializing
+//             (otel_traces as a Native block, the other tables as JSON), i.e. every CPU step of the collector
+//             between the socket and the insert;
 //   insert  — the same rows (built with collector/dist/exporters/clickhouse/rows.js from enriched spans) inserted
-//             straight into a fresh embedded engine (createClickHouse + migrate) through the storage's
-//             insertJsonEachRow, as the writer inserts them, in the writer's batch size and table order: spans/s.
+//             straight into a fresh embedded engine (createClickHouse + migrate) as the writer inserts them
+//             (otel_traces through insertNative, the others through insertJsonEachRow), in the writer's batch size
+//             and table order: spans/s.
 //
 // Arguments: one JSON object (see run.mjs). Not meant to be run by hand.
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -31,6 +33,7 @@ const { enrichSpans } = await import(dist('processors/enrich.js'));
 const { createRedactor, DEFAULT_REDACTION_RULES } = await import(dist('processors/redact.js'));
 const { emptyLimitStats, limitSpan } = await import(dist('processors/limits.js'));
 const { toBatchRows } = await import(dist('exporters/clickhouse/rows.js'));
+const { encodeTraceBlock, TRACE_COLUMN_NAMES } = await import(dist('exporters/clickhouse/trace-columns.js'));
 const { RecentMessages } = await import(dist('exporters/clickhouse/messages.js'));
 const { createClickHouse, migrate, TABLES } = await import(dist('storage/index.js'));
 const requireFromCollector = createRequire(path.join(COLLECTOR_DIR, 'package.json'));
@@ -123,9 +126,9 @@ for (let run = 0; run < options.runs; run++) {
       const { enriched } = processBody(body);
       const rows = stage('rows', () => toBatchRows(enriched, recent));
       for (const m of rows.messages) recent.remember(m.row.Hash, m.day);
-      // @clickhouse/client's JSONEachRow serialization.
-      stage('json', () => {
-        for (const row of rows.traces) JSON.stringify(row);
+      // The writer's serialization: otel_traces as Native, the other tables as the storage's JSONEachRow.
+      stage('serialize', () => {
+        encodeTraceBlock(rows.traces);
         for (const row of rows.genai) JSON.stringify(row);
         for (const m of rows.messages) JSON.stringify(m.row);
       });
@@ -179,7 +182,9 @@ if (!options.skipInsert) {
           const values =
             key === 'messages' ? batch.rows.messages.map((/** @type {any} */ m) => m.row) : batch.rows[key];
           if (values.length === 0) continue;
-          await storage.insertJsonEachRow('beacon', table, values);
+          if (key === 'traces')
+            await storage.insertNative('beacon', table, TRACE_COLUMN_NAMES, encodeTraceBlock(values));
+          else await storage.insertJsonEachRow('beacon', table, values);
         }
         spans += batch.spans;
       }

@@ -1,8 +1,9 @@
 // One ClickHouse client for the whole collector: a ClickHouse server over HTTP when a URL is configured, else the
 // embedded engine (chDB) in this process. Both speak through @clickhouse/client, so every query, insert and
 // migration runs the same code path on either engine.
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rm, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { Readable } from 'node:stream';
 import { type ClickHouseClient, type ClickHouseClientConfigOptions, createClient } from '@clickhouse/client';
 import { createChdbConnection } from 'chdb/connection';
 import { qualifiedName, quoteIdentifier } from './sql.js';
@@ -28,6 +29,8 @@ export interface ClickHouseStorage {
   readonly database: string;
   /** Inserts rows as JSONEachRow into `database.table` (the writer's hot path). */
   insertJsonEachRow(database: string, table: string, rows: readonly unknown[]): Promise<void>;
+  /** Inserts one Native block (exporters/clickhouse/native.ts) holding `columns`, in that order. */
+  insertNative(database: string, table: string, columns: readonly string[], block: Uint8Array): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -57,6 +60,37 @@ export function jsonEachRowInserter(client: ClickHouseClient, chdb: ChdbConnecti
   };
 }
 
+/**
+ * Native inserts. A server takes the block as the body of `INSERT … FORMAT Native`. chDB's connection turns any
+ * insert body into a string (not binary-safe) and its raw insert fails on binary input past ~2 MB, so on the
+ * embedded engine the block goes through a file the engine reads with `file()`: written to page cache, read and
+ * deleted before the kernel would write it back (../shared/reference/ingest-limits.md measured this path).
+ */
+export function nativeInserter(client: ClickHouseClient, scratchDir: string | undefined) {
+  let sequence = 0;
+  return async (database: string, table: string, columns: readonly string[], block: Uint8Array) => {
+    const target = `${qualifiedName(database, table)} (${columns.map(quoteIdentifier).join(', ')})`;
+    if (scratchDir === undefined) {
+      const result = await client.exec({
+        query: `INSERT INTO ${target} FORMAT Native`,
+        values: Readable.from([block]),
+      });
+      result.stream.destroy();
+      return;
+    }
+    const file = path.join(scratchDir, `${table}-${process.pid}-${sequence++}.native`);
+    await writeFile(file, block);
+    try {
+      await client.command({
+        query: `INSERT INTO ${target} SELECT * FROM file({file:String}, 'Native')`,
+        query_params: { file },
+      });
+    } finally {
+      await unlink(file).catch(() => undefined);
+    }
+  };
+}
+
 const CREATE_DATABASE = (database: string) => `CREATE DATABASE IF NOT EXISTS ${quoteIdentifier(database)}`;
 
 async function connectServer(options: ClickHouseOptions & { url: string }): Promise<ClickHouseClient> {
@@ -81,11 +115,17 @@ async function connectServer(options: ClickHouseOptions & { url: string }): Prom
   });
 }
 
+/** Where Native blocks wait for the embedded engine; emptied at start (a killed process leaves its last block). */
+const scratchDirOf = (dataDir: string) => path.join(path.resolve(dataDir), 'native-inserts');
+
 async function connectEmbedded(
   options: ClickHouseOptions,
 ): Promise<{ client: ClickHouseClient; connection: ChdbConnection }> {
   const dataDir = path.resolve(options.dataDir);
   await mkdir(dataDir, { recursive: true });
+  const scratchDir = scratchDirOf(dataDir);
+  await rm(scratchDir, { recursive: true, force: true });
+  await mkdir(scratchDir);
   // The injected connection ignores createClient's `database` (that is an HTTP URL parameter). The chDB session
   // keeps `USE` for its lifetime, and every request of this client goes through that one session.
   // chdb types its connection against @clickhouse/client-common while @clickhouse/client bundles its own copy of
@@ -126,6 +166,7 @@ export async function createClickHouse(options: ClickHouseOptions): Promise<Clic
     engine,
     database: options.database,
     insertJsonEachRow: jsonEachRowInserter(client, connection),
+    insertNative: nativeInserter(client, connection ? scratchDirOf(options.dataDir) : undefined),
     close: () => {
       closed ??= client.close();
       return closed;

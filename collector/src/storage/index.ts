@@ -5,6 +5,7 @@ export {
   type ClickHouseStorage,
   createClickHouse,
   jsonEachRowInserter,
+  nativeInserter,
 } from './client.js';
 export {
   type ClusterLayout,

@@ -8,7 +8,7 @@
 //   threads run), inserts fail and the engine does not shut down.
 // So the layout runs with { replicated: false, onCluster: false } on a one-shard cluster defined in a config file
 // (remote_servers; tcp_port makes the shard local, so no network is involved).
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type ClickHouseClient, createClient } from '@clickhouse/client';
@@ -23,6 +23,7 @@ import {
   jsonEachRowInserter,
   MIGRATIONS,
   migrate,
+  nativeInserter,
   RETENTION_COLUMNS,
   TABLES,
 } from '../../src/storage/index.js';
@@ -66,6 +67,7 @@ beforeAll(async () => {
       Parameters<typeof createClient>[0]
     >['connection'],
   });
+  await mkdir(path.join(dir, 'native-inserts'));
   for (const db of [DATABASE, SINGLE]) await client.command({ query: `CREATE DATABASE IF NOT EXISTS ${db}` });
 });
 
@@ -142,8 +144,13 @@ describe('the cluster layout on the embedded engine', () => {
 
   test("spans written through the Distributed tables come back through the API's queries, summaries included", async () => {
     writer = new ClickHouseWriter({
-      // As with a ClickHouse server: inserts through @clickhouse/client (the Distributed tables' path).
-      storage: { client, insertJsonEachRow: jsonEachRowInserter(client, undefined) },
+      // As with a ClickHouse server: JSON inserts through @clickhouse/client, into the Distributed tables. The Native
+      // block goes through the embedded engine's file, as chDB's connection cannot carry a binary body.
+      storage: {
+        client,
+        insertJsonEachRow: jsonEachRowInserter(client, undefined),
+        insertNative: nativeInserter(client, path.join(dir, 'native-inserts')),
+      },
       databaseFor: async () => DATABASE,
       logger: silentLogger,
       maxQueueSpans: 10_000,

@@ -1,5 +1,6 @@
 // EnrichedSpan → rows for otel_traces (the contrib exporter's columns and values), beacon_genai_spans,
-// beacon_messages and beacon_span_failures, as JSONEachRow objects. Every value is made valid for its column (and
+// beacon_messages and beacon_span_failures, as JSONEachRow objects. The writer sends otel_traces as Native instead
+// (trace-columns.ts, the same values); toTraceRow stays the JSON form of a trace row, the reference that encoding is tested against. Every value is made valid for its column (and
 // for the materialized views computing from it) here, so a batch can only fail for reasons of the database, never
 // because of its content: the writer retries failed batches indefinitely.
 import { type Failure, type GenAIFacts, isInferenceOperation } from '@beacon/semconv';
@@ -20,7 +21,8 @@ const NANOS_PER_DAY = 86_400n * NANOS_PER_SECOND;
 const MAX_UINT32 = 4_294_967_295;
 const MAX_UINT16 = 65_535;
 
-function clampNanos(ns: bigint): bigint {
+/** An instant (ns) inside DateTime64(9)'s range. */
+export function clampNanos(ns: bigint): bigint {
   if (ns < 0n) return 0n;
   return ns > MAX_DATETIME64_9_NANOS ? MAX_DATETIME64_9_NANOS : ns;
 }
@@ -42,10 +44,12 @@ export function dayOf(ns: bigint): number {
 }
 
 /** End minus start, of the clamped instants: Timestamp + Duration stays a valid DateTime64(9) (the views add them). */
-function durationNanos(span: EnrichedSpan): string {
+export function spanDurationNanos(span: EnrichedSpan): bigint {
   const duration = clampNanos(span.endTimeUnixNano) - clampNanos(span.startTimeUnixNano);
-  return (duration > 0n ? duration : 0n).toString();
+  return duration > 0n ? duration : 0n;
 }
+
+const durationNanos = (span: EnrichedSpan): string => spanDurationNanos(span).toString();
 
 /** otel_traces, column for column. Nested Events.* / Links.* are parallel arrays, as the contrib exporter sends them. */
 export interface TraceRow {
@@ -280,7 +284,8 @@ export interface PendingMessage {
 }
 
 export interface BatchRows {
-  traces: TraceRow[];
+  /** otel_traces: the spans themselves, encoded as one Native block at insert (trace-columns.ts). */
+  traces: EnrichedSpan[];
   genai: GenAIRow[];
   /** Only messages not already written for this day (by this process): each distinct one once. */
   messages: PendingMessage[];
@@ -292,7 +297,7 @@ export function toBatchRows(spans: readonly EnrichedSpan[], recent: RecentMessag
   const rows: BatchRows = { traces: [], genai: [], messages: [], failures: [] };
   const inBatch = new Map<string, PendingMessage>();
   for (const span of spans) {
-    rows.traces.push(toTraceRow(span));
+    rows.traces.push(span);
     if (span.failure) rows.failures.push(toFailureRow(span, span.failure));
     if (!span.genai) continue;
     const messages = addressSpanMessages(span.genai);

@@ -14,13 +14,14 @@ import type { ClickHouseStorage } from '../../storage/client.js';
 import { TABLES } from '../../storage/tables.js';
 import { RecentMessages } from './messages.js';
 import { SpanQueue, type TakenSpans } from './queue.js';
-import { type SpanKeyedRow, withoutStored } from './reconcile.js';
+import { rowKey, type SpanKey, spanKey, withoutStored } from './reconcile.js';
 import { Retrier } from './retry.js';
 import { type BatchRows, toBatchRows } from './rows.js';
 import type { RecoveredSpool, SpanSpool } from './spool/index.js';
+import { encodeTraceBlock, TRACE_COLUMN_NAMES } from './trace-columns.js';
 
 export interface ClickHouseWriterOptions {
-  storage: Pick<ClickHouseStorage, 'client' | 'insertJsonEachRow'>;
+  storage: Pick<ClickHouseStorage, 'client' | 'insertJsonEachRow' | 'insertNative'>;
   /** The database of a tenant, ready for inserts (storage/tenants.ts: created and migrated on first use). */
   databaseFor: (tenant: string) => Promise<string>;
   logger: Logger;
@@ -94,6 +95,7 @@ interface Batch {
 export class ClickHouseWriter {
   readonly #client: ClickHouseClient;
   readonly #insertJsonEachRow: ClickHouseStorage['insertJsonEachRow'];
+  readonly #insertNative: ClickHouseStorage['insertNative'];
   readonly #databaseFor: (tenant: string) => Promise<string>;
   readonly #logger: Logger;
   readonly #maxQueueSpans: number;
@@ -121,6 +123,7 @@ export class ClickHouseWriter {
   constructor(options: ClickHouseWriterOptions) {
     this.#client = options.storage.client;
     this.#insertJsonEachRow = options.storage.insertJsonEachRow;
+    this.#insertNative = options.storage.insertNative;
     this.#databaseFor = options.databaseFor;
     this.#logger = options.logger;
     this.#maxQueueSpans = options.maxQueueSpans;
@@ -377,14 +380,21 @@ export class ClickHouseWriter {
         for (const message of rows.messages) recent.remember(message.row.Hash, message.day);
         this.#messagesWritten += rows.messages.length;
       } else if (table === 'traces') {
-        if (uncertain) rows.traces = await this.#withoutStored(database, table, rows.traces);
-        await this.#insert(database, table, rows.traces);
+        if (uncertain) rows.traces = await this.#withoutStored(database, table, rows.traces, spanKey);
+        if (rows.traces.length > 0) {
+          await this.#insertNative(
+            database,
+            TABLE_NAMES.traces,
+            TRACE_COLUMN_NAMES,
+            encodeTraceBlock(rows.traces),
+          );
+        }
       } else if (table === 'genai') {
-        if (uncertain) rows.genai = await this.#withoutStored(database, table, rows.genai);
+        if (uncertain) rows.genai = await this.#withoutStored(database, table, rows.genai, rowKey);
         await this.#insert(database, table, rows.genai);
       } else {
         // Exactly once like the spans: a duplicated failure row would count twice in every error pattern.
-        if (uncertain) rows.failures = await this.#withoutStored(database, table, rows.failures);
+        if (uncertain) rows.failures = await this.#withoutStored(database, table, rows.failures, rowKey);
         await this.#insert(database, table, rows.failures);
       }
       part.pending.delete(table);
@@ -396,7 +406,7 @@ export class ClickHouseWriter {
   }
 
   /** The rows that `table` does not hold yet, by (TraceId, SpanId). */
-  #withoutStored<R extends SpanKeyedRow>(database: string, table: Table, rows: R[]): Promise<R[]> {
-    return withoutStored(this.#client, this.#logger, database, TABLE_NAMES[table], rows);
+  #withoutStored<R>(database: string, table: Table, rows: R[], keyOf: (row: R) => SpanKey): Promise<R[]> {
+    return withoutStored(this.#client, this.#logger, database, TABLE_NAMES[table], rows, keyOf);
   }
 }
