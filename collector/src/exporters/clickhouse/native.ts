@@ -9,19 +9,13 @@
 // Strings are written as UTF-8 by Buffer#write, which turns a lone UTF-16 surrogate into U+FFFD, as the JSON path's
 // wellFormed (text.ts) does, so both paths store the same text.
 
-const INITIAL_BYTES = 1 << 20;
-
 /** A growing byte buffer with the Native primitives. */
 export class NativeWriter {
   #buffer: Buffer;
   #length = 0;
 
-  constructor(initialBytes = INITIAL_BYTES) {
+  constructor(initialBytes: number) {
     this.#buffer = Buffer.allocUnsafe(initialBytes);
-  }
-
-  get length(): number {
-    return this.#length;
   }
 
   #reserve(bytes: number): void {
@@ -60,21 +54,6 @@ export class NativeWriter {
     this.#length += this.#buffer.write(value, this.#length, 'utf8');
   }
 
-  uint8(value: number): void {
-    this.#reserve(1);
-    this.#buffer[this.#length++] = value;
-  }
-
-  uint16(value: number): void {
-    this.#reserve(2);
-    this.#length = this.#buffer.writeUInt16LE(value, this.#length);
-  }
-
-  uint32(value: number): void {
-    this.#reserve(4);
-    this.#length = this.#buffer.writeUInt32LE(value, this.#length);
-  }
-
   /** UInt64 from a safe integer (an array offset). */
   uint64(value: number): void {
     this.#reserve(8);
@@ -91,11 +70,6 @@ export class NativeWriter {
   bigInt64(value: bigint): void {
     this.#reserve(8);
     this.#length = this.#buffer.writeBigInt64LE(value, this.#length);
-  }
-
-  float64(value: number): void {
-    this.#reserve(8);
-    this.#length = this.#buffer.writeDoubleLE(value, this.#length);
   }
 
   /** The bytes written so far (a view: valid until the next write). */
@@ -126,36 +100,31 @@ export function encodeNativeBlock<R>(columns: readonly NativeColumn<R>[], rows: 
 
 // Column builders for the shapes the tables use. Each takes the row's value(s) through an accessor.
 
-export function stringColumn<R>(name: string, value: (row: R) => string): NativeColumn<R> {
+/** A column of one fixed-type value per row, written by `put`. */
+function valueColumn<R, V>(
+  name: string,
+  type: string,
+  value: (row: R) => V,
+  put: (out: NativeWriter, value: V) => void,
+): NativeColumn<R> {
   return {
     name,
-    type: 'String',
+    type,
     write(out, rows) {
-      for (const row of rows) out.string(value(row));
+      for (const row of rows) put(out, value(row));
     },
   };
 }
+
+export const stringColumn = <R>(name: string, value: (row: R) => string) =>
+  valueColumn(name, 'String', value, (out, text) => out.string(text));
 
 /** DateTime64(9) from nanoseconds since the epoch (already clamped to the type's range). */
-export function dateTime64Column<R>(name: string, nanos: (row: R) => bigint): NativeColumn<R> {
-  return {
-    name,
-    type: 'DateTime64(9)',
-    write(out, rows) {
-      for (const row of rows) out.bigInt64(nanos(row));
-    },
-  };
-}
+export const dateTime64Column = <R>(name: string, nanos: (row: R) => bigint) =>
+  valueColumn(name, 'DateTime64(9)', nanos, (out, ns) => out.bigInt64(ns));
 
-export function uint64Column<R>(name: string, value: (row: R) => bigint): NativeColumn<R> {
-  return {
-    name,
-    type: 'UInt64',
-    write(out, rows) {
-      for (const row of rows) out.bigUInt64(value(row));
-    },
-  };
-}
+export const uint64Column = <R>(name: string, value: (row: R) => bigint) =>
+  valueColumn(name, 'UInt64', value, (out, n) => out.bigUInt64(n));
 
 /** Per row, cumulative counts: the offsets of an Array or Map column. */
 function writeOffsets<R>(out: NativeWriter, rows: readonly R[], count: (row: R) => number): void {

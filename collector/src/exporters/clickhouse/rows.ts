@@ -1,7 +1,7 @@
 // EnrichedSpan → rows for otel_traces (the contrib exporter's columns and values), beacon_genai_spans,
 // beacon_messages and beacon_span_failures, as JSONEachRow objects. The writer sends otel_traces as Native instead
-// (trace-columns.ts, the same values); toTraceRow stays the JSON form of a trace row, the reference that encoding is tested against. Every value is made valid for its column (and
-// for the materialized views computing from it) here, so a batch can only fail for reasons of the database, never
+// (trace-columns.ts, the same values); toTraceRow stays the JSON form of a trace row, the reference that encoding is
+// tested against. Every value is made valid for its column (and for the materialized views computing from it) here, so a batch can only fail for reasons of the database, never
 // because of its content: the writer retries failed batches indefinitely.
 import { type Failure, type GenAIFacts, isInferenceOperation } from '@beacon/semconv';
 import { type EnrichedSpan, SPAN_KIND_NAMES, STATUS_CODE_NAMES } from '../../model.js';
