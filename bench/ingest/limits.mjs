@@ -33,7 +33,7 @@ const { enrichSpans } = await import(dist('processors/enrich.js'));
 const { createRedactor, DEFAULT_REDACTION_RULES } = await import(dist('processors/redact.js'));
 const { emptyLimitStats, limitSpan } = await import(dist('processors/limits.js'));
 const { toBatchRows } = await import(dist('exporters/clickhouse/rows.js'));
-const { encodeTraceBlock, TRACE_COLUMN_NAMES } = await import(dist('exporters/clickhouse/trace-columns.js'));
+const { encodeTraceBlocks, TRACE_COLUMN_NAMES } = await import(dist('exporters/clickhouse/trace-columns.js'));
 const { RecentMessages } = await import(dist('exporters/clickhouse/messages.js'));
 const { createClickHouse, migrate, TABLES } = await import(dist('storage/index.js'));
 const requireFromCollector = createRequire(path.join(COLLECTOR_DIR, 'package.json'));
@@ -128,7 +128,7 @@ for (let run = 0; run < options.runs; run++) {
       for (const m of rows.messages) recent.remember(m.row.Hash, m.day);
       // The writer's serialization: otel_traces as Native, the other tables as the storage's JSONEachRow.
       stage('serialize', () => {
-        encodeTraceBlock(rows.traces);
+        encodeTraceBlocks(rows.traces);
         for (const row of rows.genai) JSON.stringify(row);
         for (const m of rows.messages) JSON.stringify(m.row);
       });
@@ -183,7 +183,7 @@ if (!options.skipInsert) {
             key === 'messages' ? batch.rows.messages.map((/** @type {any} */ m) => m.row) : batch.rows[key];
           if (values.length === 0) continue;
           if (key === 'traces')
-            await storage.insertNative('beacon', table, TRACE_COLUMN_NAMES, encodeTraceBlock(values));
+            await storage.insertNative('beacon', table, TRACE_COLUMN_NAMES, encodeTraceBlocks(values));
           else await storage.insertJsonEachRow('beacon', table, values);
         }
         spans += batch.spans;

@@ -30,7 +30,13 @@ export interface ClickHouseStorage {
   /** Inserts rows as JSONEachRow into `database.table` (the writer's hot path). */
   insertJsonEachRow(database: string, table: string, rows: readonly unknown[]): Promise<void>;
   /** Inserts one Native block (exporters/clickhouse/native.ts) holding `columns`, in that order. */
-  insertNative(database: string, table: string, columns: readonly string[], block: Uint8Array): Promise<void>;
+  /** One insert of Native `blocks` (consecutive blocks of the same columns), in order. */
+  insertNative(
+    database: string,
+    table: string,
+    columns: readonly string[],
+    blocks: readonly Uint8Array[],
+  ): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -68,18 +74,23 @@ export function jsonEachRowInserter(client: ClickHouseClient, chdb: ChdbConnecti
  */
 export function nativeInserter(client: ClickHouseClient, scratchDir: string | undefined) {
   let sequence = 0;
-  return async (database: string, table: string, columns: readonly string[], block: Uint8Array) => {
+  return async (
+    database: string,
+    table: string,
+    columns: readonly string[],
+    blocks: readonly Uint8Array[],
+  ) => {
     const target = `${qualifiedName(database, table)} (${columns.map(quoteIdentifier).join(', ')})`;
     if (scratchDir === undefined) {
       const result = await client.exec({
         query: `INSERT INTO ${target} FORMAT Native`,
-        values: Readable.from([block]),
+        values: Readable.from(blocks),
       });
       result.stream.destroy();
       return;
     }
     const file = path.join(scratchDir, `${table}-${process.pid}-${sequence++}.native`);
-    await writeFile(file, block);
+    await writeFile(file, blocks);
     try {
       await client.command({
         query: `INSERT INTO ${target} SELECT * FROM file({file:String}, 'Native')`,

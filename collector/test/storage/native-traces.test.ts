@@ -4,7 +4,8 @@
 import { readdir } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { toTraceRow } from '../../src/exporters/clickhouse/index.js';
-import { encodeTraceBlock, TRACE_COLUMN_NAMES } from '../../src/exporters/clickhouse/trace-columns.js';
+import { NATIVE_BLOCK_ROWS } from '../../src/exporters/clickhouse/native.js';
+import { encodeTraceBlocks, TRACE_COLUMN_NAMES } from '../../src/exporters/clickhouse/trace-columns.js';
 import type { EnrichedSpan } from '../../src/model.js';
 import { migrate, TABLES } from '../../src/storage/index.js';
 import { DATABASE, makeSpan, openTestDatabase, T0, type TestDatabase } from './helpers.js';
@@ -99,9 +100,10 @@ const storedRows = (database: string) =>
 
 describe('otel_traces as Native', () => {
   test('every column of every span is stored as the JSON rows store it', async () => {
-    const spans = variedSpans(400, 7);
+    // More than two blocks, so the equality covers rows on both sides of a block boundary.
+    const spans = variedSpans(2 * NATIVE_BLOCK_ROWS + 176, 7);
     await db.storage.insertJsonEachRow(JSON_DATABASE, TABLES.traces, spans.map(toTraceRow));
-    await db.storage.insertNative(DATABASE, TABLES.traces, TRACE_COLUMN_NAMES, encodeTraceBlock(spans));
+    await db.storage.insertNative(DATABASE, TABLES.traces, TRACE_COLUMN_NAMES, encodeTraceBlocks(spans));
     const native = await storedRows(DATABASE);
     expect(native).toHaveLength(spans.length);
     expect(native).toEqual(await storedRows(JSON_DATABASE));
@@ -111,12 +113,13 @@ describe('otel_traces as Native', () => {
     expect(await lookup(DATABASE)).toEqual(await lookup(JSON_DATABASE));
   });
 
-  test('a block far past 2 MB is stored whole, and leaves no file behind', async () => {
+  test('an insert far past 2 MB, in many blocks, is stored whole, and leaves no file behind', async () => {
     const spans = variedSpans(6000, 11);
-    const block = encodeTraceBlock(spans);
-    expect(block.length).toBeGreaterThan(8 * 1024 * 1024);
+    const blocks = encodeTraceBlocks(spans);
+    expect(blocks.length).toBe(Math.ceil(spans.length / NATIVE_BLOCK_ROWS));
+    expect(blocks.reduce((bytes, block) => bytes + block.length, 0)).toBeGreaterThan(8 * 1024 * 1024);
     await db.command(`TRUNCATE TABLE ${DATABASE}.${TABLES.traces}`);
-    await db.storage.insertNative(DATABASE, TABLES.traces, TRACE_COLUMN_NAMES, block);
+    await db.storage.insertNative(DATABASE, TABLES.traces, TRACE_COLUMN_NAMES, blocks);
     const [count] = await db.query<{ n: string }>(`SELECT count() AS n FROM ${DATABASE}.${TABLES.traces}`);
     expect(Number(count?.n)).toBe(spans.length);
     expect(await readdir(`${db.dataDir}/native-inserts`)).toEqual([]);

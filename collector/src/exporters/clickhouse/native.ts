@@ -85,17 +85,41 @@ export interface NativeColumn<R> {
   write(out: NativeWriter, rows: readonly R[]): void;
 }
 
-/** One Native block of `rows`, column by column. */
-export function encodeNativeBlock<R>(columns: readonly NativeColumn<R>[], rows: readonly R[]): Buffer {
-  const out = new NativeWriter(Math.max(4096, rows.length * 1024));
-  out.varUInt(columns.length);
-  out.varUInt(rows.length);
-  for (const column of columns) {
-    out.string(column.name);
-    out.string(column.type);
-    column.write(out, rows);
+/**
+ * Rows per Native block. A column pass visits every row of its block, so a block's rows must stay in the CPU's
+ * caches from one column to the next: encoding otel_traces took 13.5 µs/span in blocks of 512 rows, 15.5 in 2,000 and
+ * 55 in 10,000 (bench/ingest, the writer's default batch), the same bytes. The engine squashes consecutive blocks
+ * of one insert back together (min_insert_block_size_rows), so small blocks cost it nothing.
+ */
+export const NATIVE_BLOCK_ROWS = 512;
+
+/** A first guess of a row's size, so most blocks never grow (an otel_traces row is ~2.4 KB). */
+const BLOCK_BYTES_PER_ROW = 3072;
+
+/**
+ * `rows` as consecutive Native blocks of at most `rowsPerBlock` rows, each in its own buffer: one insert's body, in
+ * order. Separate buffers rather than one growing buffer: a 24 MB body written into one buffer cost twice as much
+ * per span (its growth copies, and V8 collects more often under that much external memory).
+ */
+export function encodeNativeBlocks<R>(
+  columns: readonly NativeColumn<R>[],
+  rows: readonly R[],
+  rowsPerBlock = NATIVE_BLOCK_ROWS,
+): Buffer[] {
+  const blocks: Buffer[] = [];
+  for (let start = 0; start < rows.length; start += rowsPerBlock) {
+    const block = rows.slice(start, start + rowsPerBlock);
+    const out = new NativeWriter(block.length * BLOCK_BYTES_PER_ROW);
+    out.varUInt(columns.length);
+    out.varUInt(block.length);
+    for (const column of columns) {
+      out.string(column.name);
+      out.string(column.type);
+      column.write(out, block);
+    }
+    blocks.push(out.bytes());
   }
-  return out.bytes();
+  return blocks;
 }
 
 // Column builders for the shapes the tables use. Each takes the row's value(s) through an accessor.

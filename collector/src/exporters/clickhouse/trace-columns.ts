@@ -7,7 +7,7 @@ import { attributeValueToString } from './attributes.js';
 import {
   dateTime64ArrayColumn,
   dateTime64Column,
-  encodeNativeBlock,
+  encodeNativeBlocks,
   type NativeColumn,
   type StringPairs,
   stringArrayColumn,
@@ -56,7 +56,7 @@ const TRACE_COLUMNS: readonly NativeColumn<EnrichedSpan>[] = [
 
 export const TRACE_COLUMN_NAMES: readonly string[] = TRACE_COLUMNS.map((column) => column.name);
 
-/** otel_traces rows of `spans`, as one Native block with the columns TRACE_COLUMN_NAMES. */
-export function encodeTraceBlock(spans: readonly EnrichedSpan[]): Buffer {
-  return encodeNativeBlock(TRACE_COLUMNS, spans);
+/** otel_traces rows of `spans` with the columns TRACE_COLUMN_NAMES, as Native blocks of NATIVE_BLOCK_ROWS rows. */
+export function encodeTraceBlocks(spans: readonly EnrichedSpan[]): Buffer[] {
+  return encodeNativeBlocks(TRACE_COLUMNS, spans);
 }

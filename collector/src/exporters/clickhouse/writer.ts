@@ -18,7 +18,7 @@ import { rowKey, type SpanKey, spanKey, withoutStored } from './reconcile.js';
 import { Retrier } from './retry.js';
 import { type BatchRows, toBatchRows } from './rows.js';
 import type { RecoveredSpool, SpanSpool } from './spool/index.js';
-import { encodeTraceBlock, TRACE_COLUMN_NAMES } from './trace-columns.js';
+import { encodeTraceBlocks, TRACE_COLUMN_NAMES } from './trace-columns.js';
 
 export interface ClickHouseWriterOptions {
   storage: Pick<ClickHouseStorage, 'client' | 'insertJsonEachRow' | 'insertNative'>;
@@ -386,7 +386,7 @@ export class ClickHouseWriter {
             database,
             TABLE_NAMES.traces,
             TRACE_COLUMN_NAMES,
-            encodeTraceBlock(rows.traces),
+            encodeTraceBlocks(rows.traces),
           );
         }
       } else if (table === 'genai') {
