@@ -6,11 +6,11 @@
 //             conversion to Beacon's span model) over the same serialized ExportTraceServiceRequests the OTLP
 //             exporters send: spans/s, no storage;
 //   process — (diagnostic, not a limit) decode + redact + limits + normalize + enrich + row building + serializing
-//             (otel_traces as a Native block, the other tables as JSON), i.e. every CPU step of the collector
+//             (otel_traces and beacon_genai_spans as Native blocks, the other tables as JSON), i.e. every CPU step of the collector
 //             between the socket and the insert;
 //   insert  — the same rows (built with collector/dist/exporters/clickhouse/rows.js from enriched spans) inserted
 //             straight into a fresh embedded engine (createClickHouse + migrate) as the writer inserts them
-//             (otel_traces through insertNative, the others through insertJsonEachRow), in the writer's batch size
+//             (otel_traces and beacon_genai_spans through insertNative, the others through insertJsonEachRow), in the writer's batch size
 //             and table order: spans/s.
 //
 // Arguments: one JSON object (see run.mjs). Not meant to be run by hand.
@@ -34,6 +34,7 @@ const { createRedactor, DEFAULT_REDACTION_RULES } = await import(dist('processor
 const { emptyLimitStats, limitSpan } = await import(dist('processors/limits.js'));
 const { toBatchRows } = await import(dist('exporters/clickhouse/rows.js'));
 const { encodeTraceBlocks, TRACE_COLUMN_NAMES } = await import(dist('exporters/clickhouse/trace-columns.js'));
+const { encodeGenAIBlocks, GENAI_COLUMN_NAMES } = await import(dist('exporters/clickhouse/genai-columns.js'));
 const { RecentMessages } = await import(dist('exporters/clickhouse/messages.js'));
 const { createClickHouse, migrate, TABLES } = await import(dist('storage/index.js'));
 const requireFromCollector = createRequire(path.join(COLLECTOR_DIR, 'package.json'));
@@ -126,10 +127,10 @@ for (let run = 0; run < options.runs; run++) {
       const { enriched } = processBody(body);
       const rows = stage('rows', () => toBatchRows(enriched, recent));
       for (const m of rows.messages) recent.remember(m.row.Hash, m.day);
-      // The writer's serialization: otel_traces as Native, the other tables as the storage's JSONEachRow.
+      // The writer's serialization: otel_traces and beacon_genai_spans as Native, the others as the storage's JSONEachRow.
       stage('serialize', () => {
         encodeTraceBlocks(rows.traces);
-        for (const row of rows.genai) JSON.stringify(row);
+        encodeGenAIBlocks(rows.genai);
         for (const m of rows.messages) JSON.stringify(m.row);
       });
       spans += enriched.length;
@@ -184,6 +185,8 @@ if (!options.skipInsert) {
           if (values.length === 0) continue;
           if (key === 'traces')
             await storage.insertNative('beacon', table, TRACE_COLUMN_NAMES, encodeTraceBlocks(values));
+          else if (key === 'genai')
+            await storage.insertNative('beacon', table, GENAI_COLUMN_NAMES, encodeGenAIBlocks(values));
           else await storage.insertJsonEachRow('beacon', table, values);
         }
         spans += batch.spans;

@@ -1,14 +1,23 @@
-// otel_traces written as one Native block (the writer's path) holds exactly what the JSONEachRow rows of toTraceRow
-// give — the contrib exporter's values — for spans with every kind of value, at the edges, and past the ~2 MB that
+// otel_traces and beacon_genai_spans written as Native blocks (the writer's path) hold exactly what the JSONEachRow
+// rows of toTraceRow / toGenAIRow give — the contrib exporter's values — for spans with every kind of value, at the edges, and past the ~2 MB that
 // chDB's inline binary insert cannot take.
 import { readdir } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { toTraceRow } from '../../src/exporters/clickhouse/index.js';
+import { encodeGenAIBlocks, GENAI_COLUMN_NAMES } from '../../src/exporters/clickhouse/genai-columns.js';
+import { RecentMessages, toBatchRows, toTraceRow } from '../../src/exporters/clickhouse/index.js';
 import { NATIVE_BLOCK_ROWS } from '../../src/exporters/clickhouse/native.js';
 import { encodeTraceBlocks, TRACE_COLUMN_NAMES } from '../../src/exporters/clickhouse/trace-columns.js';
 import type { EnrichedSpan } from '../../src/model.js';
 import { migrate, TABLES } from '../../src/storage/index.js';
-import { DATABASE, makeSpan, openTestDatabase, T0, type TestDatabase } from './helpers.js';
+import {
+  DATABASE,
+  makeCost,
+  makeFacts,
+  makeSpan,
+  openTestDatabase,
+  T0,
+  type TestDatabase,
+} from './helpers.js';
 
 const JSON_DATABASE = 'beacon_json';
 let db: TestDatabase;
@@ -123,5 +132,88 @@ describe('otel_traces as Native', () => {
     const [count] = await db.query<{ n: string }>(`SELECT count() AS n FROM ${DATABASE}.${TABLES.traces}`);
     expect(Number(count?.n)).toBe(spans.length);
     expect(await readdir(`${db.dataDir}/native-inserts`)).toEqual([]);
+  });
+});
+
+/** GenAI spans with every kind of value: unknown and absurd counts, NaN and huge costs, empty and odd texts. */
+function variedGenAISpans(count: number, seed: number): EnrichedSpan[] {
+  const next = random(seed);
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!;
+  const maybe = <T>(value: T): T | null => (next() < 0.3 ? null : value);
+  const counts = [null, 0, 1, 1234, 4_294_967_295, 5e9, -3, 2.6, Number.NaN];
+  const costs = [null, 0, 0.000_123_456_789, 1e300, -1, Number.NaN, Number.POSITIVE_INFINITY];
+  return variedSpans(count, seed + 1).map((span) => ({
+    ...span,
+    genai: makeFacts({
+      convention: pick(['otel', 'openinference', 'openllmetry', 'vercel']),
+      operation: pick(['chat', 'execute_tool', 'invoke_agent', 'embeddings']),
+      provider: maybe(pick(TEXTS)),
+      requestModel: maybe(pick(['gpt-4o', 'claude-3-5-sonnet', ''])),
+      responseModel: maybe(pick(TEXTS)),
+      responseId: maybe(pick(TEXTS)),
+      agentName: maybe(pick(TEXTS)),
+      agentId: maybe('agent-1'),
+      toolName: maybe(pick(TEXTS)),
+      toolCallId: maybe('call_1'),
+      toolType: maybe('function'),
+      toolArguments: maybe(pick(TEXTS)),
+      toolResult: maybe(pick(TEXTS)),
+      conversationId: maybe(pick(TEXTS)),
+      usage: {
+        inputTokens: pick(counts),
+        outputTokens: pick(counts),
+        cacheReadTokens: pick(counts),
+        cacheWriteTokens: pick(counts),
+        reasoningTokens: pick(counts),
+      },
+      finishReasons: next() < 0.5 ? [] : [pick(['stop', 'length', '']), pick(TEXTS)],
+      errorType: maybe(pick(TEXTS)),
+      systemInstructions: next() < 0.3 ? [{ type: 'text', content: pick(TEXTS) }] : [],
+      inputMessages: [{ role: 'user', parts: [{ type: 'text', content: pick(TEXTS) }] }],
+      outputMessages:
+        next() < 0.5 ? [] : [{ role: 'assistant', parts: [{ type: 'text', content: pick(TEXTS) }] }],
+      reportedCostUsd: pick(costs),
+      usageMissing: next() < 0.5,
+    }),
+    cost:
+      next() < 0.3
+        ? null
+        : makeCost({
+            costUsd: pick(costs),
+            inputCostUsd: pick(costs),
+            outputCostUsd: pick(costs),
+            unpriced: next() < 0.2,
+          }),
+    agentName: maybe(pick(TEXTS)),
+    loopRepeats: pick([0, 2, 70_000]),
+  }));
+}
+
+describe('beacon_genai_spans as Native', () => {
+  test('every column of every GenAI span is stored as the JSON rows store it, and the views agree', async () => {
+    const spans = variedGenAISpans(2 * NATIVE_BLOCK_ROWS + 33, 5);
+    const { genai } = toBatchRows(spans, new RecentMessages(10));
+    expect(genai).toHaveLength(spans.length);
+    await db.storage.insertJsonEachRow(
+      JSON_DATABASE,
+      TABLES.genaiSpans,
+      genai.map(({ row }) => row),
+    );
+    await db.storage.insertNative(DATABASE, TABLES.genaiSpans, GENAI_COLUMN_NAMES, encodeGenAIBlocks(genai));
+    const rows = (database: string) =>
+      db.query(`SELECT * FROM ${database}.${TABLES.genaiSpans} ORDER BY TraceId, SpanId`);
+    const native = await rows(DATABASE);
+    expect(native).toHaveLength(spans.length);
+    expect(native).toEqual(await rows(JSON_DATABASE));
+    // Nulls stay nulls (unknown is never 0), and what the spend and summary views computed from the rows.
+    expect(native.some((row) => (row as { InputTokens: unknown }).InputTokens === null)).toBe(true);
+    const summaries = (database: string) =>
+      db.query(
+        `SELECT TraceId, sum(TotalCostUsd) AS cost, sum(TotalInputTokens) AS input, sum(LoopCallCount) AS loops
+           FROM ${database}.${TABLES.traceSummaries} WHERE TraceId IN {ids:Array(String)}
+          GROUP BY TraceId ORDER BY TraceId`,
+        { ids: spans.map((span) => span.traceId) },
+      );
+    expect(await summaries(DATABASE)).toEqual(await summaries(JSON_DATABASE));
   });
 });

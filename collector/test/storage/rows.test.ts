@@ -79,7 +79,7 @@ describe('content addressing', () => {
     const rows = toBatchRows(spans, new RecentMessages(10));
     expect(rows.messages).toHaveLength(1);
     expect(rows.messages[0]!.day).toBe(2);
-    expect(rows.genai.map((row) => row.InputMessageHashes)).toEqual(
+    expect(rows.genai.map(({ row }) => row.InputMessageHashes)).toEqual(
       Array(3).fill([addressMessage(message).hash]),
     );
   });

@@ -62,6 +62,26 @@ export class NativeWriter {
     this.#length += 8;
   }
 
+  uint8(value: number): void {
+    this.#reserve(1);
+    this.#buffer[this.#length++] = value;
+  }
+
+  uint16(value: number): void {
+    this.#reserve(2);
+    this.#length = this.#buffer.writeUInt16LE(value, this.#length);
+  }
+
+  uint32(value: number): void {
+    this.#reserve(4);
+    this.#length = this.#buffer.writeUInt32LE(value, this.#length);
+  }
+
+  float64(value: number): void {
+    this.#reserve(8);
+    this.#length = this.#buffer.writeDoubleLE(value, this.#length);
+  }
+
   bigUInt64(value: bigint): void {
     this.#reserve(8);
     this.#length = this.#buffer.writeBigUInt64LE(value, this.#length);
@@ -149,6 +169,40 @@ export const dateTime64Column = <R>(name: string, nanos: (row: R) => bigint) =>
 
 export const uint64Column = <R>(name: string, value: (row: R) => bigint) =>
   valueColumn(name, 'UInt64', value, (out, n) => out.bigUInt64(n));
+
+/** UInt8 (a 0/1 flag), UInt16: integers already inside the type's range. */
+export const uint8Column = <R>(name: string, value: (row: R) => number) =>
+  valueColumn(name, 'UInt8', value, (out, n) => out.uint8(n));
+
+export const uint16Column = <R>(name: string, value: (row: R) => number) =>
+  valueColumn(name, 'UInt16', value, (out, n) => out.uint16(n));
+
+/**
+ * Nullable(T): the null map (one UInt8 per row, 1 = NULL), then T for every row, 0 where NULL (ClickHouse's
+ * serialization of Nullable in Native).
+ */
+function nullableColumn<R>(
+  name: string,
+  type: string,
+  value: (row: R) => number | null,
+  put: (out: NativeWriter, value: number) => void,
+): NativeColumn<R> {
+  return {
+    name,
+    type: `Nullable(${type})`,
+    write(out, rows) {
+      const values = rows.map(value);
+      for (const v of values) out.uint8(v === null ? 1 : 0);
+      for (const v of values) put(out, v ?? 0);
+    },
+  };
+}
+
+export const nullableUInt32Column = <R>(name: string, value: (row: R) => number | null) =>
+  nullableColumn(name, 'UInt32', value, (out, n) => out.uint32(n));
+
+export const nullableFloat64Column = <R>(name: string, value: (row: R) => number | null) =>
+  nullableColumn(name, 'Float64', value, (out, n) => out.float64(n));
 
 /** Per row, cumulative counts: the offsets of an Array or Map column. */
 function writeOffsets<R>(out: NativeWriter, rows: readonly R[], count: (row: R) => number): void {

@@ -1,6 +1,6 @@
 // EnrichedSpan → rows for otel_traces (the contrib exporter's columns and values), beacon_genai_spans,
-// beacon_messages and beacon_span_failures, as JSONEachRow objects. The writer sends otel_traces as Native instead
-// (trace-columns.ts, the same values); toTraceRow stays the JSON form of a trace row, the reference that encoding is
+// beacon_messages and beacon_span_failures, as JSONEachRow objects. The writer sends otel_traces and
+// beacon_genai_spans as Native instead (trace-columns.ts, genai-columns.ts: the same values); toTraceRow stays the JSON form of a trace row, the reference that encoding is
 // tested against. Every value is made valid for its column (and for the materialized views computing from it) here, so a batch can only fail for reasons of the database, never
 // because of its content: the writer retries failed batches indefinitely.
 import { type Failure, type GenAIFacts, isInferenceOperation } from '@beacon/semconv';
@@ -286,7 +286,8 @@ export interface PendingMessage {
 export interface BatchRows {
   /** otel_traces: the spans themselves, encoded as one Native block at insert (trace-columns.ts). */
   traces: EnrichedSpan[];
-  genai: GenAIRow[];
+  /** beacon_genai_spans: each GenAI span's row, encoded as Native blocks at insert (genai-columns.ts). */
+  genai: { span: EnrichedSpan; row: GenAIRow }[];
   /** Only messages not already written for this day (by this process): each distinct one once. */
   messages: PendingMessage[];
   failures: FailureRow[];
@@ -301,7 +302,7 @@ export function toBatchRows(spans: readonly EnrichedSpan[], recent: RecentMessag
     if (span.failure) rows.failures.push(toFailureRow(span, span.failure));
     if (!span.genai) continue;
     const messages = addressSpanMessages(span.genai);
-    rows.genai.push(toGenAIRow(span, span.genai, messages));
+    rows.genai.push({ span, row: toGenAIRow(span, span.genai, messages) });
     const day = dayOf(span.startTimeUnixNano);
     const firstSeen = toDateTime64(span.startTimeUnixNano);
     for (const message of [...messages.system, ...messages.input, ...messages.output]) {

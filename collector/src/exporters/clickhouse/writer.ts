@@ -12,6 +12,7 @@ import type { Logger } from 'pino';
 import type { TenantSpans } from '../../model.js';
 import type { ClickHouseStorage } from '../../storage/client.js';
 import { TABLES } from '../../storage/tables.js';
+import { encodeGenAIBlocks, GENAI_COLUMN_NAMES, type GenAIEntry } from './genai-columns.js';
 import { RecentMessages } from './messages.js';
 import { SpanQueue, type TakenSpans } from './queue.js';
 import { rowKey, type SpanKey, spanKey, withoutStored } from './reconcile.js';
@@ -70,6 +71,9 @@ const TABLE_NAMES: Record<Table, string> = {
 };
 
 const MAX_ERROR_TEXT = 500;
+
+/** A GenAI row's key, from the span it is encoded from. */
+const genaiKey = (entry: GenAIEntry): SpanKey => spanKey(entry.span);
 
 function errorText(err: unknown): string {
   const text = err instanceof Error ? err.message : String(err);
@@ -390,8 +394,15 @@ export class ClickHouseWriter {
           );
         }
       } else if (table === 'genai') {
-        if (uncertain) rows.genai = await this.#withoutStored(database, table, rows.genai, rowKey);
-        await this.#insert(database, table, rows.genai);
+        if (uncertain) rows.genai = await this.#withoutStored(database, table, rows.genai, genaiKey);
+        if (rows.genai.length > 0) {
+          await this.#insertNative(
+            database,
+            TABLE_NAMES.genai,
+            GENAI_COLUMN_NAMES,
+            encodeGenAIBlocks(rows.genai),
+          );
+        }
       } else {
         // Exactly once like the spans: a duplicated failure row would count twice in every error pattern.
         if (uncertain) rows.failures = await this.#withoutStored(database, table, rows.failures, rowKey);
