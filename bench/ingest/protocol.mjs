@@ -70,10 +70,12 @@ export function measureLimits(window) {
 
 /**
  * @param {'grpc' | 'http'} protocol
+ * @param {'replay' | 'sdk'} client
  * @param {ReturnType<typeof createTraceGenerator>} generator
  * @param {ReturnType<typeof createRandom>} shaping
  */
-export async function measureProtocol(protocol, generator, shaping) {
+export async function measureProtocol(protocol, client, generator, shaping) {
+  const label = `${protocol}/${client}`;
   const work = await openWorkDir(undefined, `beacon-bench-ingest-${protocol}`);
   const profileDir = path.join(RESULTS_DIR, 'profiles');
   /** @type {Record<string, string>} */
@@ -85,7 +87,7 @@ export async function measureProtocol(protocol, generator, shaping) {
     nodeArgs.push(
       '--cpu-prof',
       `--cpu-prof-dir=${profileDir}`,
-      `--cpu-prof-name=ingest-${protocol}-${Date.now()}.cpuprofile`,
+      `--cpu-prof-name=ingest-${protocol}-${client}-${Date.now()}.cpuprofile`,
     );
   }
   const profilesBefore = new Set(flags.profile ? readdirSync(profileDir) : []);
@@ -96,45 +98,56 @@ export async function measureProtocol(protocol, generator, shaping) {
     nodeArgs,
   });
   log(
-    `${protocol}: collector ${collector.pid} ready (gRPC ${collector.ports.grpc}, HTTP ${collector.ports.http})`,
+    `${label}: collector ${collector.pid} ready (gRPC ${collector.ports.grpc}, HTTP ${collector.ports.http})`,
   );
   let failed = false;
   try {
     // Warm-up: connections, JIT, the first parts of every table.
     const warm = buildExportBatches(generator, shaping, 5 * flags.batch, flags.batch);
-    await Promise.race([saturationRun(protocol, collector, warm), collector.crashed]);
+    await Promise.race([saturationRun(protocol, client, collector, warm), collector.crashed]);
 
-    /** @type {any[]} */
-    const rateRuns = [];
-    if (!flags['skip-rate']) {
-      const count = Math.max(1, Math.round((flags.rate * flags['rate-seconds']) / flags.batch));
-      for (let run = 0; run < flags.runs; run++) {
-        const batches = buildExportBatches(generator, shaping, count * flags.batch, flags.batch).slice(
-          0,
-          count,
-        );
-        const result = await Promise.race([fixedRateRun(protocol, collector, batches), collector.crashed]);
-        rateRuns.push(result);
-        log(
-          `  ${protocol} fixed rate run ${run + 1}/${flags.runs}: ${fmt(result.offeredSpansPerSecond)} spans/s offered, ` +
-            `ack p50 ${result.ackLatencyMs.p50} ms p99 ${result.ackLatencyMs.p99} ms, collector ${result.collectorCores} cores`,
-        );
-      }
-    }
+    // Saturation first: the fixed rate is half of it unless --rate says otherwise (the target's ack p99 is there).
     /** @type {any[]} */
     const saturationRuns = [];
     if (!flags['skip-saturation']) {
       for (let run = 0; run < flags.runs; run++) {
         const batches = buildExportBatches(generator, shaping, flags.spans, flags.batch);
-        const result = await Promise.race([saturationRun(protocol, collector, batches), collector.crashed]);
+        const result = await Promise.race([
+          saturationRun(protocol, client, collector, batches),
+          collector.crashed,
+        ]);
         saturationRuns.push(result);
         log(
-          `  ${protocol} saturation run ${run + 1}/${flags.runs}: ${fmt(result.storedSpansPerSecond)} spans/s stored, ` +
+          `  ${label} saturation run ${run + 1}/${flags.runs}: ${fmt(result.storedSpansPerSecond)} spans/s stored, ` +
             `${fmt(result.ackedSpansPerSecond)} acked, RSS peak ${result.rss.peakMiB} MiB, ${result.collectorCpuSecondsPerMillionSpans} CPU-s/1M spans; ` +
             `threads (CPU-s): ${result.collectorThreadCpuSeconds
               .slice(0, 5)
-              .map((t) => `${t.thread} ${t.cpuSeconds}`)
+              .map((/** @type {any} */ t) => `${t.thread} ${t.cpuSeconds}`)
               .join(', ')}`,
+        );
+      }
+    }
+    const measuredSaturation = saturationRuns.length
+      ? median(saturationRuns.map((r) => r.storedSpansPerSecond))
+      : null;
+    const rate = flags.rate ?? (measuredSaturation ? Math.round(measuredSaturation / 2) : 1000);
+    /** @type {any[]} */
+    const rateRuns = [];
+    if (!flags['skip-rate']) {
+      const count = Math.max(1, Math.round((rate * flags['rate-seconds']) / flags.batch));
+      for (let run = 0; run < flags.runs; run++) {
+        const batches = buildExportBatches(generator, shaping, count * flags.batch, flags.batch).slice(
+          0,
+          count,
+        );
+        const result = await Promise.race([
+          fixedRateRun(protocol, client, collector, batches, rate),
+          collector.crashed,
+        ]);
+        rateRuns.push(result);
+        log(
+          `  ${label} fixed rate run ${run + 1}/${flags.runs}: ${fmt(result.offeredSpansPerSecond)} spans/s offered, ` +
+            `ack p50 ${result.ackLatencyMs.p50} ms p99 ${result.ackLatencyMs.p99} ms, collector ${result.collectorCores} cores`,
         );
       }
     }
@@ -144,17 +157,17 @@ export async function measureProtocol(protocol, generator, shaping) {
     let profile = null;
     if (flags.profile) {
       const file = readdirSync(profileDir).find(
-        (f) => !profilesBefore.has(f) && f.includes(`ingest-${protocol}-`),
+        (f) => !profilesBefore.has(f) && f.includes(`ingest-${protocol}-${client}-`),
       );
       if (file) {
         const top = topSelfTime(path.join(profileDir, file), 25);
         profile = { file: path.relative(REPO_ROOT, path.join(profileDir, file)), ...top };
-      } else log(`${protocol}: no .cpuprofile written in ${profileDir}`);
+      } else log(`${label}: no .cpuprofile written in ${profileDir}`);
     }
-    return summarizeProtocol(protocol, rateRuns, saturationRuns, profile);
+    return summarizeProtocol(protocol, client, rate, rateRuns, saturationRuns, profile);
   } catch (err) {
     failed = true;
-    log(`${protocol} failed: ${/** @type {Error} */ (err).stack ?? err}`);
+    log(`${label} failed: ${/** @type {Error} */ (err).stack ?? err}`);
     log(`collector log: ${collector.logFile}`);
     throw err;
   } finally {
@@ -167,15 +180,20 @@ export async function measureProtocol(protocol, generator, shaping) {
 
 /**
  * @param {'grpc' | 'http'} protocol
+ * @param {'replay' | 'sdk'} client
+ * @param {number} rate offered spans/s of the fixed-rate runs
  * @param {any[]} rateRuns
  * @param {any[]} saturationRuns
  * @param {any} profile
  */
-export function summarizeProtocol(protocol, rateRuns, saturationRuns, profile) {
+export function summarizeProtocol(protocol, client, rate, rateRuns, saturationRuns, profile) {
   return {
     protocol,
+    client,
+    label: `${protocol}/${client}`,
     fixedRate: rateRuns.length
       ? {
+          rate,
           offeredSpansPerSecond: spread(rateRuns.map((r) => r.offeredSpansPerSecond)),
           ackP50Ms: spread(rateRuns.map((r) => r.ackLatencyMs.p50)),
           ackP99Ms: spread(rateRuns.map((r) => r.ackLatencyMs.p99)),
@@ -190,6 +208,7 @@ export function summarizeProtocol(protocol, rateRuns, saturationRuns, profile) {
           ackedSpansPerSecond: spread(saturationRuns.map((r) => r.ackedSpansPerSecond)),
           ackP50Ms: spread(saturationRuns.map((r) => r.ackLatencyMs.p50)),
           ackP99Ms: spread(saturationRuns.map((r) => r.ackLatencyMs.p99)),
+          /** µs of collector CPU (JavaScript and engine) per stored span: CPU-s per 1M spans. */
           collectorCpuSecondsPerMillionSpans: spread(
             saturationRuns.map((r) => r.collectorCpuSecondsPerMillionSpans),
           ),

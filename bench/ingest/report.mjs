@@ -21,19 +21,48 @@ export function summaryText(result) {
   const rows = [];
   const limits = result.limits;
   if (limits) {
-    rows.push(['decode-only limit', range(limits.decode?.spansPerSecond), '', '', '', '', '']);
-    rows.push(['insert-only limit', range(limits.insert?.spansPerSecond), '', '', '', '', '']);
-    rows.push(['(decode → rows, 1 core)', range(limits.process?.spansPerSecond), '', '', '', '', '']);
+    const cpu = (/** @type {any} */ l) => (l?.cpuUsPerSpan ? fmt(l.cpuUsPerSpan) : '');
+    rows.push([
+      'decode-only limit',
+      range(limits.decode?.spansPerSecond),
+      '',
+      '',
+      '',
+      cpu(limits.decode),
+      '',
+      '',
+    ]);
+    rows.push([
+      'insert-only limit',
+      range(limits.insert?.spansPerSecond),
+      '',
+      '',
+      '',
+      cpu(limits.insert),
+      '',
+      '',
+    ]);
+    rows.push([
+      '(decode → rows, 1 core)',
+      range(limits.process?.spansPerSecond),
+      '',
+      '',
+      '',
+      cpu(limits.process),
+      '',
+      '',
+    ]);
   }
   for (const p of result.protocols) {
-    const v = result.verdicts.find((/** @type {any} */ x) => x.protocol === p.protocol);
+    const v = result.verdicts.find((/** @type {any} */ x) => x.label === p.label);
     if (p.fixedRate) {
       rows.push([
-        `${p.protocol} @ ${fmt(result.parameters.offeredRate)}/s`,
+        `${p.label} @ ${fmt(p.fixedRate.rate)}/s`,
         range(p.fixedRate.offeredSpansPerSecond),
         range(p.fixedRate.ackP50Ms, 1),
         range(p.fixedRate.ackP99Ms, 1),
         range(p.fixedRate.collectorCores, 2),
+        '',
         range(p.fixedRate.peakRssMiB),
         v.meetsAckP99 ? 'ok' : 'MISS (ack p99)',
       ]);
@@ -41,15 +70,17 @@ export function summaryText(result) {
     if (p.saturation) {
       const share = v.ofSlowerLimit === null ? '' : `, ${Math.round(v.ofSlowerLimit * 100)}% of min(limits)`;
       rows.push([
-        `${p.protocol} saturation`,
+        `${p.label} saturation`,
         range(p.saturation.storedSpansPerSecond),
         range(p.saturation.ackP50Ms, 1),
         range(p.saturation.ackP99Ms, 1),
         range(p.saturation.collectorCores, 2),
+        range(p.saturation.collectorCpuSecondsPerMillionSpans),
         range(p.saturation.peakRssMiB),
         [
-          v.meetsThroughput ? 'ok' : 'MISS (40k/s)',
-          v.meetsShareOfLimit === false ? 'MISS (50% of limit)' : '',
+          v.meetsThroughput ? 'ok' : `MISS (${fmt(TARGETS.storedSpansPerSecond / 1000)}k/s)`,
+          v.meetsCpuPerSpan === false ? `MISS (${TARGETS.cpuUsPerSpan} µs/span)` : '',
+          v.meetsShareOfLimit === false ? `MISS (${TARGETS.ofSlowerLimit * 100}% of limit)` : '',
           v.meetsRss === false ? 'MISS (RSS)' : '',
         ]
           .filter(Boolean)
@@ -65,7 +96,16 @@ export function summaryText(result) {
       `; saturation ${fmt(result.parameters.spansPerSaturationRun)} spans × ${result.parameters.concurrency} in flight`,
     '',
     formatTable(
-      ['measurement', 'spans/s', 'ack p50 ms', 'ack p99 ms', 'collector cores', 'peak RSS MiB', ''],
+      [
+        'measurement',
+        'spans/s',
+        'ack p50 ms',
+        'ack p99 ms',
+        'collector cores',
+        'CPU µs/span',
+        'peak RSS MiB',
+        '',
+      ],
       rows,
     ),
     ...(limits?.process?.stageUsPerSpan
@@ -88,8 +128,8 @@ export function readmeSection(result) {
     : 'unknown';
   return [
     `${result.startedAt.slice(0, 10)}, revision ${revision}. Targets: ≥ ${fmt(TARGETS.storedSpansPerSecond)} spans/s stored, ` +
-      `≥ ${TARGETS.ofSlowerLimit * 100}% of min(decode, insert), ack p99 ≤ ${TARGETS.ackP99Ms} ms at ${fmt(result.parameters.offeredRate)} spans/s, ` +
-      `RSS ≤ ${TARGETS.rssMiB} MiB.`,
+      `≤ ${TARGETS.cpuUsPerSpan} µs of collector CPU per span, ≥ ${TARGETS.ofSlowerLimit * 100}% of min(decode, insert), ` +
+      `ack p99 ≤ ${TARGETS.ackP99Ms} ms at half the saturation rate, RSS ≤ ${TARGETS.rssMiB} MiB.`,
     '',
     summaryText(result),
   ].join('\n');

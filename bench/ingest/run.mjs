@@ -1,22 +1,25 @@
 #!/usr/bin/env node
-// Ingest: how many GenAI spans per second a collector on the embedded engine stores, measured with the real OTLP
-// exporters of the OpenTelemetry SDK, and how that compares with the machine's two limits.
+// Ingest: how many GenAI spans per second a collector on the embedded engine stores, at what CPU cost per span, and
+// how that compares with the machine's two limits.
 //
 //   1. build (tsc -b); pre-build every span of a run as the SDK's ReadableSpans (generated agent traces, shaped to
 //      15–30 attributes and ~2 KB each, 1% with an 8 KB message history) before any timing;
 //   2. limits, in a child process with no collector running (limits.mjs): decode-only (the collector's protobuf
 //      decoder over the same serialized ExportTraceServiceRequests) and insert-only (the same rows, built with the
 //      collector's row builder, inserted straight into a fresh embedded engine), spans/s, --runs runs each;
-//   3. per protocol (gRPC, HTTP/protobuf): a fresh collector child process (embedded engine, default settings), then
-//      - fixed rate: `--rate` spans/s offered for `--rate-seconds` (export calls of `--batch` spans on a schedule,
-//        open loop), ack latency of every export call (export() → result callback, as the SDK sees it);
+//   3. per protocol (gRPC, HTTP/protobuf) and client (`replay`: requests serialized by the SDK's serializer before
+//      the run, so the generator costs little of the two cores; `sdk`: the OTel exporters themselves, for fidelity),
+//      a fresh collector child process (embedded engine, default settings), then
 //      - saturation: `--spans` spans, `--concurrency` export calls in flight, until /metrics
-//        beacon_spans_written_total covers every span: spans/s stored, collector CPU and peak RSS;
+//        beacon_spans_written_total covers every span: spans/s stored, collector CPU per span and peak RSS;
+//      - fixed rate: `--rate` spans/s (default: half the saturation median just measured) offered for
+//        `--rate-seconds` (export calls of `--batch` spans on a schedule, open loop), ack latency of every call;
 //      each --runs times; `--profile` runs the collector with `node --cpu-prof` and prints its top functions;
 //   4. write bench/results/ingest.json and print a table: medians (min–max), end-to-end / min(limits), targets.
 //
-// Targets (2 cores): ≥ 40,000 spans/s stored at saturation; end-to-end ≥ 50% of the slower limit; ack p99 ≤ 100 ms
-// at 20,000 spans/s; RSS ≤ 512 MiB at saturation.
+// Targets (issue 18; 2 cores, replayer on the same cores): ≥ 20,000 spans/s stored at saturation; ≤ 60 µs of
+// collector CPU per stored span; end-to-end ≥ 60% of the slower limit; ack p99 ≤ 100 ms at half the saturation
+// rate; RSS ≤ 512 MiB at saturation.
 import path from 'node:path';
 import { buildAll } from '../lib/collector.mjs';
 import { createRandom, createTraceGenerator } from '../lib/genai-traces.mjs';
@@ -24,7 +27,7 @@ import { sleep } from '../lib/http.mjs';
 import { cpuSince, cpuSnapshot } from '../lib/machine.mjs';
 import { log } from '../lib/progress.mjs';
 import { updateReadme, writeResult } from '../lib/results.mjs';
-import { extraEnv, flags, NAME, PROTOCOLS, TARGETS } from './options.mjs';
+import { CLIENTS, extraEnv, flags, NAME, PROTOCOLS, TARGETS } from './options.mjs';
 import { measureLimits, measureProtocol } from './protocol.mjs';
 import { profileTable, readmeSection, summaryText } from './report.mjs';
 import { round2 } from './runs.mjs';
@@ -48,10 +51,12 @@ async function main() {
 
   const perProtocol = [];
   for (const protocol of PROTOCOLS) {
-    // Every protocol gets the same spans (same seed), each run different ones.
-    const generator = createTraceGenerator({ seed: flags.seed, totalSpans: 1e12, ...window });
-    const shaping = createRandom(flags.seed + 1);
-    perProtocol.push(await measureProtocol(protocol, generator, shaping));
+    for (const client of CLIENTS) {
+      // Every protocol and client gets the same spans (same seed), each run different ones.
+      const generator = createTraceGenerator({ seed: flags.seed, totalSpans: 1e12, ...window });
+      const shaping = createRandom(flags.seed + 1);
+      perProtocol.push(await measureProtocol(protocol, client, generator, shaping));
+    }
   }
 
   const slowerLimit =
@@ -60,11 +65,15 @@ async function main() {
       : null;
   const verdicts = perProtocol.map((p) => {
     const stored = p.saturation?.storedSpansPerSecond.median ?? null;
+    const cpuUs = p.saturation?.collectorCpuSecondsPerMillionSpans.median ?? null;
     return {
+      label: p.label,
       protocol: p.protocol,
+      client: p.client,
       storedSpansPerSecond: stored,
       ofSlowerLimit: stored !== null && slowerLimit ? round2(stored / slowerLimit) : null,
       meetsThroughput: stored === null ? null : stored >= TARGETS.storedSpansPerSecond,
+      meetsCpuPerSpan: cpuUs === null ? null : cpuUs <= TARGETS.cpuUsPerSpan,
       meetsShareOfLimit:
         stored !== null && slowerLimit ? stored / slowerLimit >= TARGETS.ofSlowerLimit : null,
       meetsAckP99: p.fixedRate ? p.fixedRate.ackP99Ms.median <= TARGETS.ackP99Ms : null,
@@ -80,11 +89,13 @@ async function main() {
     durationSeconds: Math.round((Date.now() - startedAt.getTime()) / 1000),
     parameters: {
       protocols: PROTOCOLS,
+      clients: CLIENTS,
       runs: flags.runs,
       spansPerSaturationRun: flags.spans,
       spansPerExport: flags.batch,
       concurrency: flags.concurrency,
-      offeredRate: flags.rate,
+      /** Offered spans/s of the fixed-rate runs: --rate, else half of each saturation median (per protocol). */
+      offeredRate: flags.rate ?? 'half of saturation',
       rateSeconds: flags['rate-seconds'],
       limitSpans: flags['limit-spans'],
       insertBatch: flags['insert-batch'],
@@ -106,7 +117,7 @@ async function main() {
   console.log(`\n${summaryText(result)}`);
   for (const p of perProtocol) {
     if (p.profile) {
-      console.log(`\n${p.protocol}: top self-time functions of the collector (${p.profile.file}):`);
+      console.log(`\n${p.label}: top self-time functions of the collector (${p.profile.file}):`);
       console.log(profileTable(p.profile));
     }
   }

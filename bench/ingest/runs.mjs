@@ -1,5 +1,6 @@
-// One measured run against a collector: the real OTel exporters sending pre-generated batches at a fixed rate or
-// as fast as acknowledged, with ack latency, RSS and the wait until everything is stored.
+// One measured run against a collector: pre-generated batches sent by the replayer (requests serialized before the
+// run) or by the real OTel exporters, at a fixed rate or as fast as acknowledged, with ack latency, RSS and the wait
+// until everything is stored.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -10,6 +11,7 @@ import { REPO_ROOT } from '../lib/paths.mjs';
 import { createProgress } from '../lib/progress.mjs';
 import { median, summarize } from '../lib/stats.mjs';
 import { flags } from './options.mjs';
+import { createReplayer, preEncode } from './replay.mjs';
 
 // The exporters the agents of users run, resolved from the repository root (bench/ has no package.json).
 const requireFromRoot = createRequire(path.join(REPO_ROOT, 'package.json'));
@@ -20,13 +22,20 @@ const { OTLPTraceExporter: ProtoExporter } = requireFromRoot('@opentelemetry/exp
 /** @typedef {{ export(spans: ReadableSpan[], done: (result: { code: number; error?: Error }) => void): void; shutdown(): Promise<void> }} Exporter */
 
 /**
- * The SDK's OTLP exporter for `protocol`, pointed at the collector; enough concurrency for every call we make.
+ * The load generator for `protocol`, pointed at the collector: the replayer (the batches are serialized here,
+ * before any timing) or the SDK's OTLP exporter, with enough concurrency for every call we make.
  * @param {'grpc' | 'http'} protocol
+ * @param {'replay' | 'sdk'} client
  * @param {import('../lib/collector.mjs').CollectorHandle} collector
+ * @param {ReadableSpan[][]} batches
  * @param {number} concurrencyLimit
  * @returns {Exporter}
  */
-export function createExporter(protocol, collector, concurrencyLimit) {
+export function createExporter(protocol, client, collector, batches, concurrencyLimit) {
+  if (client === 'replay') {
+    preEncode(batches);
+    return createReplayer(protocol, collector);
+  }
   const common = { concurrencyLimit, timeoutMillis: 30_000 };
   return protocol === 'grpc'
     ? new GrpcExporter({ ...common, url: `http://127.0.0.1:${collector.ports.grpc}` })
@@ -92,11 +101,13 @@ export async function waitWritten(collector, expected) {
 /**
  * Offered load at a fixed rate: one export call every batch/rate seconds, whatever the answers (open loop).
  * @param {'grpc' | 'http'} protocol
+ * @param {'replay' | 'sdk'} client
  * @param {import('../lib/collector.mjs').CollectorHandle} collector
  * @param {ReadableSpan[][]} batches
+ * @param {number} rate offered spans/s
  */
-export async function fixedRateRun(protocol, collector, batches) {
-  const exporter = createExporter(protocol, collector, 1000);
+export async function fixedRateRun(protocol, client, collector, batches, rate) {
+  const exporter = createExporter(protocol, client, collector, batches, 1000);
   const stats = { failures: 0, firstError: /** @type {string | null} */ (null) };
   const before = await scrapeMetrics(collector.apiUrl);
   const writtenBefore = before.get('beacon_spans_written_total') ?? 0;
@@ -108,7 +119,7 @@ export async function fixedRateRun(protocol, collector, batches) {
   const calls = [];
   let spans = 0;
   let lateMs = 0;
-  const intervalMs = ((batches[0]?.length ?? 0) / flags.rate) * 1000;
+  const intervalMs = ((batches[0]?.length ?? 0) / rate) * 1000;
   const started = performance.now();
   for (let i = 0; i < batches.length; i++) {
     const due = started + i * intervalMs;
@@ -148,16 +159,21 @@ export async function fixedRateRun(protocol, collector, batches) {
 /**
  * Closed loop: `concurrency` export calls in flight until every span is acknowledged, then until all are stored.
  * @param {'grpc' | 'http'} protocol
+ * @param {'replay' | 'sdk'} client
  * @param {import('../lib/collector.mjs').CollectorHandle} collector
  * @param {ReadableSpan[][]} batches
  */
-export async function saturationRun(protocol, collector, batches) {
-  const exporter = createExporter(protocol, collector, flags.concurrency * 2);
+export async function saturationRun(protocol, client, collector, batches) {
+  const exporter = createExporter(protocol, client, collector, batches, flags.concurrency * 2);
   const stats = { failures: 0, firstError: /** @type {string | null} */ (null) };
   const before = await scrapeMetrics(collector.apiUrl);
   const writtenBefore = before.get('beacon_spans_written_total') ?? 0;
   const total = batches.reduce((n, b) => n + b.length, 0);
-  const progress = createProgress({ label: `  ${protocol} saturation (stored)`, total, unit: 'spans' });
+  const progress = createProgress({
+    label: `  ${protocol}/${client} saturation (stored)`,
+    total,
+    unit: 'spans',
+  });
   const cpu = cpuSnapshot(collector.pid);
   const threads = threadCpuSeconds(collector.pid);
   const rss = rssSampler(collector.pid);
