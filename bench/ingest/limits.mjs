@@ -6,12 +6,12 @@
 //             conversion to Beacon's span model) over the same serialized ExportTraceServiceRequests the OTLP
 //             exporters send: spans/s, no storage;
 //   process — (diagnostic, not a limit) decode + redact + limits + normalize + enrich + row building + serializing
-//             (otel_traces and beacon_genai_spans as Native blocks, the other tables as JSON), i.e. every CPU step of the collector
-//             between the socket and the insert;
+//             (otel_traces and beacon_genai_spans as Native blocks, the other tables as JSON), i.e. every CPU
+//             step of the collector between the socket and the insert;
 //   insert  — the same rows (built with collector/dist/exporters/clickhouse/rows.js from enriched spans) inserted
 //             straight into a fresh embedded engine (createClickHouse + migrate) as the writer inserts them
-//             (otel_traces and beacon_genai_spans through insertNative, the others through insertJsonEachRow), in the writer's batch size
-//             and table order: spans/s.
+//             (otel_traces and beacon_genai_spans through insertNative, the others through insertJsonEachRow),
+//             in the writer's batch size and table order: spans/s.
 //
 // Arguments: one JSON object (see run.mjs). Not meant to be run by hand.
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -127,7 +127,7 @@ for (let run = 0; run < options.runs; run++) {
       const { enriched } = processBody(body);
       const rows = stage('rows', () => toBatchRows(enriched, recent));
       for (const m of rows.messages) recent.remember(m.row.Hash, m.day);
-      // The writer's serialization: otel_traces and beacon_genai_spans as Native, the others as the storage's JSONEachRow.
+      // The writer's serialization: otel_traces and beacon_genai_spans as Native, the others as JSONEachRow.
       stage('serialize', () => {
         encodeTraceBlocks(rows.traces);
         encodeGenAIBlocks(rows.genai);

@@ -29,8 +29,7 @@ export interface ClickHouseStorage {
   readonly database: string;
   /** Inserts rows as JSONEachRow into `database.table` (the writer's hot path). */
   insertJsonEachRow(database: string, table: string, rows: readonly unknown[]): Promise<void>;
-  /** Inserts one Native block (exporters/clickhouse/native.ts) holding `columns`, in that order. */
-  /** One insert of Native `blocks` (consecutive blocks of the same columns), in order. */
+  /** One insert of Native `blocks` (exporters/clickhouse/native.ts), consecutive blocks holding `columns`. */
   insertNative(
     database: string,
     table: string,

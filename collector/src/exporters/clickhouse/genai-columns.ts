@@ -1,7 +1,6 @@
 // beacon_genai_spans as Native blocks (native.ts), column for column the GenAIRow (rows.ts) the JSON path sends:
 // the row's values, already made valid for their columns, and the instants from the span itself (the row holds them
 // as DateTime64 text). LowCardinality columns are sent as String: the insert's SELECT converts them.
-import type { EnrichedSpan } from '../../model.js';
 import {
   dateTime64Column,
   encodeNativeBlocks,
@@ -14,13 +13,7 @@ import {
   uint16Column,
   uint64Column,
 } from './native.js';
-import { clampNanos, type GenAIRow, spanDurationNanos } from './rows.js';
-
-/** A GenAI span's row and the span it was built from. */
-export interface GenAIEntry {
-  span: EnrichedSpan;
-  row: GenAIRow;
-}
+import { clampNanos, type GenAIEntry, type GenAIRow, spanDurationNanos } from './rows.js';
 
 type StringField = {
   [K in keyof GenAIRow]: GenAIRow[K] extends string ? K : never;

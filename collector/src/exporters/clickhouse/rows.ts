@@ -1,8 +1,9 @@
 // EnrichedSpan → rows for otel_traces (the contrib exporter's columns and values), beacon_genai_spans,
 // beacon_messages and beacon_span_failures, as JSONEachRow objects. The writer sends otel_traces and
-// beacon_genai_spans as Native instead (trace-columns.ts, genai-columns.ts: the same values); toTraceRow stays the JSON form of a trace row, the reference that encoding is
-// tested against. Every value is made valid for its column (and for the materialized views computing from it) here, so a batch can only fail for reasons of the database, never
-// because of its content: the writer retries failed batches indefinitely.
+// beacon_genai_spans as Native instead (trace-columns.ts, genai-columns.ts: the same values); toTraceRow stays the
+// JSON form of a trace row, the reference that encoding is tested against. Every value is made valid for its column
+// (and for the materialized views computing from it) here, so a batch can only fail for reasons of the database,
+// never because of its content: the writer retries failed batches indefinitely.
 import { type Failure, type GenAIFacts, isInferenceOperation } from '@beacon/semconv';
 import { type EnrichedSpan, SPAN_KIND_NAMES, STATUS_CODE_NAMES } from '../../model.js';
 import { attributesToMap } from './attributes.js';
@@ -234,6 +235,12 @@ export function toGenAIRow(span: EnrichedSpan, genai: GenAIFacts, messages: Span
   });
 }
 
+/** A GenAI span's row and the span it was built from (the Native encoding takes the instants from the span). */
+export interface GenAIEntry {
+  span: EnrichedSpan;
+  row: GenAIRow;
+}
+
 /** beacon_span_failures: one row per failing span. */
 export interface FailureRow {
   Timestamp: string;
@@ -284,10 +291,10 @@ export interface PendingMessage {
 }
 
 export interface BatchRows {
-  /** otel_traces: the spans themselves, encoded as one Native block at insert (trace-columns.ts). */
+  /** otel_traces: the spans themselves, encoded as Native blocks at insert (trace-columns.ts). */
   traces: EnrichedSpan[];
   /** beacon_genai_spans: each GenAI span's row, encoded as Native blocks at insert (genai-columns.ts). */
-  genai: { span: EnrichedSpan; row: GenAIRow }[];
+  genai: GenAIEntry[];
   /** Only messages not already written for this day (by this process): each distinct one once. */
   messages: PendingMessage[];
   failures: FailureRow[];

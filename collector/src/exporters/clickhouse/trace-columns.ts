@@ -1,4 +1,4 @@
-// otel_traces as one Native block (native.ts), column for column the values toTraceRow (rows.ts) gives the JSON
+// otel_traces as Native blocks (native.ts), column for column the values toTraceRow (rows.ts) gives the JSON
 // path: the contrib exporter's columns, attribute values as pdata's AsString, instants clamped to DateTime64(9).
 // The writer's hot path: no row object, no JSON, and the engine skips parsing text.
 import type { Attributes } from '@beacon/semconv';

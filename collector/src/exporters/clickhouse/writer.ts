@@ -12,12 +12,12 @@ import type { Logger } from 'pino';
 import type { TenantSpans } from '../../model.js';
 import type { ClickHouseStorage } from '../../storage/client.js';
 import { TABLES } from '../../storage/tables.js';
-import { encodeGenAIBlocks, GENAI_COLUMN_NAMES, type GenAIEntry } from './genai-columns.js';
+import { encodeGenAIBlocks, GENAI_COLUMN_NAMES } from './genai-columns.js';
 import { RecentMessages } from './messages.js';
 import { SpanQueue, type TakenSpans } from './queue.js';
 import { rowKey, type SpanKey, spanKey, withoutStored } from './reconcile.js';
 import { Retrier } from './retry.js';
-import { type BatchRows, toBatchRows } from './rows.js';
+import { type BatchRows, type GenAIEntry, toBatchRows } from './rows.js';
 import type { RecoveredSpool, SpanSpool } from './spool/index.js';
 import { encodeTraceBlocks, TRACE_COLUMN_NAMES } from './trace-columns.js';
 
